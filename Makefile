@@ -1,0 +1,39 @@
+# Set-up and checks for the course. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install lab test lint bench coastlines clean
+
+install: $(INSTALLED)
+
+# Re-install whenever the dependency list changes; uv makes that a few seconds.
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev]"
+	$(BIN)/python -m compileall -q src
+	touch $@
+
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
+
+test: install
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+coastlines: install
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev,tools]"
+	$(BIN)/python tools/make_coastlines.py --out data/geo/coastlines.geojson
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

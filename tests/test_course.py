@@ -1,0 +1,76 @@
+"""course.yml is the one lesson list: it must agree with the notebooks on disk."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from fourislands import DataError, lesson_table, lessons
+
+
+def test_lesson_ids_are_in_order_and_notebooks_follow_the_naming_rule():
+    found = lessons()
+    assert [lesson.id for lesson in found] == [f"{n:02d}" for n in range(len(found))]
+    for lesson in found:
+        assert lesson.notebook.startswith(f"notebooks/{lesson.id}-"), lesson.notebook
+        assert lesson.notebook.endswith(".ipynb")
+        if lesson.exercise:
+            assert lesson.exercise == lesson.notebook.replace("notebooks/", "exercises/")
+
+
+def test_every_ready_lesson_is_on_disk_and_every_notebook_is_listed():
+    found = lessons()
+    for lesson in found:
+        if lesson.status == "ready":
+            assert (ROOT / lesson.notebook).is_file(), lesson.notebook
+            assert lesson.exercise is None or (ROOT / lesson.exercise).is_file(), lesson.exercise
+    listed = {lesson.notebook for lesson in found} | {lesson.exercise for lesson in found}
+    for folder in ("notebooks", "exercises"):
+        for path in (ROOT / folder).glob("*.ipynb"):
+            assert f"{folder}/{path.name}" in listed, f"{path} is not in course.yml"
+    ready = {lesson.notebook for lesson in found if lesson.status == "ready"}
+    on_disk = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert on_disk == ready, "a notebook on disk must be marked ready, and a ready one must exist"
+
+
+def test_every_lesson_has_three_to_five_objectives_and_minutes():
+    for lesson in lessons():
+        assert 3 <= len(lesson.objectives) <= 5, lesson.id
+        assert lesson.minutes > 0
+
+
+def test_lesson_table_lists_every_lesson():
+    table = lesson_table()
+    assert list(table["lesson"]) == [lesson.id for lesson in lessons()]
+    assert table["title"].str.len().min() > 5
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('title: "Start here: how the course works"', "title: 5", "title"),
+        (
+            "minutes: {reading: 10, exercises: 0}",
+            "minutes: {reading: ten, exercises: 0}",
+            "minutes",
+        ),
+        ("    status: ready\n", "    status: finished\n", "status"),
+        ("    notebook: notebooks/00-start-here.ipynb\n", "", "notebook"),
+    ],
+)
+def test_a_broken_course_file_names_the_field(project_copy, old, new, field):
+    path = project_copy / "course.yml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(DataError) as caught:
+        lessons()
+    assert caught.value.column == field
+    assert "course.yml" in str(caught.value)
+    assert "lesson 00" in str(caught.value)
+
+
+def test_a_file_that_is_not_yaml_gets_a_clear_message(project_copy):
+    (project_copy / "course.yml").write_text("lessons: [unclosed\n")
+    with pytest.raises(DataError, match="not valid YAML"):
+        lessons()

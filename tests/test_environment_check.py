@@ -1,0 +1,49 @@
+"""The start notebook's environment check: passes here, and says clearly what is missing."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+import pandas as pd
+
+from fourislands import check_environment, environment_summary
+
+
+def test_this_environment_passes_every_check():
+    checks = check_environment()
+    assert checks["ok"].all(), checks[~checks["ok"]]
+    assert {"python", "pandas", "ipywidgets", "data: nhk_survey"} <= set(checks["check"])
+
+
+def test_a_missing_package_fails_its_check(monkeypatch):
+    real_version = metadata.version
+
+    def version(name: str) -> str:
+        if name == "ipywidgets":
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    checks = check_environment().set_index("check")
+    assert not checks.loc["ipywidgets", "ok"]
+    assert checks.loc["ipywidgets", "found"] == "missing"
+    assert checks.loc["pandas", "ok"]
+
+
+def test_broken_data_fails_its_check_without_raising(project_copy):
+    (project_copy / "data" / "islands.csv").write_text("nonsense\n")
+    checks = check_environment().set_index("check")
+    assert not checks.loc["data: islands", "ok"]
+    assert "islands.csv" in checks.loc["data: islands", "found"]
+
+
+def test_the_summary_names_what_failed():
+    checks = pd.DataFrame(
+        [
+            {"check": "python", "needed": ">=3.11", "found": "3.11.7", "ok": True},
+            {"check": "pandas", "needed": "==3.1.1", "found": "missing", "ok": False},
+        ]
+    )
+    summary = environment_summary(checks)
+    assert "1 of 2 checks failed (pandas)" in summary and "make lab" in summary
+    assert environment_summary(checks[checks["ok"]]).startswith("All 1 checks passed")

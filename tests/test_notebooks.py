@@ -1,0 +1,34 @@
+"""Committed notebooks are clean, short-celled, and lean on the package (they run under nbval)."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+NOTEBOOKS = sorted(
+    p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).glob("*.ipynb")
+)
+MAX_CODE_LINES = 12
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_valid_and_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short_and_use_the_package(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert any("fourislands" in source for source in code)
+    for source in code:
+        assert len(source.splitlines()) <= MAX_CODE_LINES, source[:80]
+
+
+def test_the_start_notebook_exists():
+    assert (ROOT / "notebooks" / "00-start-here.ipynb") in NOTEBOOKS
