@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 INSTALLED := $(VENV)/.installed
+# Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install lab test lint bench coastlines clean
 
@@ -18,7 +20,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
 
 test: install
 	$(BIN)/ruff check src tests tools bench
