@@ -12,15 +12,19 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 install: $(INSTALLED)
 
 # Re-install whenever the dependency list changes; uv makes that a few seconds.
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev]"
 	$(BIN)/python -m compileall -q src
+	# No news or update pop-ups over the lesson: the course runs offline in class.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 lab: install
-	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
 
 test: install
 	$(BIN)/ruff check src tests tools bench
