@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,9 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "course.yml", copy / "course.yml")
     monkeypatch.setenv("FOURISLANDS_HOME", str(copy))
     return copy
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the progress files the tests write (kernels too) out of the home folder."""
+    folder = Path(tempfile.mkdtemp(prefix="fourislands-tests-"))
+    os.environ["FOURISLANDS_PROGRESS"] = str(folder / "progress.json")

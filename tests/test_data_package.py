@@ -102,9 +102,11 @@ def test_every_source_id_resolves_and_every_source_is_used():
     known = set(sources["id"])
     used = set()
     for name in content_tables():
-        ids = set(load(name)["source_id"])
-        assert ids <= known, f"{name}: unknown sources {ids - known}"
-        used |= ids
+        table = load(name)
+        for column in [c for c in table.columns if c.endswith("source_id")]:
+            ids = set(table[column].dropna())
+            assert ids <= known, f"{name}.{column}: unknown sources {ids - known}"
+            used |= ids
     issues = load("reading_issues")
     for cell in issues["readings"].dropna():
         assert set(cell.split(";")) <= known

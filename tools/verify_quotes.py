@@ -1,4 +1,4 @@
-"""Check that every reading quote in data/*.csv stands verbatim in the source readings."""
+"""Check that every reading quote in data/ (tables and quiz banks) is verbatim in the readings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import csv
 import re
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -30,6 +32,25 @@ def reading_files(sources_csv: Path) -> dict[str, str]:
         return {r["id"]: r["file"] for r in csv.DictReader(handle) if r["kind"] == "reading"}
 
 
+def cited_quotes() -> list[tuple[str, str, str]]:
+    """Return (where, source id, quote) for every quote in the tables and question banks."""
+    found = []
+    for table in sorted(DATA.glob("*.csv")):
+        with table.open(encoding="utf-8") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                # Each X_source_id column has its X_quote column ("source_id"/"quote" too).
+                for column in [c for c in row if c.endswith("source_id")]:
+                    quote = row.get(column.removesuffix("source_id") + "quote")
+                    if row[column] and quote:
+                        found.append((f"{table.name}:{line}", row[column], quote))
+    for bank in sorted((DATA / "quizzes").glob("*.yaml")):
+        for question in yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]:
+            source = question.get("source", {})
+            if source.get("quote"):
+                found.append((f"{bank.name}:{question['id']}", source["id"], source["quote"]))
+    return found
+
+
 def unmatched_quotes(readings_dir: Path) -> tuple[int, list[str]]:
     """Return the number of reading quotes checked and a line per quote not found."""
     files = reading_files(DATA / "sources.csv")
@@ -38,17 +59,14 @@ def unmatched_quotes(readings_dir: Path) -> tuple[int, list[str]]:
         for sid, name in files.items()
     }
     checked, missing = 0, []
-    for table in sorted(DATA.glob("*.csv")):
-        with table.open(encoding="utf-8") as handle:
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                sid = row.get("source_id")
-                if sid not in texts or not row.get("quote"):
-                    continue
-                checked += 1
-                # An ellipsis joins two verbatim pieces of the same reading.
-                pieces = [p for p in re.split(r"\s*(?:\.\.\.|\u2026)\s*", row["quote"]) if p]
-                if not all(normalised(p) in texts[sid] for p in pieces):
-                    missing.append(f"{table.name}:{line} [{sid}] {row['quote'][:90]}")
+    for where, sid, quote in cited_quotes():
+        if sid not in texts:
+            continue
+        checked += 1
+        # An ellipsis joins two verbatim pieces of the same reading.
+        pieces = [p for p in re.split(r"\s*(?:\.\.\.|\u2026)\s*", quote) if p]
+        if not all(normalised(p) in texts[sid] for p in pieces):
+            missing.append(f"{where} [{sid}] {quote[:90]}")
     return checked, missing
 
 

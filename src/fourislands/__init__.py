@@ -4,6 +4,8 @@ from .course import Lesson, lesson_table, lessons
 from .data import describe, load, table_names
 from .environment_check import check_environment, environment_summary
 from .errors import DataError
+from .quizwidget import quiz
+from .scores import progress_table
 
 __all__ = [
     "DataError",
@@ -14,5 +16,7 @@ __all__ = [
     "lesson_table",
     "lessons",
     "load",
+    "progress_table",
+    "quiz",
     "table_names",
 ]

@@ -1,0 +1,310 @@
+"""The quiz widget: shows questions, reads answers, shows judged results. No judging here."""
+
+from __future__ import annotations
+
+import html
+import random
+
+import ipywidgets as widgets
+
+from .judging import Result, judge
+from .progress import read_progress, record_attempt, record_event
+from .quizbank import Bank, Question, cite, load_bank
+from .scores import quiz_score
+
+INSTRUCTIONS = {
+    "single": "Choose one answer.",
+    "multiple": "Tick every answer that applies.",
+    "numeric": "Type a number.",
+    "ordering": "Give each item its position: 1 is the earliest or first.",
+    "matching": "Pick the match for each item on the left.",
+    "text": "Type a word or a name.",
+}
+# Okabe-Ito colours (safe for colour-blind readers); words and symbols carry the meaning.
+STYLES = {
+    "correct": ("#0072B2", "\u2714 Correct."),
+    "incorrect": ("#D55E00", "\u2718 Not quite."),
+    "invalid": ("#555555", "Please check your answer."),
+    "answer": ("#009E73", "The answer:"),
+    "hint": ("#56B4E9", "Hint:"),
+}
+NO_CHOICE = "(choose)"
+
+
+def shuffled(values: list, seed: int, key: str) -> list:
+    """Return values in a student-specific order that is never the original one (n >= 2)."""
+    order = list(values)
+    random.Random(f"{seed}:{key}").shuffle(order)
+    if len(order) > 1 and order == list(values):
+        order = order[1:] + order[:1]  # the written order is often the answer: never show it
+    return order
+
+
+def answer_text(question: Question) -> str:
+    """Return the correct answer in words, for a student who asks to see it."""
+    if question.type in ("single", "multiple"):
+        return "; ".join(o.text for o in question.options if o.correct)
+    if question.type == "numeric":
+        return f"{question.answer:g} {question.unit or ''}".strip()
+    if question.type == "ordering":
+        return " \u2192 ".join(item.text for item in question.items)
+    if question.type == "matching":
+        return "; ".join(f"{p.left} \u2192 {p.right}" for p in question.pairs)
+    return question.accept[0]
+
+
+def _panel(kind: str, body: str) -> str:
+    """Return feedback HTML: a coloured rule, a heading in words, an alert for screen readers."""
+    colour, heading = STYLES[kind]
+    return (
+        f'<div role="alert" aria-live="assertive" class="fi-result fi-{kind}" '
+        f'style="border-left: 4px solid {colour}; padding: 4px 10px; margin-top: 4px;">'
+        f"<strong>{heading}</strong> {body}</div>"
+    )
+
+
+def result_html(question: Question, result: Result) -> str:
+    """Return the feedback for a judged answer: in words, with the explanation and its source."""
+    parts = [html.escape(result.message if result.status != "correct" else "")]
+    if result.feedback:
+        parts.append(html.escape(result.feedback))
+    if result.correct:
+        parts.append(html.escape(question.explanation))
+        parts.append(
+            f'<div class="fi-source"><em>Source:</em> {html.escape(cite(question.source))}</div>'
+        )
+    elif result.status == "invalid":
+        parts.append("(This was not counted as an attempt.)")
+    elif question.hint:
+        parts.append("Stuck? Try the hint.")
+    return _panel(result.status, " ".join(p for p in parts if p))
+
+
+class QuestionView:
+    """One question on screen: its input widgets, Check, Hint and Show-answer buttons, feedback."""
+
+    def __init__(self, question: Question, seed: int, on_checked=None) -> None:
+        self.question = question
+        self.on_checked = on_checked
+        self.key = f"{question.lesson}:{question.id}"
+        self.inputs = self._inputs(seed)
+        self.check = widgets.Button(
+            description="Check", button_style="primary", tooltip="Check your answer"
+        )
+        self.check.add_class("fi-check")
+        self.check.on_click(self._checked)
+        buttons = [self.check]
+        self.hint = None
+        if question.hint:
+            self.hint = widgets.Button(description="Hint", tooltip="Show a hint")
+            self.hint.on_click(self._hinted)
+            buttons.append(self.hint)
+        self.reveal = widgets.Button(
+            description="Show answer", tooltip="Show the answer (recorded)"
+        )
+        self.reveal.layout.display = "none"  # offered only after a first wrong attempt
+        self.reveal.on_click(self._revealed)
+        buttons.append(self.reveal)
+        self.feedback = widgets.HTML(value="")
+        self.feedback.add_class("fi-feedback")
+        self.notice = widgets.HTML(value="")
+        self.notice.add_class("fi-notice")
+        heading = widgets.HTML(
+            f"<p><strong>{html.escape(question.prompt)}</strong><br>"
+            f"<em>{INSTRUCTIONS[question.type]}</em></p>"
+        )
+        self.box = widgets.VBox(
+            [heading, self.inputs, widgets.HBox(buttons), self.feedback, self.notice]
+        )
+        self.box.add_class("fi-question")
+
+    def _inputs(self, seed: int) -> widgets.Widget:
+        """Return the widgets the student answers with, in a student-specific order."""
+        q = self.question
+        wide = widgets.Layout(width="auto")
+        if q.type == "single":
+            options = shuffled([(o.text, o.id) for o in q.options], seed, self.key)
+            self.radio = widgets.RadioButtons(options=options, value=None, layout=wide)
+            return self.radio
+        if q.type == "multiple":
+            order = shuffled(list(q.options), seed, self.key)
+            self.ticks = [
+                (widgets.Checkbox(description=o.text, indent=False, layout=wide), o.id)
+                for o in order
+            ]
+            return widgets.VBox([box for box, _ in self.ticks])
+        if q.type in ("numeric", "text"):
+            placeholder = "a number" if q.type == "numeric" else "your answer"
+            self.text = widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="16em"))
+            unit = widgets.Label(q.unit or "") if q.type == "numeric" else widgets.Label("")
+            return widgets.HBox([self.text, unit])
+        if q.type == "ordering":
+            positions = [(NO_CHOICE, None)] + [(str(n), n) for n in range(1, len(q.items) + 1)]
+            order = shuffled(list(q.items), seed, self.key)
+            self.places = [
+                (
+                    widgets.Dropdown(
+                        options=positions, value=None, layout=widgets.Layout(width="7em")
+                    ),
+                    i.id,
+                )
+                for i in order
+            ]
+            return widgets.VBox(
+                [
+                    widgets.HBox([box, widgets.Label(item.text)])
+                    for (box, _), item in zip(self.places, order, strict=True)
+                ]
+            )
+        rights = shuffled(
+            [p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right"
+        )
+        lefts = shuffled(list(q.pairs), seed, self.key + ":left")
+        choices = [(NO_CHOICE, None)] + [(r, r) for r in rights]
+        self.matches = [
+            (widgets.Dropdown(options=choices, value=None, layout=wide), p.id) for p in lefts
+        ]
+        return widgets.VBox(
+            [
+                widgets.HBox([widgets.Label(p.left), box])
+                for (box, _), p in zip(self.matches, lefts, strict=True)
+            ]
+        )
+
+    def answer(self) -> object:
+        """Return the student's current answer, in the form the judge expects."""
+        kind = self.question.type
+        if kind == "single":
+            return self.radio.value
+        if kind == "multiple":
+            return [option_id for box, option_id in self.ticks if box.value]
+        if kind in ("numeric", "text"):
+            return self.text.value
+        if kind == "ordering":
+            return {item_id: box.value for box, item_id in self.places}
+        return {pair_id: box.value for box, pair_id in self.matches}
+
+    def _checked(self, _button=None) -> Result:
+        result = judge(self.question, self.answer())
+        self.feedback.value = result_html(self.question, result)
+        notice = (
+            record_attempt(self.question.lesson, self.question.id, result)
+            if result.recorded
+            else None
+        )
+        self.notice.value = html.escape(notice) if notice else ""
+        if result.status == "incorrect":
+            self.reveal.layout.display = None
+        if self.on_checked is not None:
+            self.on_checked()
+        return result
+
+    def _hinted(self, _button=None) -> None:
+        notice = record_event(self.question.lesson, self.question.id, "hint")
+        self.feedback.value = _panel("hint", html.escape(self.question.hint))
+        self.notice.value = html.escape(notice) if notice else ""
+
+    def _revealed(self, _button=None) -> None:
+        notice = record_event(self.question.lesson, self.question.id, "answer shown")
+        source = html.escape(cite(self.question.source))
+        body = (
+            f"{html.escape(answer_text(self.question))}. {html.escape(self.question.explanation)}"
+            f'<div class="fi-source"><em>Source:</em> {source}</div>'
+        )
+        self.feedback.value = _panel("answer", body)
+        self.notice.value = html.escape(notice) if notice else ""
+
+
+def _fallback(bank: Bank, questions: list[Question], seed: int) -> tuple[str, str]:
+    """Return plain-text and HTML versions of the questions (never the answers) for static pages."""
+    lines, blocks = [f"Quiz: {bank.title}"], [f"<h4>Quiz: {html.escape(bank.title)}</h4><ol>"]
+    for q in questions:
+        key = f"{q.lesson}:{q.id}"
+        if q.type in ("single", "multiple"):
+            shown = [o.text for o in shuffled(list(q.options), seed, key)]
+        elif q.type == "ordering":
+            shown = [i.text for i in shuffled(list(q.items), seed, key)]
+        elif q.type == "matching":
+            shown = [p.left for p in shuffled(list(q.pairs), seed, key + ":left")]
+            shown.append(
+                "to match with: "
+                + "; ".join(
+                    shuffled([p.right for p in q.pairs] + list(q.distractors), seed, key + ":right")
+                )
+            )
+        else:
+            shown = [
+                f"(answer: a {'number, in ' + q.unit if q.type == 'numeric' else 'word or name'})"
+            ]
+        lines.append(f"- {q.prompt} {INSTRUCTIONS[q.type]}")
+        lines += [f"    * {s}" for s in shown]
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in shown)
+        blocks.append(
+            f"<li>{html.escape(q.prompt)} <em>{INSTRUCTIONS[q.type]}</em><ul>{items}</ul></li>"
+        )
+    note = "Open this notebook in JupyterLab with a running kernel to answer these questions."
+    lines.append(note)
+    blocks.append(f"</ol><p><em>{note}</em></p>")
+    return "\n".join(lines), "".join(blocks)
+
+
+class Quiz:
+    """A lesson's quiz on screen: the whole bank, a few questions, or one question at a time."""
+
+    def __init__(
+        self, bank: Bank, question_ids: list[str] | None = None, one_at_a_time: bool = False
+    ) -> None:
+        self.bank = bank
+        self.questions = (
+            [bank.question(i) for i in question_ids] if question_ids else list(bank.questions)
+        )
+        document, notice = read_progress()
+        self.seed = document["seed"]
+        self.views = [
+            QuestionView(q, self.seed, on_checked=self._update_score) for q in self.questions
+        ]
+        self.score = widgets.HTML(value="")
+        self.score.add_class("fi-score")
+        self.notice = widgets.HTML(value=html.escape(notice) if notice else "")
+        self.position = 0
+        self.one_at_a_time = one_at_a_time and len(self.views) > 1
+        if self.one_at_a_time:
+            self.previous = widgets.Button(description="Previous", tooltip="Previous question")
+            self.next = widgets.Button(description="Next", tooltip="Next question")
+            self.previous.on_click(lambda _b: self.show(self.position - 1))
+            self.next.on_click(lambda _b: self.show(self.position + 1))
+            self.counter = widgets.Label("")
+            self.stage = widgets.VBox([])
+            body = [self.stage, widgets.HBox([self.previous, self.counter, self.next])]
+        else:
+            body = [view.box for view in self.views]
+        title = widgets.HTML(f"<h4>Quiz: {html.escape(bank.title)}</h4>")
+        self.box = widgets.VBox([title, self.notice, *body, self.score])
+        self.box.add_class("fi-quiz")
+        if self.one_at_a_time:
+            self.show(0)
+        self._update_score(document)
+
+    def show(self, position: int) -> None:
+        """Show the question at position (one-at-a-time mode)."""
+        self.position = max(0, min(position, len(self.views) - 1))
+        self.stage.children = [self.views[self.position].box]
+        self.counter.value = f"Question {self.position + 1} of {len(self.views)}"
+        self.previous.disabled = self.position == 0
+        self.next.disabled = self.position == len(self.views) - 1
+
+    def _update_score(self, document: dict | None = None) -> None:
+        if document is None:
+            document = read_progress()[0]
+        self.score.value = f"<p>{html.escape(quiz_score(self.bank, document).sentence())}</p>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.box._repr_mimebundle_(**kwargs) or {}
+        # Without a kernel (a page exported to HTML) the widget cannot draw: show the questions.
+        bundle["text/plain"], bundle["text/html"] = _fallback(self.bank, self.questions, self.seed)
+        return bundle
+
+
+def quiz(lesson: str, *question_ids: str, one_at_a_time: bool = False) -> Quiz:
+    """Return a lesson's quiz to show in a notebook: all questions, or the ones named."""
+    return Quiz(load_bank(lesson), list(question_ids) or None, one_at_a_time=one_at_a_time)

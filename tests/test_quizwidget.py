@@ -1,0 +1,119 @@
+"""The quiz widget, driven through the ipywidgets API: set values, click, read the feedback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fourislands.quizbank import read_bank
+from fourislands.quizwidget import Quiz, shuffled
+
+BANK = read_bank(Path(__file__).parent / "fixtures" / "99-fixture.yaml")
+
+
+@pytest.fixture
+def quiz(tmp_path, monkeypatch) -> Quiz:
+    monkeypatch.setenv("FOURISLANDS_PROGRESS", str(tmp_path / "progress.json"))
+    return Quiz(BANK)
+
+
+def view(quiz: Quiz, question_id: str):
+    return next(v for v in quiz.views if v.question.id == question_id)
+
+
+def saved(tmp_path) -> dict:
+    return json.loads((tmp_path / "progress.json").read_text())
+
+
+def test_wrong_then_right_by_clicking(quiz, tmp_path):
+    v = view(quiz, "pick-one")
+    assert v.reveal.layout.display == "none"
+    v.radio.value = "kunashiri"
+    v.check.click()
+    assert "Not quite" in v.feedback.value and "second" in v.feedback.value
+    assert 'role="alert"' in v.feedback.value
+    assert v.reveal.layout.display is None  # the answer may now be asked for
+    v.radio.value = "etorofu"
+    v.check.click()
+    assert "Correct." in v.feedback.value and "larger than the other three" in v.feedback.value
+    assert "Source:" in v.feedback.value and "mofa.go.jp" in v.feedback.value
+    assert "1 of 6 questions correct, 2 attempts" in quiz.score.value
+    assert [a["status"] for a in saved(tmp_path)["attempts"]] == ["incorrect", "correct"]
+
+
+def test_every_type_can_be_answered_through_its_widgets(quiz):
+    view(quiz, "pick-one").radio.value = "etorofu"
+    for box, option_id in view(quiz, "pick-many").ticks:
+        box.value = option_id in {"habomai", "shikotan"}
+    view(quiz, "a-number").text.value = "-49.4"
+    order = ["shimoda", "st-petersburg", "portsmouth", "san-francisco"]
+    for box, item_id in view(quiz, "in-order").places:
+        box.value = order.index(item_id) + 1
+    pairs = {"etorofu": "Iturup", "kunashiri": "Kunashir", "habomai": "Khabomai"}
+    for box, pair_id in view(quiz, "match-names").matches:
+        box.value = pairs[pair_id]
+    view(quiz, "a-name").text.value = "iturup"
+    for v in quiz.views:
+        v.check.click()
+        assert "Correct." in v.feedback.value, v.question.id
+    assert "6 of 6 questions correct, 6 attempts" in quiz.score.value
+
+
+def test_bad_input_is_explained_and_not_recorded(quiz, tmp_path):
+    v = view(quiz, "a-number")
+    v.text.value = "a lot"
+    v.check.click()
+    assert "not a number" in v.feedback.value and "not counted" in v.feedback.value
+    view(quiz, "pick-one").check.click()  # nothing chosen
+    assert "Choose an option" in view(quiz, "pick-one").feedback.value
+    assert not (tmp_path / "progress.json").exists() or saved(tmp_path)["attempts"] == []
+
+
+def test_hint_and_show_answer_are_recorded(quiz, tmp_path):
+    v = view(quiz, "pick-one")
+    v.hint.click()
+    assert "area column" in v.feedback.value
+    v.radio.value = "shikotan"
+    v.check.click()
+    v.reveal.click()
+    assert "Etorofu (Iturup)" in v.feedback.value and "The answer:" in v.feedback.value
+    assert [e["kind"] for e in saved(tmp_path)["events"]] == ["hint", "answer shown"]
+
+
+def test_one_question_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOURISLANDS_PROGRESS", str(tmp_path / "progress.json"))
+    quiz = Quiz(BANK, one_at_a_time=True)
+    assert quiz.counter.value == "Question 1 of 6" and quiz.previous.disabled
+    quiz.next.click()
+    quiz.next.click()
+    assert quiz.counter.value == "Question 3 of 6"
+    assert quiz.stage.children == (quiz.views[2].box,)
+    quiz.previous.click()
+    assert quiz.counter.value == "Question 2 of 6"
+
+
+def test_neighbours_see_different_orders_and_a_student_the_same_one():
+    items = list(range(6))
+    orders = {tuple(shuffled(items, seed, "01:q")) for seed in range(20)}
+    assert len(orders) > 10
+    assert shuffled(items, 7, "01:q") == shuffled(items, 7, "01:q")
+    assert all(shuffled(items, seed, "01:q") != items for seed in range(200))
+
+
+def test_a_damaged_progress_file_is_announced_in_the_quiz(tmp_path, monkeypatch):
+    path = tmp_path / "progress.json"
+    path.write_text("{broken")
+    monkeypatch.setenv("FOURISLANDS_PROGRESS", str(path))
+    assert "damaged" in Quiz(BANK).notice.value
+
+
+def test_static_fallback_shows_questions_but_no_answers(quiz):
+    bundle = quiz._repr_mimebundle_()
+    for text in (bundle["text/plain"], bundle["text/html"]):
+        assert "Which island is the largest" in text and "Put these treaties in order" in text
+        assert "49.4" not in text
+        assert not any(q.explanation in text for q in BANK.questions)
+        assert "Khabomai" in text  # the right-hand options are listed, unpaired
+        assert "Habomai \u2192 Khabomai" not in text
