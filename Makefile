@@ -35,7 +35,8 @@ lint: install
 	$(BIN)/ruff format --check src tests tools bench
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/quiz.py
 
 coastlines: install
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev,tools]"

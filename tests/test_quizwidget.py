@@ -50,7 +50,7 @@ def test_every_type_can_be_answered_through_its_widgets(quiz):
     view(quiz, "a-number").text.value = "-49.4"
     order = ["shimoda", "st-petersburg", "portsmouth", "san-francisco"]
     for box, item_id in view(quiz, "in-order").places:
-        box.value = order.index(item_id) + 1
+        box.value = str(order.index(item_id) + 1)
     pairs = {"etorofu": "Iturup", "kunashiri": "Kunashir", "habomai": "Khabomai"}
     for box, pair_id in view(quiz, "match-names").matches:
         box.value = pairs[pair_id]

@@ -347,9 +347,3 @@ def answer_from_data(check: dict) -> float:
     if how == "sum":
         return total
     return 100 * total / float(table[column].sum())  # share
-
-
-if __name__ == "__main__":
-    from .cli import check_banks
-
-    sys.exit(check_banks([Path(p) for p in sys.argv[1:]]))

@@ -17,7 +17,7 @@ INSTRUCTIONS = {
     "multiple": "Tick every answer that applies.",
     "numeric": "Type a number.",
     "ordering": "Give each item its position: 1 is the earliest or first.",
-    "matching": "Pick the match for each item on the left.",
+    "matching": "For each item, pick its match.",
     "text": "Type a word or a name.",
 }
 # Okabe-Ito colours (safe for colour-blind readers); words and symbols carry the meaning.
@@ -28,7 +28,13 @@ STYLES = {
     "answer": ("#009E73", "The answer:"),
     "hint": ("#56B4E9", "Hint:"),
 }
-NO_CHOICE = "(choose)"
+
+
+def _choice(labels: list[str], tooltip: str) -> widgets.ToggleButtons:
+    """Return a row of toggle buttons with nothing chosen yet (Tab to a button, Space to pick)."""
+    return widgets.ToggleButtons(
+        options=labels, value=None, tooltips=[tooltip] * len(labels), style={"button_width": "auto"}
+    )
 
 
 def shuffled(values: list, seed: int, key: str) -> list:
@@ -135,41 +141,38 @@ class QuestionView:
             return widgets.VBox([box for box, _ in self.ticks])
         if q.type in ("numeric", "text"):
             placeholder = "a number" if q.type == "numeric" else "your answer"
-            self.text = widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="16em"))
+            # Synced when the field loses focus: one message, sent before the Check click, where
+            # keystroke updates can still be queued when a fast typist presses Tab and Enter.
+            self.text = widgets.Text(
+                placeholder=placeholder,
+                continuous_update=False,
+                layout=widgets.Layout(width="16em"),
+            )
             unit = widgets.Label(q.unit or "") if q.type == "numeric" else widgets.Label("")
             return widgets.HBox([self.text, unit])
+        # Toggle buttons, not drop-down lists: JupyterLab takes the arrow keys from a focused
+        # <select> to move between cells, so a drop-down cannot be worked from the keyboard.
         if q.type == "ordering":
-            positions = [(NO_CHOICE, None)] + [(str(n), n) for n in range(1, len(q.items) + 1)]
+            positions = [str(n) for n in range(1, len(q.items) + 1)]
             order = shuffled(list(q.items), seed, self.key)
             self.places = [
-                (
-                    widgets.Dropdown(
-                        options=positions, value=None, layout=widgets.Layout(width="7em")
-                    ),
-                    i.id,
-                )
-                for i in order
+                (_choice(positions, "Position of: " + item.text), item.id) for item in order
             ]
-            return widgets.VBox(
-                [
-                    widgets.HBox([box, widgets.Label(item.text)])
-                    for (box, _), item in zip(self.places, order, strict=True)
-                ]
-            )
+            rows = [
+                widgets.HBox([box, widgets.Label(item.text)])
+                for (box, _), item in zip(self.places, order, strict=True)
+            ]
+            return widgets.VBox(rows)
         rights = shuffled(
             [p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right"
         )
         lefts = shuffled(list(q.pairs), seed, self.key + ":left")
-        choices = [(NO_CHOICE, None)] + [(r, r) for r in rights]
-        self.matches = [
-            (widgets.Dropdown(options=choices, value=None, layout=wide), p.id) for p in lefts
+        self.matches = [(_choice(rights, "Match for: " + p.left), p.id) for p in lefts]
+        rows = [
+            widgets.VBox([widgets.HTML(f"<strong>{html.escape(p.left)}</strong>"), box])
+            for (box, _), p in zip(self.matches, lefts, strict=True)
         ]
-        return widgets.VBox(
-            [
-                widgets.HBox([widgets.Label(p.left), box])
-                for (box, _), p in zip(self.matches, lefts, strict=True)
-            ]
-        )
+        return widgets.VBox(rows)
 
     def answer(self) -> object:
         """Return the student's current answer, in the form the judge expects."""
@@ -181,7 +184,10 @@ class QuestionView:
         if kind in ("numeric", "text"):
             return self.text.value
         if kind == "ordering":
-            return {item_id: box.value for box, item_id in self.places}
+            return {
+                item_id: None if box.value is None else int(box.value)
+                for box, item_id in self.places
+            }
         return {pair_id: box.value for box, pair_id in self.matches}
 
     def _checked(self, _button=None) -> Result:
