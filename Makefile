@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint bench coastlines clean
+.PHONY: install lab test lint bench exercises coastlines clean
 
 install: $(INSTALLED)
 
@@ -37,6 +37,10 @@ lint: install
 bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/quiz.py
+	$(BIN)/python bench/grading.py
+
+exercises: install
+	$(BIN)/fourislands build-exercises
 
 coastlines: install
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev,tools]"

@@ -61,9 +61,7 @@ def main() -> None:
     print(f"every table, fresh process (median of {REPEATS}; 'import pandas' alone {empty:.3f} s):")
     print(f"  fourislands.load (typed + checked)      {ours:.3f} s")
     print(f"  baseline pandas.read_csv (no checks)     {plain:.3f} s  -> ratio {ours / plain:.2f}")
-    print(
-        f"  baseline frictionless.validate + read    {library:.3f} s  -> ratio {ours / library:.2f}"
-    )
+    print(f"  baseline frictionless.validate + read    {library:.3f} s  -> ratio {ours / library:.2f}")
     print("every table, inside one process:")
     print(
         f"  first load {cold * 1000:.1f} ms, cached load {warm * 1000:.1f} ms "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import frictionless
@@ -111,6 +112,10 @@ def test_every_source_id_resolves_and_every_source_is_used():
     for cell in issues["readings"].dropna():
         assert set(cell.split(";")) <= known
     used |= set(issues["outside_source_id"].dropna())
+    for geo in (DATA / "geo").glob("*.geojson"):
+        cited = {f["properties"].get("source_id") for f in json.loads(geo.read_text())["features"]} - {None}
+        assert cited <= known, f"{geo.name}: unknown sources {cited - known}"
+        used |= cited
     assert known - used == set(), "sources listed but never cited"
 
 

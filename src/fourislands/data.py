@@ -102,14 +102,12 @@ def load(name: str) -> pd.DataFrame:
     content, digest = _read_bytes(path)
     # Foreign keys make a table's validity depend on the tables it refers to.
     referenced = sorted(
-        {
-            fk["reference"].get("resource") or name
-            for fk in descriptor["schema"].get("foreignKeys", [])
-        }
+        {fk["reference"].get("resource") or name for fk in descriptor["schema"].get("foreignKeys", [])}
         - {name}
     )
     others = tuple(_read_bytes(data_dir() / resource(other)["path"])[1] for other in referenced)
-    key = ("table", json.dumps(descriptor, sort_keys=True), str(path), digest, others)
+    # Keyed by content, not path: a copy of the data (the grader makes one per submission) hits too.
+    key = ("table", json.dumps(descriptor, sort_keys=True), digest, others)
     # A copy, so that a student editing their DataFrame never changes the next load.
     return _cached(key, lambda: _checked_frame(descriptor, path, content)).copy()
 
@@ -147,9 +145,7 @@ def _checked_frame(descriptor: dict, path: Path, content: bytes) -> pd.DataFrame
         row, column, message = problems[0]
         more = len(problems) - 1
         if more:
-            shown = "; ".join(
-                f"row {r}, column '{c}': {m}" for r, c, m in problems[1:MAX_PROBLEMS_SHOWN]
-            )
+            shown = "; ".join(f"row {r}, column '{c}': {m}" for r, c, m in problems[1:MAX_PROBLEMS_SHOWN])
             message += f" (and {more} more: {shown}{' ...' if more >= MAX_PROBLEMS_SHOWN else ''})"
         raise DataError(path, message, row=row, column=column)
     frame.attrs = {
@@ -171,9 +167,7 @@ def _check_header(path: Path, found: list[str], expected: list[str]) -> None:
                 if name not in found
                 else f"out of order (found at position {found.index(name) + 1})"
             )
-            raise DataError(
-                path, f"column {problem}; the schema expects {expected}", row=1, column=name
-            )
+            raise DataError(path, f"column {problem}; the schema expects {expected}", row=1, column=name)
     if len(found) > len(expected):
         raise DataError(path, "column is not in the schema", row=1, column=found[len(expected)])
 
@@ -199,9 +193,7 @@ def _typed_column(field: dict, cells: pd.Series, missing: pd.Series, problems: l
     return pd.to_numeric(usable).astype(PANDAS_DTYPES[kind])
 
 
-def _constraint_problems(
-    field: dict, cells: pd.Series, values: pd.Series, missing: pd.Series
-) -> list:
+def _constraint_problems(field: dict, cells: pd.Series, values: pd.Series, missing: pd.Series) -> list:
     """Return (row, column, message) for every cell that breaks the field's constraints."""
     rules = field.get("constraints", {})
     name = field["name"]
@@ -219,13 +211,9 @@ def _constraint_problems(
             )
         )
     if "minimum" in rules:
-        checks.append(
-            (present & (values < rules["minimum"]), f"is below the minimum {rules['minimum']}")
-        )
+        checks.append((present & (values < rules["minimum"]), f"is below the minimum {rules['minimum']}"))
     if "maximum" in rules:
-        checks.append(
-            (present & (values > rules["maximum"]), f"is above the maximum {rules['maximum']}")
-        )
+        checks.append((present & (values > rules["maximum"]), f"is above the maximum {rules['maximum']}"))
     if "minLength" in rules:
         checks.append(
             (
@@ -241,9 +229,7 @@ def _constraint_problems(
             )
         )
     if rules.get("unique"):
-        checks.append(
-            (present & values.duplicated(keep="first"), "repeats a value that must be unique")
-        )
+        checks.append((present & values.duplicated(keep="first"), "repeats a value that must be unique"))
     problems = []
     for mask, message in checks:
         for row in _rows(mask.fillna(False).astype(bool)):
@@ -264,9 +250,7 @@ def _key_problems(descriptor: dict, frame: pd.DataFrame) -> list:
     key = _as_list(schema.get("primaryKey", []))
     if key:
         repeated = frame.duplicated(subset=key, keep="first")
-        problems += [
-            (row, key[0], f"primary key {key} repeats an earlier row") for row in _rows(repeated)
-        ]
+        problems += [(row, key[0], f"primary key {key} repeats an earlier row") for row in _rows(repeated)]
     for foreign in schema.get("foreignKeys", []):
         columns = _as_list(foreign["fields"])
         target = foreign["reference"].get("resource") or descriptor["name"]

@@ -134,9 +134,7 @@ def _judge_single(question: Question, answer: object) -> Result:
 
 def _judge_multiple(question: Question, answer: object) -> Result:
     options = {o.id: o for o in question.options}
-    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(
-        answer, (Sequence, set, frozenset)
-    ):
+    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, (Sequence, set, frozenset)):
         return _invalid("Tick the options that apply.")
     chosen = set(answer)
     if not chosen:

@@ -166,9 +166,7 @@ def record_attempt(lesson: str, question: str, result: Any) -> str | None:
 
 def record_event(lesson: str, question: str, kind: str) -> str | None:
     """Save that a student asked for a hint or the answer; return a notice, or None."""
-    return _appended(
-        "events", {"time": _now(), "lesson": lesson, "question": question, "kind": kind}
-    )
+    return _appended("events", {"time": _now(), "lesson": lesson, "question": question, "kind": kind})
 
 
 def read_progress() -> tuple[dict, str | None]:

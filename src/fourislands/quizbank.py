@@ -245,30 +245,22 @@ def _parsed_bank(path: Path, content: bytes) -> Bank:
         document = yaml.safe_load(content.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise BankError(path, f"is not valid YAML ({error})") from None
-    errors = sorted(
-        _validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
-    )
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise _schema_error(path, document, errors[0])
     ids = [q["id"] for q in document["questions"]]
     if _duplicates(ids):
         raise BankError(path, f"question ids repeat: {_duplicates(ids)}", field="id")
     if not path.name.startswith(document["lesson"] + "-"):
-        raise BankError(
-            path, f"lesson {document['lesson']!r} does not match the file name", field="lesson"
-        )
+        raise BankError(path, f"lesson {document['lesson']!r} does not match the file name", field="lesson")
     known_sources = set(load("sources")["id"])
     questions = tuple(_question(raw, document["lesson"]) for raw in document["questions"])
     for question in questions:
         for field_name, problem in _meaning_problems(question):
             raise BankError(path, problem, question.id, field_name)
         if question.source.id not in known_sources:
-            raise BankError(
-                path, f"unknown source id {question.source.id!r}", question.id, "source.id"
-            )
-    return Bank(
-        lesson=document["lesson"], title=document["title"], questions=questions, path=str(path)
-    )
+            raise BankError(path, f"unknown source id {question.source.id!r}", question.id, "source.id")
+    return Bank(lesson=document["lesson"], title=document["title"], questions=questions, path=str(path))
 
 
 def bank_path(lesson: str) -> Path:
@@ -312,9 +304,7 @@ def _matching_rows(table, where: dict | None):
     mask = table.index == table.index
     for column, wanted in (where or {}).items():
         if column not in table.columns:
-            raise DataError(
-                table.attrs.get("path", "?"), "data_check names an unknown column", column=column
-            )
+            raise DataError(table.attrs.get("path", "?"), "data_check names an unknown column", column=column)
         values = wanted if isinstance(wanted, list) else [wanted]
         mask &= table[column].isin(values).to_numpy()
     return table[mask]
@@ -324,9 +314,7 @@ def _single_value(table, where: dict | None, column: str) -> float:
     """Return column of the one row matching where; several or none is an error."""
     rows = _matching_rows(table, where)
     if len(rows) != 1:
-        raise DataError(
-            table.attrs.get("path", "?"), f"data_check {where} matches {len(rows)} rows, not 1"
-        )
+        raise DataError(table.attrs.get("path", "?"), f"data_check {where} matches {len(rows)} rows, not 1")
     return float(rows[column].iloc[0])
 
 
@@ -338,9 +326,7 @@ def answer_from_data(check: dict) -> float:
     if how == "value":
         return _single_value(table, check.get("where"), column)
     if how == "difference":
-        return _single_value(table, check.get("to"), column) - _single_value(
-            table, check.get("from"), column
-        )
+        return _single_value(table, check.get("to"), column) - _single_value(table, check.get("from"), column)
     if how == "count":
         return float(len(_matching_rows(table, check.get("where"))))
     total = float(_matching_rows(table, check.get("where"))[column].sum())

@@ -76,9 +76,7 @@ def result_html(question: Question, result: Result) -> str:
         parts.append(html.escape(result.feedback))
     if result.correct:
         parts.append(html.escape(question.explanation))
-        parts.append(
-            f'<div class="fi-source"><em>Source:</em> {html.escape(cite(question.source))}</div>'
-        )
+        parts.append(f'<div class="fi-source"><em>Source:</em> {html.escape(cite(question.source))}</div>')
     elif result.status == "invalid":
         parts.append("(This was not counted as an attempt.)")
     elif question.hint:
@@ -94,9 +92,7 @@ class QuestionView:
         self.on_checked = on_checked
         self.key = f"{question.lesson}:{question.id}"
         self.inputs = self._inputs(seed)
-        self.check = widgets.Button(
-            description="Check", button_style="primary", tooltip="Check your answer"
-        )
+        self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
         self.check.add_class("fi-check")
         self.check.on_click(self._checked)
         buttons = [self.check]
@@ -105,9 +101,7 @@ class QuestionView:
             self.hint = widgets.Button(description="Hint", tooltip="Show a hint")
             self.hint.on_click(self._hinted)
             buttons.append(self.hint)
-        self.reveal = widgets.Button(
-            description="Show answer", tooltip="Show the answer (recorded)"
-        )
+        self.reveal = widgets.Button(description="Show answer", tooltip="Show the answer (recorded)")
         self.reveal.layout.display = "none"  # offered only after a first wrong attempt
         self.reveal.on_click(self._revealed)
         buttons.append(self.reveal)
@@ -119,9 +113,7 @@ class QuestionView:
             f"<p><strong>{html.escape(question.prompt)}</strong><br>"
             f"<em>{INSTRUCTIONS[question.type]}</em></p>"
         )
-        self.box = widgets.VBox(
-            [heading, self.inputs, widgets.HBox(buttons), self.feedback, self.notice]
-        )
+        self.box = widgets.VBox([heading, self.inputs, widgets.HBox(buttons), self.feedback, self.notice])
         self.box.add_class("fi-question")
 
     def _inputs(self, seed: int) -> widgets.Widget:
@@ -135,8 +127,7 @@ class QuestionView:
         if q.type == "multiple":
             order = shuffled(list(q.options), seed, self.key)
             self.ticks = [
-                (widgets.Checkbox(description=o.text, indent=False, layout=wide), o.id)
-                for o in order
+                (widgets.Checkbox(description=o.text, indent=False, layout=wide), o.id) for o in order
             ]
             return widgets.VBox([box for box, _ in self.ticks])
         if q.type in ("numeric", "text"):
@@ -155,17 +146,13 @@ class QuestionView:
         if q.type == "ordering":
             positions = [str(n) for n in range(1, len(q.items) + 1)]
             order = shuffled(list(q.items), seed, self.key)
-            self.places = [
-                (_choice(positions, "Position of: " + item.text), item.id) for item in order
-            ]
+            self.places = [(_choice(positions, "Position of: " + item.text), item.id) for item in order]
             rows = [
                 widgets.HBox([box, widgets.Label(item.text)])
                 for (box, _), item in zip(self.places, order, strict=True)
             ]
             return widgets.VBox(rows)
-        rights = shuffled(
-            [p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right"
-        )
+        rights = shuffled([p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right")
         lefts = shuffled(list(q.pairs), seed, self.key + ":left")
         self.matches = [(_choice(rights, "Match for: " + p.left), p.id) for p in lefts]
         rows = [
@@ -184,20 +171,13 @@ class QuestionView:
         if kind in ("numeric", "text"):
             return self.text.value
         if kind == "ordering":
-            return {
-                item_id: None if box.value is None else int(box.value)
-                for box, item_id in self.places
-            }
+            return {item_id: None if box.value is None else int(box.value) for box, item_id in self.places}
         return {pair_id: box.value for box, pair_id in self.matches}
 
     def _checked(self, _button=None) -> Result:
         result = judge(self.question, self.answer())
         self.feedback.value = result_html(self.question, result)
-        notice = (
-            record_attempt(self.question.lesson, self.question.id, result)
-            if result.recorded
-            else None
-        )
+        notice = record_attempt(self.question.lesson, self.question.id, result) if result.recorded else None
         self.notice.value = html.escape(notice) if notice else ""
         if result.status == "incorrect":
             self.reveal.layout.display = None
@@ -234,20 +214,14 @@ def _fallback(bank: Bank, questions: list[Question], seed: int) -> tuple[str, st
             shown = [p.left for p in shuffled(list(q.pairs), seed, key + ":left")]
             shown.append(
                 "to match with: "
-                + "; ".join(
-                    shuffled([p.right for p in q.pairs] + list(q.distractors), seed, key + ":right")
-                )
+                + "; ".join(shuffled([p.right for p in q.pairs] + list(q.distractors), seed, key + ":right"))
             )
         else:
-            shown = [
-                f"(answer: a {'number, in ' + q.unit if q.type == 'numeric' else 'word or name'})"
-            ]
+            shown = [f"(answer: a {'number, in ' + q.unit if q.type == 'numeric' else 'word or name'})"]
         lines.append(f"- {q.prompt} {INSTRUCTIONS[q.type]}")
         lines += [f"    * {s}" for s in shown]
         items = "".join(f"<li>{html.escape(s)}</li>" for s in shown)
-        blocks.append(
-            f"<li>{html.escape(q.prompt)} <em>{INSTRUCTIONS[q.type]}</em><ul>{items}</ul></li>"
-        )
+        blocks.append(f"<li>{html.escape(q.prompt)} <em>{INSTRUCTIONS[q.type]}</em><ul>{items}</ul></li>")
     note = "Open this notebook in JupyterLab with a running kernel to answer these questions."
     lines.append(note)
     blocks.append(f"</ol><p><em>{note}</em></p>")
@@ -261,14 +235,10 @@ class Quiz:
         self, bank: Bank, question_ids: list[str] | None = None, one_at_a_time: bool = False
     ) -> None:
         self.bank = bank
-        self.questions = (
-            [bank.question(i) for i in question_ids] if question_ids else list(bank.questions)
-        )
+        self.questions = [bank.question(i) for i in question_ids] if question_ids else list(bank.questions)
         document, notice = read_progress()
         self.seed = document["seed"]
-        self.views = [
-            QuestionView(q, self.seed, on_checked=self._update_score) for q in self.questions
-        ]
+        self.views = [QuestionView(q, self.seed, on_checked=self._update_score) for q in self.questions]
         self.score = widgets.HTML(value="")
         self.score.add_class("fi-score")
         self.notice = widgets.HTML(value=html.escape(notice) if notice else "")

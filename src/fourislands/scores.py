@@ -37,11 +37,7 @@ class QuizScore:
 def quiz_score(bank: Bank, document: dict) -> QuizScore:
     """Return the score on one bank from a progress document (other lessons' rows ignored)."""
     ids = {q.id for q in bank.questions}
-    mine = [
-        a
-        for a in document["attempts"]
-        if a.get("lesson") == bank.lesson and a.get("question") in ids
-    ]
+    mine = [a for a in document["attempts"] if a.get("lesson") == bank.lesson and a.get("question") in ids]
     return QuizScore(
         questions=len(ids),
         answered=len({a["question"] for a in mine}),

@@ -1,0 +1,605 @@
+"""Charts and maps for lesson 01 (history): the timeline, the border lines and who held what.
+
+Every date comes from data/timeline.csv; the border lines, and who held each area after each
+line was drawn, come from data/geo/borders.geojson, whose features name the timeline row (and so
+the source and quote) behind them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+import textwrap
+from collections.abc import Iterable
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from .. import maps
+from ..data import resource
+from ..errors import DataError
+from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
+from ..paths import data_dir
+
+BORDERS_FILE = "borders.geojson"
+DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# Short names for the events the timeline chart labels, when they are on it.
+KEY_EVENTS = {
+    "treaty-shimoda-1855": "Shimoda",
+    "treaty-saint-petersburg-1875": "St Petersburg",
+    "treaty-portsmouth-1905": "Portsmouth",
+    "soviet-attack-1945-08-09": "Soviet attack",
+    "san-francisco-treaty-1951": "San Francisco",
+    "joint-declaration-1956": "Joint Declaration",
+    "tokyo-declaration-1993": "Tokyo Declaration",
+    "irkutsk-statement-2001": "Irkutsk",
+    "singapore-summit-2018": "Singapore",
+    "peace-talks-suspended-2022": "Talks halted",
+}
+ORIGIN_STYLE = {
+    # origin: (legend label, marker, face colour, edge colour)
+    "reading": ("reported in a reading", "o", "#000000", "#000000"),
+    "outside": ("from an outside source", "s", "white", PALETTE[2]),
+}
+AFTER_COLOUR = "#DDDDDD"
+# Who held an area, as borders.geojson spells it: (label on the bar, colour, hatch, text colour).
+HOLDERS = {
+    "japan": ("Japan", JAPAN, "", "black"),
+    "russia": ("Russia / USSR", RUSSIA, "", "white"),
+    "joint": ("shared (no border drawn)", NEUTRAL, "", "white"),
+    "disputed": ("Russia holds, Japan claims", RUSSIA, "///", "white"),
+}
+BAR_TEXT = {"joint": "shared"}  # shorter text where the legend label does not fit in a bar
+REGION_ORDER = ["northern-sakhalin", "southern-sakhalin", "northern-kurils", "four-islands"]
+REGION_LABELS = {
+    "northern-sakhalin": "Northern Sakhalin",
+    "southern-sakhalin": "Southern Sakhalin\n(Karafuto)",
+    "northern-kurils": "Urup/Uruppu to\nShumshu/Shumushu",
+    "four-islands": "The four islands",
+}
+# Line styles for the border layers, in date order: colour, dash pattern, width.
+LINE_STYLES = [
+    (PALETTE[5], "--", 2.2),
+    (PALETTE[3], "-.", 2.2),
+    (PALETTE[2], ":", 3.0),
+    ("#000000", "-", 2.2),
+]
+# Kunashiri's name moves west of the 1945 line, into the Sea of Okhotsk.
+ISLAND_LABEL_OFFSETS = {"kunashiri": (-3.7, 1.25)}
+# Where each line's year goes, in points from its first point (default: up and to the left).
+YEAR_OFFSETS = {"line-1945": (6, -4)}
+CONTEXT_PLACES = {
+    # coastline feature name: (where to write its label, lon/lat)
+    "Sakhalin": (142.55, 48.6),
+    "Hokkaido": (142.3, 43.4),
+    "Kamchatka": (153.3, 51.65),
+    "Urup": (150.2, 45.45),
+    "Shumshu": (154.35, 50.35),
+}
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def date_span(date: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day a date of the data covers: '1904', '1945-08' or '1945-08-09'.
+
+    Raises ValueError, in words, for anything else.
+    """
+    match = DATE_PATTERN.fullmatch(str(date).strip())
+    if not match:
+        raise ValueError(f"{date!r} is not a date like 1855, 1945-08 or 1945-08-09")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1), dt.date(year, month, last)
+        return dt.date(year, month, day), dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{date!r} is not a real calendar date") from None
+
+
+def decimal_year(date: str) -> float:
+    """Return the middle of the period a date covers, as a year with a fraction (1945-08 -> 1945.63)."""
+    first, last = date_span(date)
+    middle = first + (last - first) / 2
+    length = 366 if calendar.isleap(middle.year) else 365
+    return middle.year + (middle.timetuple().tm_yday - 0.5) / length
+
+
+def year_of(date: str) -> int:
+    """Return the year of a date of the data."""
+    return date_span(date)[0].year
+
+
+def readings_end(timeline: pd.DataFrame) -> str:
+    """Return the date of the latest event that one of the five readings reports."""
+    reported = timeline.loc[timeline["origin"] == "reading", "date"]
+    if reported.empty:
+        raise DataError("data/timeline.csv", "no row comes from a reading")
+    return max(reported, key=lambda d: date_span(d)[1])
+
+
+def after_readings(timeline: pd.DataFrame) -> pd.Series:
+    """Return True for the events that begin after the last event any reading reports."""
+    end = date_span(readings_end(timeline))[1]
+    return timeline["date"].map(lambda d: date_span(d)[0] > end).astype(bool)
+
+
+def month_label(date: str) -> str:
+    """Return a date as a reader says it: '2018-09' -> 'Sep 2018', '1951' -> '1951'."""
+    first, last = date_span(date)
+    if first.year == last.year and first.month == 1 and last.month == 12:
+        return str(first.year)
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    return f"{first:%b %Y}"
+
+
+def themes() -> list[str]:
+    """Return the timeline's themes in the order its schema lists them."""
+    for field in resource("timeline")["schema"]["fields"]:
+        if field["name"] == "theme":
+            return list(field["constraints"]["enum"])
+    raise DataError("data/datapackage.json", "the timeline has no 'theme' column")
+
+
+# --- the border lines -------------------------------------------------------------------------
+
+
+def border_lines(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Return the lines of data/geo/borders.geojson, in date order, with their date and year.
+
+    Columns: id, layer (the year, as text), year, date, label, kind, timeline_id, source_id,
+    quote, schematic, note, held (dict region -> holder), lon, lat (lists of coordinates).
+    """
+    path = data_dir() / "geo" / BORDERS_FILE
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise DataError(path, f"cannot be read as GeoJSON ({error})") from None
+    dates = timeline.set_index("id")["date"]
+    rows = []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        if props["timeline_id"] not in dates.index:
+            raise DataError(path, f"{props['id']}: no timeline row {props['timeline_id']!r}")
+        date = dates[props["timeline_id"]]
+        lon, lat = zip(*feature["geometry"]["coordinates"], strict=True)
+        year = year_of(date)
+        rows.append({**props, "layer": str(year), "year": year, "date": date, "lon": lon, "lat": lat})
+    return pd.DataFrame(rows).sort_values("date", key=lambda d: d.map(decimal_year))
+
+
+def region_names() -> dict[str, str]:
+    """Return the region ids of borders.geojson and what each covers."""
+    path = data_dir() / "geo" / BORDERS_FILE
+    return json.loads(path.read_text(encoding="utf-8"))["regions"]
+
+
+def holdings(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Return who held each region from one line to the next: region, start, end, holder.
+
+    The last period runs to the year of the latest event in the timeline.
+    """
+    lines = border_lines(timeline)
+    end_year = max(year_of(d) for d in timeline["date"])
+    starts = list(lines["year"]) + [end_year]
+    rows = []
+    for (_, line), start, end in zip(lines.iterrows(), starts[:-1], starts[1:], strict=True):
+        for region in REGION_ORDER:
+            rows.append({"region": region, "start": start, "end": end, "holder": line["held"][region]})
+    return pd.DataFrame(rows)
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def _wrapped(ax: Axes, text: str) -> str:
+    """Return a source line broken to fit under the figure (about 14 characters an inch)."""
+    width = int(ax.figure.get_figwidth() * 14)
+    return textwrap.fill(text, width=width, subsequent_indent="  ", break_on_hyphens=False)
+
+
+def _source_ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Return the reading ids and the outside source ids behind some timeline rows."""
+    readings = sorted(frame.loc[frame["origin"] == "reading", "source_id"].unique())
+    outside = sorted(frame.loc[frame["origin"] == "outside", "source_id"].unique())
+    return readings, outside
+
+
+def timeline_chart(
+    timeline: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str = "Japan and Russia: the events of the course timeline",
+    full: pd.DataFrame | None = None,
+    numbered: bool = False,
+) -> Axes:
+    """Plot each event as a mark in its theme's row against its date; shade what the readings miss.
+
+    timeline may be a filtered part of the table; full (default: timeline) is the whole table,
+    used to find where the readings end. numbered: write each event's number in date order
+    (as chronological() sorts them) next to it, instead of naming the key events.
+    """
+    ax = new_axes(ax, size=(9.0, 4.8))
+    full = timeline if full is None else full
+    order = themes()
+    end = readings_end(full)
+    frame = timeline.assign(
+        x=timeline["date"].map(decimal_year),
+        y=timeline["theme"].map({t: i for i, t in enumerate(order)}),
+        after=after_readings(full).reindex(timeline.index).fillna(False).astype(bool),
+    )
+    ax.set_yticks(range(len(order)), order)
+    ax.set_ylim(len(order) - 0.4, -0.8)
+    ax.set_xlabel("year")
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if frame.empty:
+        ax.text(0.5, 0.5, "No events to show", transform=ax.transAxes, ha="center", va="center")
+        alt = "An empty timeline: no event matches the choice."
+        return finish(ax, title, "data/timeline.csv (no rows chosen)", alt)
+    low, high = frame["x"].min(), frame["x"].max()
+    pad = max(1.0, (high - low) * 0.03)
+    ax.set_xlim(low - pad, high + pad)
+    cut = decimal_year(end) + 0.5 / 12
+    if frame["after"].any():
+        ax.axvspan(
+            cut, high + pad, facecolor=AFTER_COLOUR, edgecolor="#AAAAAA", hatch="..", linewidth=0, zorder=0
+        )
+        ax.text(
+            high + pad,
+            -0.6,
+            "after the readings \u25b8 ",
+            fontsize=8,
+            va="center",
+            ha="right",
+            color="#333333",
+        )
+    handles = []
+    for origin, (label, marker, face, edge) in ORIGIN_STYLE.items():
+        part = frame[frame["origin"] == origin]
+        if part.empty:
+            continue
+        ax.scatter(
+            part["x"],
+            part["y"],
+            marker=marker,
+            s=34,
+            facecolors=face,
+            edgecolors=edge,
+            linewidths=1.2,
+            zorder=3,
+            label=label,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                markerfacecolor=face,
+                markeredgecolor=edge,
+                label=f"{label} ({len(part)})",
+            )
+        )
+    if frame["after"].any():
+        handles.append(
+            Patch(
+                facecolor=AFTER_COLOUR,
+                hatch="..",
+                label=f"after the readings (after {month_label(end)})",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
+    if numbered:
+        texts = {i: str(n) for n, i in enumerate(chronological(frame).index, start=1)}
+    else:
+        texts = {
+            i: f"{KEY_EVENTS[e]} {year_of(d)}"
+            for i, e, d in zip(frame.index, frame["id"], frame["date"], strict=True)
+            if e in KEY_EVENTS
+        }
+    _place_labels(ax, frame, texts)
+    readings, outside = _source_ids(frame)
+    source = (
+        f"data/timeline.csv, {len(frame)} rows: readings {', '.join(readings) or 'none'}; "
+        f"{len(outside)} outside sources listed in data/sources.csv"
+    )
+    return finish(ax, title, _wrapped(ax, source), _timeline_alt(frame, end))
+
+
+def chronological(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return timeline rows in date order (by the first day each date covers; ties keep their order)."""
+    return frame.loc[frame["date"].map(lambda d: date_span(d)[0]).sort_values(kind="stable").index]
+
+
+def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
+    """Write texts (row index -> text) by their events, where no other label or mark is."""
+    keys = frame.loc[list(texts)].sort_values("x", kind="stable")
+    renderer = ax.figure.canvas.get_renderer()
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)  # lay the figure out first, so positions on screen are near final
+    area = ax.get_window_extent(renderer)
+    # Every mark is an obstacle too: a label must not hide an event.
+    marks = ax.transData.transform(frame[["x", "y"]].to_numpy(dtype=float))
+    placed = [Bbox.from_extents(x - 4, y - 4, x + 4, y + 4) for x, y in marks]
+    short = all(len(t) <= 3 for t in texts.values())  # numbers sit closer than names
+    steps, sideways = (
+        ((9, -9, 18, -18, 27, -27), (0, -9, 9)) if short else ((12, -12, 24, -24, 36, -36), (0, -40, 40))
+    )
+    offsets = [(dx, dy) for dy in steps for dx in sideways]
+    for index, row in keys.iterrows():
+        label = ax.annotate(
+            texts[index],
+            xy=(row["x"], row["y"]),
+            xytext=offsets[0],
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            arrowprops={"arrowstyle": "-", "color": "#666666", "linewidth": 0.5},
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            zorder=4,
+        )
+        best = None
+        for offset in offsets:
+            label.set_position(offset)
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer).expanded(1.05, 1.2)
+            clashes = sum(box.overlaps(other) for other in placed)
+            inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 <= area.y1
+            score = clashes + (0 if inside else 10)
+            if best is None or score < best[0]:
+                best = (score, offset)
+            if score == 0:
+                break
+        label.set_position(best[1])
+        label.update_positions(renderer)
+        placed.append(Text.get_window_extent(label, renderer))
+
+
+def _timeline_alt(frame: pd.DataFrame, end: str) -> str:
+    """Return alt text for the timeline chart that says where the events cluster."""
+    years = frame["date"].map(year_of)
+    counts = frame["theme"].value_counts()
+    busiest = counts.index[0]
+    decades = (years // 10 * 10).value_counts()
+    top_decade = int(decades.index[0])
+    after = int(frame["after"].sum())
+    text = (
+        f"Timeline of {len(frame)} events from {years.min()} to {years.max()}, one row per theme. "
+        f"The busiest theme is {busiest} ({counts.iloc[0]} events) and the busiest decade the "
+        f"{top_decade}s ({decades.iloc[0]} events); {int((years < 1945).sum())} events come "
+        f"before 1945. Filled circles are events reported in the readings "
+        f"({int((frame['origin'] == 'reading').sum())}), open squares events from outside sources "
+        f"({int((frame['origin'] == 'outside').sum())})."
+    )
+    if after:
+        text += f" A shaded band marks the {after} events after the readings end ({month_label(end)})."
+    return text
+
+
+def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Stack, for each decade, the events reported in the readings, from outside sources, and after."""
+    ax = new_axes(ax, size=(9.0, 4.2))
+    after = after_readings(timeline)
+    decade = timeline["date"].map(year_of) // 10 * 10
+    kind = pd.Series("outside, same period", index=timeline.index)
+    kind[timeline["origin"] == "reading"] = "reading"
+    kind[after] = "outside, after the readings"
+    table = pd.crosstab(decade, kind).reindex(
+        range(int(decade.min()), int(decade.max()) + 1, 10), fill_value=0
+    )
+    styles = [
+        ("reading", "reported in a reading", "#000000", ""),
+        ("outside, same period", "outside source, same period", PALETTE[2], ""),
+        ("outside, after the readings", "outside source, after the readings", AFTER_COLOUR, "///"),
+    ]
+    bottom = pd.Series(0, index=table.index)
+    for column, label, colour, hatch in styles:
+        values = table[column] if column in table else pd.Series(0, index=table.index)
+        ax.bar(
+            table.index,
+            values,
+            width=8,
+            bottom=bottom,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#333333",
+            linewidth=0.5,
+            label=f"{label} ({int(values.sum())})",
+        )
+        bottom = bottom + values
+    for x, total in bottom.items():
+        if total:
+            ax.text(x, total + 0.4, str(int(total)), ha="center", va="bottom", fontsize=7.5)
+    busy = [d for d, total in bottom.items() if total]  # name only the decades with events
+    ax.set_xticks(busy, [f"{d}s" for d in busy], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("events in the timeline")
+    ax.set_ylim(0, bottom.max() * 1.15 + 1)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    readings, outside = _source_ids(timeline)
+    end = readings_end(timeline)
+    recent = int(bottom[bottom.index >= 1990].sum())
+    alt = (
+        f"Bar chart of the {len(timeline)} timeline events by decade, {table.index.min()}s to "
+        f"{table.index.max()}s. {recent} of them fall in the 1990s or later; the busiest decade is "
+        f"the {int(bottom.idxmax())}s with {int(bottom.max())}. Events reported in the readings "
+        f"stop in {month_label(end)}; the {int(after.sum())} events after that come from outside "
+        f"sources (hatched)."
+    )
+    source = (
+        f"data/timeline.csv ({len(timeline)} rows): readings {', '.join(readings)}; "
+        f"{len(outside)} outside sources in data/sources.csv"
+    )
+    return finish(ax, "How many events per decade, and from which kind of source", _wrapped(ax, source), alt)
+
+
+def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Draw, for each area, who held it between the 1855, 1875, 1905 and 1945 lines."""
+    ax = new_axes(ax, size=(9.0, 3.8))
+    periods = holdings(timeline)
+    lines = border_lines(timeline)
+    for y, region in enumerate(REGION_ORDER):
+        for _, row in periods[periods["region"] == region].iterrows():
+            label, colour, hatch, ink = HOLDERS[row["holder"]]
+            width = row["end"] - row["start"]
+            ax.broken_barh(
+                [(row["start"], width)],
+                (y - 0.38, 0.76),
+                facecolors=colour,
+                hatch=hatch,
+                edgecolor="white",
+                linewidth=1.0,
+            )
+            if width >= 15:
+                ax.text(
+                    row["start"] + width / 2,
+                    y,
+                    BAR_TEXT.get(row["holder"], label),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color=ink,
+                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
+                )
+    ticks = sorted(set(periods["start"]) | set(periods["end"]))
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xlim(min(ticks) - 2, max(ticks) + 2)
+    ax.set_yticks(range(len(REGION_ORDER)), [REGION_LABELS[r] for r in REGION_ORDER], fontsize=8)
+    ax.set_ylim(len(REGION_ORDER) - 0.4, -0.6)
+    ax.set_xlabel("year: each bar runs from one line (a treaty, or 1945) to the next")
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    handles = [
+        Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=label)
+        for label, colour, hatch, _ in HOLDERS.values()
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8)
+    ids = "; ".join(f"{r.timeline_id}: {r.source_id}" for r in lines.itertuples())
+    source = f"data/geo/borders.geojson and data/timeline.csv ({ids})"
+    title = "Who held what: Sakhalin and the Kurils, 1855 to today"
+    return finish(ax, title, _wrapped(ax, source), _holdings_alt(periods))
+
+
+def _holdings_alt(periods: pd.DataFrame) -> str:
+    """Return alt text that walks through who held what in each period."""
+    short = {
+        "northern-sakhalin": "northern Sakhalin",
+        "southern-sakhalin": "southern Sakhalin",
+        "northern-kurils": "Urup to Shumshu",
+        "four-islands": "the four islands",
+    }
+    parts = []
+    for (start, end), group in periods.groupby(["start", "end"], sort=True):
+        held = "; ".join(f"{short[r.region]}: {HOLDERS[r.holder][0]}" for r in group.itertuples())
+        parts.append(f"{start}-{end}: {held}")
+    return "Bars of who held each area over time. " + ". ".join(parts) + "."
+
+
+def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Map the region with the four islands under both names and the chosen border lines.
+
+    layers: the years of the lines to draw ('1855', '1875', '1905', '1945'); None draws all.
+    """
+    lines = border_lines(timeline)
+    chosen = lines if layers is None else lines[lines["layer"].isin([str(x) for x in layers])]
+    ax = maps.label_islands(maps.base_map(ax), offsets=ISLAND_LABEL_OFFSETS)
+    _label_places(ax)
+    for n, (_, line) in enumerate(lines.iterrows()):
+        if line["id"] not in set(chosen["id"]):
+            continue
+        colour, dashes, width = LINE_STYLES[n % len(LINE_STYLES)]
+        ax.plot(
+            line["lon"],
+            line["lat"],
+            color=colour,
+            linestyle=dashes,
+            linewidth=width,
+            label=line["label"],
+            zorder=4,
+        )
+        dx, dy = YEAR_OFFSETS.get(line["id"], (-4, 4))
+        ax.annotate(
+            line["layer"],
+            xy=(line["lon"][0], line["lat"][0]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="right" if dx < 0 else "left",
+            va="bottom" if dy > 0 else "top",
+            fontsize=9,
+            fontweight="bold",
+            color=colour if colour != PALETTE[6] else "#000000",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8},
+            zorder=5,
+        )
+    if len(chosen):
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncol=2,
+            fontsize=7.5,
+            title="Lines (schematic: drawn between the islands, not surveyed)",
+            title_fontsize=8,
+            frameon=False,
+        )
+        drawn = "; ".join(chosen["label"])
+        alt = (
+            "Map of Hokkaido, Sakhalin, the Kuril chain and the tip of Kamchatka, with the four "
+            f"disputed islands named in Japanese and Russian. Lines drawn: {drawn}."
+        )
+    else:
+        alt = (
+            "Map of Hokkaido, Sakhalin, the Kuril chain and the tip of Kamchatka, with the four "
+            "disputed islands named in Japanese and Russian; no border line is drawn."
+        )
+    ids = "; ".join(f"{r.layer} {r.timeline_id} ({r.source_id})" for r in chosen.itertuples())
+    source = (
+        f"data/geo/borders.geojson, schematic lines from data/timeline.csv rows {ids or 'none'}; "
+        "coastlines GSHHG 2.3.6 (LGPL-3.0); names data/islands.csv"
+    )
+    years = ", ".join(chosen["layer"]) if len(chosen) else "no line chosen"
+    return finish(ax, f"Where the line ran: {years}", _wrapped(ax, source), alt)
+
+
+def _label_places(ax: Axes) -> None:
+    """Name the places the border lines run between: Sakhalin, Hokkaido, Kamchatka, Urup, Shumshu."""
+    names = {f["properties"]["name"]: f["properties"] for f in maps.coastlines()}
+    for name, (lon, lat) in CONTEXT_PLACES.items():
+        props = names.get(name)
+        if props is None:
+            continue
+        ja, ru = props["name_ja"], props["name_ru"]
+        text = ru if name in ("Sakhalin", "Kamchatka", "Urup", "Shumshu") else ja
+        other = ja if text == ru else ru
+        label = f"{text}\n({other})" if other and other != text and name != "Hokkaido" else text
+        ax.text(
+            lon,
+            lat,
+            label,
+            fontsize=7.5,
+            color="#333333",
+            ha="center",
+            va="center",
+            style="italic",
+            zorder=3,
+        )

@@ -1,0 +1,719 @@
+"""Lesson 03 charts and maps: deployments over time, missile range rings, distances, leverage."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from .. import maps
+from ..errors import DataError
+from ..figures import finish, new_axes
+from ..paths import data_dir
+
+PLACES_FILE = "places.geojson"
+MAP_EXTENT = (141.0, 41.6, 152.6, 48.4)  # west, south, east, north: Soya Strait to Urup
+KINDS = ("deployment", "announcement", "exercise", "incident", "cooperation")
+# Okabe-Ito colours, each with its own marker: the kind is also named on the y axis.
+KIND_STYLE = {
+    "deployment": ("#D55E00", "s"),
+    "announcement": ("#CC79A7", "D"),
+    "exercise": ("#009E73", "^"),
+    "incident": ("#000000", "X"),
+    "cooperation": ("#56B4E9", "o"),
+}
+# One ring style per system, shared by the range map and the distance chart.
+SYSTEM_STYLE = {"Bal": ("#0072B2", "-", ""), "Bastion": ("#D55E00", "--", "///")}
+OTHER_STYLE = ("#009E73", "-.", "...")
+STRAIT_KINDS = ("strait", "place")
+# Where to write a point's name, in points from the point (dx, dy, alignment): the default is
+# right and below; these keep the names on the crowded Nemuro coast apart.
+LABEL_OFFSETS = {
+    "place-rausu": (-5, 2, "right"),
+    "place-shibetsu": (-5, 0, "right"),
+    "place-notsuke": (-5, -9, "right"),
+    "place-cape-nosappu": (-4, -11, "right"),
+    "strait-soya": (7, -10, "left"),
+}
+ISLAND_LABEL_SHIFTS = {"etorofu": (0.9, -1.35), "kunashiri": (-1.9, 1.15)}
+# Reading 000's asymmetry: Japan's economic lever, Russia's military one (ids of data rows).
+LEVERAGE_ROWS = {
+    "Japan: economic": [
+        ("economy", "eco-deals-2016-05-eight-point-plan"),
+        ("economy", "eco-deals-2016-12-items-68"),
+        ("economy", "eco-deals-2016-12-value-300bn-yen"),
+        ("economy", "eco-investment-2013-04-jbic"),
+    ],
+    "Russia: military": [
+        ("military", "mil-2016-11-bal-rapprochement"),
+        ("military", "mil-2016-11-bastion-rapprochement"),
+        ("military", "mil-2017-03-18th-division"),
+        ("military", "mil-2018-09-11-vostok-2018-scale"),
+    ],
+}
+
+
+# ---------------------------------------------------------------------------- places and ranges
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point of data/geo/places.geojson: a launcher site, strait, place or map label."""
+
+    id: str
+    kind: str
+    label: str
+    lon: float
+    lat: float
+    source_id: str
+    quote: str
+    schematic: bool
+    note: str
+    system: str | None = None
+    island_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A sea lane of data/geo/places.geojson: a line drawn through one or more straits."""
+
+    id: str
+    label: str
+    coordinates: tuple[tuple[float, float], ...]
+    source_id: str
+    quote: str
+    schematic: bool
+    end_label: str = ""
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """A launcher to draw: where it stands and how far it reaches."""
+
+    label: str
+    lon: float
+    lat: float
+    range_km: float
+    system: str | None = None
+
+
+def _features() -> list[dict]:
+    """Return the features of data/geo/places.geojson, or raise a DataError naming the file."""
+    path = data_dir() / "geo" / PLACES_FILE
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"not valid GeoJSON ({error})") from None
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list):
+        raise DataError(path, "has no 'features' list")
+    for number, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {}
+        missing = [k for k in ("id", "kind", "label", "source_id", "quote") if not props.get(k)]
+        if missing or "schematic" not in props:
+            raise DataError(path, f"feature {number} lacks {missing or ['schematic']}")
+    return features
+
+
+def load_places(kinds: tuple[str, ...] | None = None) -> list[Place]:
+    """Return the points of places.geojson, in file order, keeping only the given kinds."""
+    found = []
+    for feature in _features():
+        if feature["geometry"]["type"] != "Point":
+            continue
+        props = feature["properties"]
+        if kinds is not None and props["kind"] not in kinds:
+            continue
+        lon, lat = feature["geometry"]["coordinates"]
+        found.append(
+            Place(
+                id=props["id"],
+                kind=props["kind"],
+                label=props["label"],
+                lon=float(lon),
+                lat=float(lat),
+                source_id=props["source_id"],
+                quote=props["quote"],
+                schematic=bool(props["schematic"]),
+                note=props.get("note", ""),
+                system=props.get("system"),
+                island_id=props.get("island_id"),
+            )
+        )
+    return found
+
+
+def load_lanes() -> list[Lane]:
+    """Return the sea lanes (LineStrings) of places.geojson."""
+    return [
+        Lane(
+            id=f["properties"]["id"],
+            label=f["properties"]["label"],
+            coordinates=tuple((float(x), float(y)) for x, y in f["geometry"]["coordinates"]),
+            source_id=f["properties"]["source_id"],
+            quote=f["properties"]["quote"],
+            schematic=bool(f["properties"]["schematic"]),
+            end_label=f["properties"].get("end_label", ""),
+        )
+        for f in _features()
+        if f["geometry"]["type"] == "LineString"
+    ]
+
+
+def system_ranges(military: pd.DataFrame) -> dict[str, float]:
+    """Return {system: range in km} from the rows of the military table that give a range."""
+    ranges: dict[str, float] = {}
+    rows = military[military["range_km"].notna()]
+    for system, value in zip(rows["system_or_event"], rows["range_km"], strict=True):
+        name = str(system).split()[0]
+        if name in ranges and ranges[name] != float(value):
+            raise DataError("data/military.csv", f"two different ranges for {name}")
+        ranges[name] = float(value)
+    return ranges
+
+
+def reported_launchers(military: pd.DataFrame) -> list[Launcher]:
+    """Return the launcher sites of places.geojson with the range the military table gives."""
+    ranges = system_ranges(military)
+    return [
+        Launcher(place.label, place.lon, place.lat, ranges[place.system], place.system)
+        for place in load_places(("launcher",))
+        if place.system in ranges
+    ]
+
+
+def covered(launcher: Launcher, targets: list[Place]) -> list[str]:
+    """Return the labels of the targets no further from the launcher than its range."""
+    return [
+        t.label
+        for t in targets
+        if maps.distance_km(launcher.lon, launcher.lat, t.lon, t.lat) <= launcher.range_km
+    ]
+
+
+def _wrapped(text: str, width: int = 120) -> str:
+    """Return text broken into lines of at most width characters."""
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _and(labels: list[str]) -> str:
+    """Return labels as an English list ('a, b and c'), or 'none of them'."""
+    if not labels:
+        return "none of them"
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+# ---------------------------------------------------------------------------- maps
+
+
+def _style(launcher: Launcher) -> tuple[str, str, str]:
+    return SYSTEM_STYLE.get(launcher.system or "", OTHER_STYLE)
+
+
+def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_EXTENT) -> Axes:
+    """Draw land, straits, places, sea lanes and one range ring per launcher; return ax."""
+    ax = maps.base_map(new_axes(ax, size=(9.0, 6.6)), extent=extent)
+    ax.set_autoscale_on(False)
+    for lane in load_lanes():
+        xs, ys = zip(*lane.coordinates, strict=True)
+        ax.plot(xs, ys, color="#555555", linestyle=":", linewidth=1.4, zorder=3, gid=f"lane-{lane.id}")
+        ax.annotate(
+            "",
+            xy=lane.coordinates[-1],
+            xytext=lane.coordinates[-2],
+            arrowprops={"arrowstyle": "->", "color": "#555555", "linewidth": 1.2},
+            zorder=3,
+        )
+        if lane.end_label:
+            ax.annotate(
+                lane.end_label,
+                lane.coordinates[-1],
+                xytext=(0, -11),
+                textcoords="offset points",
+                fontsize=7,
+                style="italic",
+                color="#444444",
+                ha="center",
+            )
+    for place in load_places():
+        if place.kind == "label":
+            ax.text(
+                place.lon,
+                place.lat,
+                place.label,
+                fontsize=9,
+                style="italic",
+                color="#444444",
+                ha="center",
+                zorder=4,
+            )
+        elif place.kind in STRAIT_KINDS:
+            strait = place.kind == "strait"
+            ax.plot(
+                place.lon,
+                place.lat,
+                marker="D" if strait else "o",
+                markersize=6 if strait else 3.5,
+                color="white" if strait else "black",
+                markeredgecolor="black",
+                zorder=6,
+                gid=f"place-{place.id}",
+            )
+            dx, dy, align = LABEL_OFFSETS.get(place.id, (6, -10, "left"))
+            ax.annotate(
+                place.label,
+                (place.lon, place.lat),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=7.5 if strait else 7,
+                fontweight="bold" if strait else "normal",
+                ha=align,
+                zorder=7,
+                bbox={
+                    "boxstyle": "round,pad=0.12",
+                    "facecolor": "white",
+                    "alpha": 0.7,
+                    "edgecolor": "none",
+                },
+            )
+    maps.label_islands(ax, offsets=ISLAND_LABEL_SHIFTS)
+    for launcher in launchers:
+        colour, line, _hatch = _style(launcher)
+        lons, lats = maps.ring_points(launcher.lon, launcher.lat, launcher.range_km)
+        ax.fill(lons, lats, color=colour, alpha=0.10, zorder=2)
+        ax.plot(
+            lons,
+            lats,
+            color=colour,
+            linestyle=line,
+            linewidth=1.8,
+            zorder=5,
+            gid=f"ring-{launcher.system or 'other'}",
+        )
+        ax.plot(
+            launcher.lon,
+            launcher.lat,
+            marker="*",
+            markersize=15,
+            color=colour,
+            markeredgecolor="black",
+            zorder=8,
+            gid=f"launcher-{launcher.system or 'other'}",
+        )
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=_style(x)[0],
+            linestyle=_style(x)[1],
+            marker="*",
+            markersize=11,
+            markeredgecolor="black",
+            label=f"{x.system}: {x.range_km:g} km ring from a schematic site"
+            if x.system
+            else f"{x.label}: {x.range_km:g} km ring",
+        )
+        for x in launchers
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            color="white",
+            marker="D",
+            markeredgecolor="black",
+            linestyle="",
+            label="Strait (marker in mid-channel)",
+        ),
+        Line2D([], [], color="black", marker="o", markersize=3.5, linestyle="", label="Place"),
+        Line2D([], [], color="#555555", linestyle=":", label="Sea lane (schematic)"),
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.92)
+    return ax
+
+
+def _map_source(extra: str = "") -> str:
+    return _wrapped(
+        "data/military.csv (ranges: rapprochement2017; islands: worldtribune-kurile-coastal-"
+        "missiles); data/geo/places.geojson (straits: wikipedia-nemuro-strait, gse-ekaterina-"
+        "strait, wikipedia-vries-strait, wikipedia-la-perouse-strait; places: hoppou-islands-"
+        "outline, hokkaido-pref-northern-territories; lane: csmonitor-1983-05-03); coastlines: "
+        "GSHHG. Launcher sites, mid-channel markers and lanes are schematic." + extra
+    )
+
+
+def range_map(military: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Map the Bal and Bastion range rings from their (schematic) reported sites."""
+    launchers = reported_launchers(military)
+    ax = draw_ring_map(launchers, ax)
+    targets = load_places(STRAIT_KINDS)
+    parts = []
+    for launcher in launchers:
+        island = "Kunashiri/Kunashir" if launcher.system == "Bal" else "Etorofu/Iturup"
+        parts.append(
+            f"the {launcher.system} ring ({launcher.range_km:g} km, drawn from a schematic site on "
+            f"{island}) takes in {_and(covered(launcher, targets))}"
+        )
+    left_out = [t.label for t in targets if all(t.label not in covered(x, targets) for x in launchers)]
+    alt = (
+        "Map of eastern Hokkaido and the disputed islands with two missile range rings: "
+        + "; ".join(parts)
+        + f". Outside every ring: {_and(left_out)}. Dotted sea lanes run through the straits "
+        "between the Sea of Okhotsk and the Pacific."
+    )
+    return finish(ax, "What a 120 km and a 300 km reach cover from the islands", _map_source(), alt)
+
+
+def launcher_map(
+    lon: float, lat: float, range_km: float, label: str = "Your launcher", ax: Axes | None = None
+) -> Axes:
+    """Map one launcher of any position and range with the straits and places it reaches."""
+    launcher = Launcher(label, float(lon), float(lat), float(range_km))
+    ax = draw_ring_map([launcher], ax)
+    targets = load_places(STRAIT_KINDS)
+    inside = covered(launcher, targets)
+    outside = [t.label for t in targets if t.label not in inside]
+    alt = (
+        f"Map with one range ring of {range_km:g} km around a launcher at {lat:.2f}°N "
+        f"{lon:.2f}°E. Inside the ring: {_and(inside)}. Outside: {_and(outside)}."
+    )
+    title = f"{label}: {range_km:g} km from {lat:.2f}°N, {lon:.2f}°E"
+    return finish(ax, title, _map_source(), alt)
+
+
+# ---------------------------------------------------------------------------- distances
+
+
+def distance_table(military: pd.DataFrame, targets: list[Place] | None = None) -> pd.DataFrame:
+    """Return one row per strait or place: its distance in km from each reported launcher."""
+    targets = load_places(STRAIT_KINDS) if targets is None else targets
+    launchers = reported_launchers(military)
+    table = pd.DataFrame(
+        {x.system: [maps.distance_km(x.lon, x.lat, t.lon, t.lat) for t in targets] for x in launchers},
+        index=pd.Index([t.label for t in targets], name="place"),
+    )
+    table.insert(0, "kind", [t.kind for t in targets])
+    return table
+
+
+def site_distances(
+    military: pd.DataFrame, targets: list[Place] | None = None, ax: Axes | None = None
+) -> Axes:
+    """Bar chart: how far each strait and place lies from the two schematic launcher sites."""
+    table = distance_table(military, targets)
+    launchers = reported_launchers(military)
+    systems = [x.system for x in launchers]
+    table = table.sort_values(systems[-1], ascending=False)
+    ax = new_axes(ax, size=(8.5, 5.2))
+    rows = np.arange(len(table))
+    height = 0.8 / len(systems)
+    for n, launcher in enumerate(launchers):
+        colour, line, hatch = _style(launcher)
+        values = table[launcher.system].to_numpy(dtype=float)
+        offsets = rows - 0.4 + height * (n + 0.5)
+        bars = ax.barh(
+            offsets,
+            values,
+            height=height,
+            color=colour,
+            alpha=0.85,
+            hatch=hatch,
+            edgecolor="white",
+            label=f"from the {launcher.system} site",
+            gid=f"bars-{launcher.system}",
+        )
+        for bar, value in zip(bars, values, strict=True):
+            ax.text(
+                value + 5,
+                bar.get_y() + bar.get_height() / 2,
+                f"{value:.0f} km",
+                va="center",
+                fontsize=7,
+            )
+        ax.axvline(
+            launcher.range_km,
+            color=colour,
+            linestyle=line,
+            linewidth=1.6,
+            gid=f"range-{launcher.system}",
+        )
+        ax.text(
+            launcher.range_km,
+            len(table) - 0.35,
+            f" {launcher.system} range\n {launcher.range_km:g} km",
+            color=colour,
+            fontsize=7.5,
+            va="bottom",
+        )
+    labels = [f"{name} ({kind})" for name, kind in zip(table.index, table["kind"], strict=True)]
+    ax.set_yticks(rows, labels, fontsize=8)
+    ax.set_xlabel("great-circle distance from the launcher site (km)")
+    ax.set_xlim(0, float(table[systems].to_numpy().max()) * 1.15)
+    ax.set_ylim(-0.6, len(table) + 0.6)
+    ax.legend(loc="center right", fontsize=8, framealpha=0.95)
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    parts = []
+    for launcher in launchers:
+        inside = table.index[table[launcher.system] <= launcher.range_km].tolist()
+        parts.append(
+            f"{len(inside)} of {len(table)} lie within the {launcher.system} range of "
+            f"{launcher.range_km:g} km"
+        )
+    farthest = table.index[0]
+    alt = (
+        "Horizontal bars give the distance of each strait and place from the Bal site on "
+        "Kunashiri/Kunashir and the Bastion site on Etorofu/Iturup, with the two ranges as "
+        f"vertical lines: {'; '.join(parts)}. The farthest from the Bastion site is {farthest}."
+    )
+    source = _wrapped(
+        "distances computed on a sphere from data/geo/places.geojson (schematic launcher sites "
+        "on the islands named by worldtribune-kurile-coastal-missiles); ranges from "
+        "data/military.csv (rapprochement2017)."
+    )
+    return finish(ax, "How far each strait and place lies from the two missile sites", source, alt)
+
+
+# ---------------------------------------------------------------------------- timeline
+
+
+def decimal_year(date: str) -> float:
+    """Return the middle of a date given as YYYY, YYYY-MM or YYYY-MM-DD, in years."""
+    if not isinstance(date, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+        raise ValueError(f"not a date: {date!r}")
+    parts = [int(p) for p in date.split("-")]
+    year = parts[0]
+    days = 366 if calendar.isleap(year) else 365
+    if len(parts) == 1:
+        return year + 0.5
+    month_start = sum(calendar.monthrange(year, m)[1] for m in range(1, parts[1]))
+    if len(parts) == 2:
+        return year + (month_start + calendar.monthrange(year, parts[1])[1] / 2) / days
+    return year + (month_start + parts[2] - 0.5) / days
+
+
+def _half_width(precision: str, date: str) -> float:
+    """Return half the span a date covers, in years (0 for a day)."""
+    if precision == "year":
+        return 0.5
+    if precision == "month":
+        year, month = (int(p) for p in date.split("-")[:2])
+        days = 366 if calendar.isleap(year) else 365
+        return calendar.monthrange(year, month)[1] / days / 2
+    return 0.0
+
+
+def _short(text: str) -> str:
+    """Return an event name without a trailing remark in brackets."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+
+
+def _date_text(date: str, precision: str) -> str:
+    parts = date.split("-")
+    if precision == "year":
+        return parts[0]
+    month = calendar.month_abbr[int(parts[1])]
+    return f"{month} {parts[0]}" if precision == "month" else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) -> pd.DataFrame:
+    """Return the dated military rows from start to end, one point per kind and month.
+
+    Rows of one kind in the same month (or, for year-precision rows, the same year) become one
+    point: their event names (without remarks in brackets) are joined, their ids, sources and
+    reading issues listed. Undated rows and rows outside the window are left out.
+    """
+    rows = military[military["date"].notna()].copy()
+    rows["year"] = rows["date"].str[:4].astype(int)
+    rows = rows[(rows["year"] >= start) & (rows["year"] <= end)]
+    rows["key"] = rows["date"].str[:7]
+    points = []
+    for (kind, key), group in rows.groupby(["kind", "key"], sort=False):
+        finest = group.loc[group["date"].str.len().idxmax()]
+        names = list(dict.fromkeys(group["system_or_event"]))
+        if len({_short(n) for n in names}) < len(names):  # one event told twice: drop remarks
+            names = list(dict.fromkeys(_short(n) for n in names))
+        issues = sorted(set(group["issue_id"].dropna()))
+        date, precision = (
+            (finest["date"], finest["precision"])
+            if len(group) == 1
+            else (key, "month" if len(key) == 7 else "year")
+        )
+        points.append(
+            {
+                "kind": kind,
+                "date": date,
+                "precision": precision,
+                "x": decimal_year(date),
+                "xerr": _half_width(precision, date),
+                "label": "; ".join(names),
+                "date_text": _date_text(date, precision),
+                "ids": ";".join(group["id"]),
+                "sources": ";".join(dict.fromkeys(group["source_id"])),
+                "issues": ";".join(issues),
+            }
+        )
+    columns = [
+        "kind",
+        "date",
+        "precision",
+        "x",
+        "xerr",
+        "label",
+        "date_text",
+        "ids",
+        "sources",
+        "issues",
+    ]
+    return pd.DataFrame(points, columns=columns).sort_values(["x", "kind"], ignore_index=True)
+
+
+def deployment_timeline(
+    military: pd.DataFrame,
+    start: int = 2010,
+    end: int = 2019,
+    label_kinds: tuple[str, ...] = ("deployment", "incident"),
+    ax: Axes | None = None,
+) -> Axes:
+    """Timeline of the military table: one row per kind, numbered points explained in a key."""
+    points = timeline_points(military, start, end)
+    ax = new_axes(ax, size=(11.0, 5.0))
+    kinds = [k for k in KINDS if k in set(points["kind"])]
+    level = {kind: len(kinds) - 1 - n for n, kind in enumerate(kinds)}
+    key_lines = []
+    number = 0
+    for kind in kinds:
+        colour, marker = KIND_STYLE[kind]
+        mine = points[points["kind"] == kind]
+        y = np.full(len(mine), level[kind], dtype=float)
+        bars = ax.errorbar(
+            mine["x"],
+            y,
+            xerr=mine["xerr"],
+            fmt=marker,
+            color=colour,
+            markersize=8,
+            markeredgecolor="white",
+            elinewidth=1.2,
+            capsize=3,
+            label=kind,
+        )
+        bars.lines[0].set_gid(f"timeline-{kind}")
+        if kind not in label_kinds:
+            continue
+        for n, (_i, point) in enumerate(mine.iterrows()):
+            number += 1
+            ax.annotate(
+                str(number),
+                (point["x"], level[kind]),
+                xytext=(0, 9 if n % 2 == 0 else -15),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7.5,
+                fontweight="bold",
+            )
+            note = f" (see {point['issues'].replace(';', ', ')})" if point["issues"] else ""
+            line = f"{number:>2}  {point['date_text']}: {point['label']}{note}"
+            key_lines.append(textwrap.fill(line, 58, subsequent_indent="      "))
+    counts = points["kind"].value_counts()
+    ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=9)
+    ax.set_ylim(-0.7, len(kinds) - 0.3)
+    ax.set_xlim(start, end + 1)
+    ax.set_xticks(range(start, end + 2))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("year (a bar shows the month or year a date covers)")
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if key_lines:
+        ax.text(
+            1.02,
+            1.0,
+            "Numbered events\n" + "\n".join(key_lines),
+            transform=ax.transAxes,
+            va="top",
+            ha="left",
+            fontsize=7,
+            family="DejaVu Sans",
+            linespacing=1.25,
+        )
+    dropped = len(military) - int(points["ids"].str.count(";").add(1).sum())
+    per_kind = ", ".join(f"{counts[k]} {k}" for k in kinds)
+    years = {
+        kind: sorted({int(x) for x in points.loc[points["kind"] == kind, "x"]})
+        for kind in kinds
+        if kind in label_kinds
+    }
+    when = "; ".join(f"{kind} points fall in {_and([str(y) for y in ys])}" for kind, ys in years.items())
+    alt = (
+        f"Timeline of Russian deployments, announcements, exercises, incidents and Japan-Russia "
+        f"cooperation from {start} to {end}, one row per kind ({per_kind} points): {when}. "
+        f"{dropped} rows of the table fall outside these years or have no date."
+    )
+    sources = ", ".join(dict.fromkeys(s for cell in points["sources"] for s in cell.split(";")))
+    source = _wrapped(f"data/military.csv ({sources}).", 150)
+    title = f"Deployments, incidents and talks around the islands, {start}-{end}"
+    return finish(ax, title, source, alt)
+
+
+# ---------------------------------------------------------------------------- leverage
+
+
+def leverage_table(economy: pd.DataFrame, military: pd.DataFrame) -> pd.DataFrame:
+    """Return reading 000's two levers side by side: Japan's economic, Russia's military."""
+    tables = {"economy": economy.set_index("id"), "military": military.set_index("id")}
+    rows = []
+    for side, picks in LEVERAGE_ROWS.items():
+        for table, row_id in picks:
+            if row_id not in tables[table].index:
+                raise DataError(f"data/{table}.csv", f"no row {row_id!r}")
+            row = tables[table].loc[row_id]
+            if table == "economy":
+                value, unit, what = row["value"], row["unit"], row["indicator"]
+            elif pd.notna(row["range_km"]):
+                value, unit, what = row["range_km"], "km range", row["system_or_event"]
+            else:
+                value, unit, what = row["personnel"], "personnel", row["system_or_event"]
+            rows.append(
+                {
+                    "lever": side,
+                    "what": what,
+                    "figure": float(value),
+                    "unit": unit,
+                    "date": row["date"],
+                    "source_id": row["source_id"],
+                    "row": row_id,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "KINDS",
+    "Lane",
+    "Launcher",
+    "MAP_EXTENT",
+    "Place",
+    "covered",
+    "decimal_year",
+    "deployment_timeline",
+    "distance_table",
+    "draw_ring_map",
+    "launcher_map",
+    "leverage_table",
+    "load_lanes",
+    "load_places",
+    "range_map",
+    "reported_launchers",
+    "site_distances",
+    "system_ranges",
+    "timeline_points",
+]

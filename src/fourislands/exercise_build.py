@@ -1,0 +1,144 @@
+"""Build student exercise notebooks and their public checks from the solution notebooks."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .errors import DataError
+from .exercises import encoded
+from .paths import data_dir, project_root
+
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M
+)
+WRITTEN_PLACEHOLDER = "YOUR ANSWER HERE"
+
+
+def nbgrader_meta(cell) -> dict:
+    """Return a cell's nbgrader metadata (empty for ordinary cells)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def course_meta(cell) -> dict:
+    """Return a cell's fourislands metadata (answer name, hints, rubric)."""
+    return cell.get("metadata", {}).get("fourislands", {})
+
+
+def solution_path(name: str) -> Path:
+    """Return the solution notebook of an exercise name ("01-history")."""
+    return project_root() / "solutions" / f"{name}.ipynb"
+
+
+def exercise_names() -> list[str]:
+    """Return the names of all exercises that have a solution notebook."""
+    return sorted(p.stem for p in (project_root() / "solutions").glob("[0-9][0-9]-*.ipynb"))
+
+
+def student_version(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the exercise notebook: solutions replaced by ____ stubs, hidden tests removed."""
+    notebook = copy.deepcopy(solution)
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if meta.get("solution") and cell.cell_type == "code":
+            answer = course_meta(cell)["answer"]
+            stub = f"# Your code here: store your answer in {answer}\n{answer} = ____\n"
+            cell.source = SOLUTION.sub(lambda _m, s=stub: s, cell.source, count=1).rstrip("\n")
+        elif meta.get("solution"):
+            cell.source = WRITTEN_PLACEHOLDER
+        if meta.get("grade") and cell.cell_type == "code":
+            cell.source = HIDDEN.sub("", cell.source).rstrip("\n")
+    notebook.metadata.setdefault("fourislands", {})["role"] = "exercise"
+    return notebook
+
+
+def questions(solution: nbformat.NotebookNode) -> tuple[dict, dict]:
+    """Return the autograded questions and written answers of a solution notebook, in order."""
+    graded, written = {}, {}
+    answers = {}
+    for cell in solution.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            extra = course_meta(cell)
+            match = SOLUTION.search(cell.source)
+            if match is None:
+                raise DataError(
+                    meta.get("grade_id", "?"), "an answer cell needs ### BEGIN/END SOLUTION markers"
+                )
+            answers[extra["question"]] = {
+                "answer": extra["answer"],
+                "hints": extra.get("hints", []),
+                "decimals": extra.get("decimals", 1),
+                "solution": match.group(1),
+                "cell": meta["grade_id"],
+            }
+        elif meta.get("grade") and cell.cell_type == "code":
+            question = meta["grade_id"]
+            graded[question] = {**answers[question], "points": meta["points"], "tests": question}
+        elif meta.get("grade") and meta.get("solution"):
+            written[meta["grade_id"]] = {
+                "points": meta["points"],
+                "rubric": course_meta(cell).get("rubric", []),
+            }
+    return graded, written
+
+
+def public_checks(name: str, solution: nbformat.NotebookNode, timeout: int = 120) -> dict:
+    """Return the public-check file of an exercise, by running its solution notebook."""
+    graded, written = questions(solution)
+    executed = copy.deepcopy(solution)
+    # The test cells need these very checks, so they are left out of this run.
+    executed.cells = [
+        c for c in executed.cells if not (nbgrader_meta(c).get("grade") and c.cell_type == "code")
+    ]
+    probe = (
+        "import json as _json\nfrom fourislands.fingerprint import fingerprint as _fingerprint\n"
+        f"_answers = {json.dumps({q: [v['answer'], v['decimals']] for q, v in graded.items()})}\n"
+        f"print(_json.dumps({{q: _fingerprint(globals()[a], salt='{name}:' + q, decimals=d) "
+        "for q, (a, d) in _answers.items()}))"
+    )
+    executed.cells.append(nbformat.v4.new_code_cell(probe))
+    NotebookClient(executed, timeout=timeout, kernel_name="python3").execute()
+    fingerprints = json.loads(executed.cells[-1].outputs[0]["text"])
+    return {
+        "exercise": name,
+        "lesson": name[:2],
+        "title": solution.metadata.get("fourislands", {}).get("title", name),
+        "questions": {
+            q: {
+                "answer": v["answer"],
+                "points": v["points"],
+                "hints": v["hints"],
+                "fingerprint": fingerprints[q],
+                "solution": encoded(v["solution"]),
+            }
+            for q, v in graded.items()
+        },
+        "written": written,
+    }
+
+
+def build(name: str) -> tuple[nbformat.NotebookNode, dict]:
+    """Return the exercise notebook and the public checks built from a solution notebook."""
+    solution = nbformat.read(solution_path(name), as_version=4)
+    return student_version(solution), public_checks(name, solution)
+
+
+def write(name: str) -> None:
+    """Build an exercise and write exercises/<name>.ipynb and data/exercises/<name>.json."""
+    notebook, checks = build(name)
+    (project_root() / "exercises").mkdir(exist_ok=True)
+    nbformat.write(notebook, project_root() / "exercises" / f"{name}.ipynb")
+    folder = data_dir() / "exercises"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.json").write_text(
+        json.dumps(checks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

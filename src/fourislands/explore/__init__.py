@@ -1,0 +1,1 @@
+"""Interactive explorers, one module each: pure logic functions plus a thin ipywidgets view."""

@@ -1,0 +1,1 @@
+"""The grader: `fourislands grade` turns a folder of submitted notebooks into a gradebook."""

@@ -1,0 +1,80 @@
+"""Pieces every lesson shows: its header from course.yml, and 'reading the sources' boxes."""
+
+from __future__ import annotations
+
+import html
+
+from .course import lessons
+from .data import load
+from .errors import DataError
+
+
+class Block:
+    """A piece of a lesson page: HTML for JupyterLab and static pages, plain text elsewhere."""
+
+    def __init__(self, page: str, text: str) -> None:
+        self.page = page
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.page
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def lesson_header(lesson_id: str) -> Block:
+    """Return a lesson's header: title, minutes, the lesson before it, and its objectives."""
+    everything = lessons()
+    ids = [lesson.id for lesson in everything]
+    if lesson_id not in ids:
+        raise DataError("course.yml", f"no lesson {lesson_id!r}; the lessons are {ids}")
+    position = ids.index(lesson_id)
+    lesson = everything[position]
+    before = everything[position - 1] if position else None
+    before_text = f"lesson {before.id}, {before.title}" if before else "nothing: this is the first lesson"
+    objectives = "".join(f"<li>{html.escape(o)}</li>" for o in lesson.objectives)
+    page = (
+        f'<div class="fi-lesson-header"><h1>Lesson {lesson.id}: {html.escape(lesson.title)}</h1>'
+        f"<p><strong>Time:</strong> about {lesson.reading_minutes} minutes of reading and "
+        f"{lesson.exercise_minutes} minutes of exercises. "
+        f"<strong>Before you start:</strong> {html.escape(before_text)}.</p>"
+        f"<p><strong>By the end of this lesson you can:</strong></p><ol>{objectives}</ol></div>"
+    )
+    text = "\n".join(
+        [f"Lesson {lesson.id}: {lesson.title}", f"Before you start: {before_text}."]
+        + [f"{n}. {o}" for n, o in enumerate(lesson.objectives, start=1)]
+    )
+    return Block(page, text)
+
+
+def reading_issue(issue_id: str) -> Block:
+    """Return a 'reading the sources' box: what a reading prints, what is likely right, and why."""
+    issues = load("reading_issues").set_index("id")
+    if issue_id not in issues.index:
+        raise DataError("data/reading_issues.csv", f"no reading issue {issue_id!r}")
+    issue = issues.loc[issue_id]
+    sources = load("sources").set_index("id")
+    readings = [sources.loc[r] for r in issue["readings"].split(";")]
+    first = readings[0]
+    who = " and ".join(f"{r['citation'].split(',')[0]} [{r['file']}]" for r in readings)
+    checked = ""
+    if isinstance(issue["outside_source_id"], str):
+        outside = sources.loc[issue["outside_source_id"]]
+        citation, url = html.escape(outside["citation"]), html.escape(outside["url"])
+        checked = f"<p><em>Checked against:</em> {citation} &lt;{url}&gt;</p>"
+    page = (
+        '<div class="fi-reading-issue" style="border: 1px solid #999; border-left: 6px solid #CC79A7; '
+        'padding: 6px 12px; margin: 8px 0;">'
+        f"<p><strong>Reading the sources: {html.escape(issue['topic'])}</strong> ({issue_id})</p>"
+        f"<p><em>What the reading says</em> ({html.escape(who)}): "
+        f"&ldquo;{html.escape(issue['printed'])}&rdquo; [{html.escape(first['file'])}]</p>"
+        f"<p><em>Most likely right:</em> {html.escape(issue['likely_right'])}</p>"
+        f"<p><em>Why:</em> {html.escape(issue['why'])}</p>{checked}</div>"
+    )
+    text = (
+        f"Reading the sources: {issue['topic']} ({issue_id})\n"
+        f'The reading says: "{issue["printed"]}" [{first["file"]}]\n'
+        f"Most likely right: {issue['likely_right']}\nWhy: {issue['why']}"
+    )
+    return Block(page, text)

@@ -1,0 +1,86 @@
+"""Exercises: solutions pass their tests, exercises run untouched as 'not attempted', all in step."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import nbformat
+import pytest
+from conftest import ROOT
+from nbclient import NotebookClient
+
+from fourislands import exercise_build
+from fourislands.exercises import Exercise, ____, decoded, friendly_error
+
+NAMES = exercise_build.exercise_names()
+
+
+def run(notebook, **env):
+    """Execute a notebook in a fresh kernel with extra environment variables; return it."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+    return notebook
+
+
+def outputs_text(notebook) -> str:
+    return "\n".join(
+        o.get("text", "") + json.dumps(o.get("data", {}))
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_committed_exercise_and_checks_are_built_from_the_solution(name):
+    notebook, checks = exercise_build.build(name)
+    committed = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    assert [c.source for c in committed.cells] == [c.source for c in notebook.cells], "run `make exercises`"
+    assert json.loads((ROOT / "data" / "exercises" / f"{name}.json").read_text()) == checks
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_solution_passes_every_test_in_grading_mode(name):
+    solution = nbformat.read(exercise_build.solution_path(name), as_version=4)
+    run(solution, FOURISLANDS_GRADING="1")  # a failing check or hidden test raises here
+    graded, written = exercise_build.questions(solution)
+    assert len(graded) >= 5 and 1 <= len(written) <= 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_exercise_runs_untouched_and_every_check_says_not_attempted(name):
+    exercise = run(nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4))
+    text = outputs_text(exercise)
+    graded, _ = exercise_build.questions(nbformat.read(exercise_build.solution_path(name), as_version=4))
+    for question in graded:
+        assert f"{question}: Not attempted" in text
+    assert "Passed" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_answer_or_hidden_test_is_in_the_exercise(name):
+    solution = nbformat.read(exercise_build.solution_path(name), as_version=4)
+    exercise_text = (ROOT / "exercises" / f"{name}.ipynb").read_text()
+    graded, _ = exercise_build.questions(solution)
+    assert "BEGIN SOLUTION" not in exercise_text and "BEGIN HIDDEN TESTS" not in exercise_text
+    for spec in graded.values():
+        assert spec["solution"].strip() not in exercise_text
+
+
+def test_friendly_errors_explain_common_mistakes():
+    assert "spelling against df.columns" in friendly_error(KeyError("precent"))
+    assert "division by zero" in friendly_error(ZeroDivisionError("division by zero"))
+    assert "last line of the error" in friendly_error(RuntimeError("x"))
+
+
+def test_a_solution_round_trips_through_its_encoding(tmp_path):
+    spec = json.loads((ROOT / "data" / "exercises" / f"{NAMES[0]}.json").read_text())
+    question = next(iter(spec["questions"].values()))
+    assert decoded(question["solution"]).strip()
+    assert repr(____) == "____" and isinstance(Exercise(NAMES[0]).spec, dict)

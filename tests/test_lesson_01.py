@@ -1,0 +1,414 @@
+"""Lesson 01 (history): its charts and map, the border lines file, and the timeline explorer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.path import Path
+
+from fourislands import load, maps
+from fourislands.charts import history
+from fourislands.explore import timeline as explore
+from fourislands.figures import JAPAN, RUSSIA, show
+
+BORDERS = ROOT / "data" / "geo" / "borders.geojson"
+
+
+@pytest.fixture(scope="module")
+def timeline() -> pd.DataFrame:
+    return load("timeline")
+
+
+@pytest.fixture(scope="module")
+def geo() -> dict:
+    return json.loads(BORDERS.read_text(encoding="utf-8"))
+
+
+def period(date: str) -> pd.Period:
+    """The period a date of the data covers, by pandas (independent of the package's own parser)."""
+    return pd.Period(date, freq={4: "Y", 7: "M", 10: "D"}[len(date)])
+
+
+def after_readings_expected(frame: pd.DataFrame) -> pd.Series:
+    """Rows that begin after the end of the latest period a reading reports."""
+    end = max(period(d).end_time for d in frame.loc[frame["origin"] == "reading", "date"])
+    return frame["date"].map(lambda d: period(d).start_time > end)
+
+
+def source_line(ax) -> str:
+    return next(t.get_text() for t in ax.texts if t.get_text().startswith("Source:"))
+
+
+def assert_finished(ax) -> None:
+    """A course figure: a title, a source line naming its data, alt text of some substance."""
+    assert ax.get_title(loc="left")
+    assert "data/" in source_line(ax)
+    assert len(ax.fourislands_alt) > 60
+    assert show(ax).png.startswith(b"\x89PNG")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def test_date_span_covers_the_whole_period():
+    assert history.date_span("1904") == (dt.date(1904, 1, 1), dt.date(1904, 12, 31))
+    assert history.date_span("2016-02") == (dt.date(2016, 2, 1), dt.date(2016, 2, 29))
+    assert history.date_span("1945-08-09") == (dt.date(1945, 8, 9), dt.date(1945, 8, 9))
+
+
+@pytest.mark.parametrize("bad", ["", "45", "1945-13", "1945-02-30", "1945/08/09", None, "soon"])
+def test_date_span_says_in_words_what_is_wrong(bad):
+    with pytest.raises(ValueError, match="date"):
+        history.date_span(bad)
+
+
+def test_every_timeline_date_parses_as_pandas_reads_it(timeline):
+    for date in timeline["date"]:
+        first, last = history.date_span(date)
+        assert (first, last) == (period(date).start_time.date(), period(date).end_time.date())
+
+
+def test_decimal_year_is_the_middle_of_the_period():
+    assert history.decimal_year("1945-08-09") == pytest.approx(1945 + (221 - 0.5) / 365)
+    assert history.decimal_year("1904") == pytest.approx(1904.5, abs=0.01)
+
+
+def test_readings_end_and_what_comes_after(timeline):
+    readings = timeline[timeline["origin"] == "reading"]
+    latest = max(readings["date"], key=lambda d: period(d).end_time)
+    assert history.readings_end(timeline) == latest
+    after = history.after_readings(timeline)
+    assert after.equals(after_readings_expected(timeline).astype(bool))
+    assert (timeline.loc[after, "origin"] == "outside").all()
+    assert after.any() and not after.all()
+
+
+# --- the border lines -------------------------------------------------------------------------
+
+
+def test_every_border_line_carries_the_source_and_quote_of_its_timeline_row(geo, timeline):
+    rows = timeline.set_index("id")
+    sources = set(load("sources")["id"])
+    assert len(geo["features"]) == 4
+    for feature in geo["features"]:
+        props = feature["properties"]
+        assert {"label", "source_id", "quote", "schematic", "timeline_id", "held"} <= set(props)
+        assert props["source_id"] in sources
+        row = rows.loc[props["timeline_id"]]
+        assert (props["source_id"], props["quote"]) == (row["source_id"], row["quote"])
+        assert isinstance(props["schematic"], bool)
+        assert set(props["held"]) == set(geo["regions"])
+        assert set(props["held"].values()) <= set(history.HOLDERS)
+        assert feature["geometry"]["type"] == "LineString"
+
+
+def test_the_layers_are_the_years_of_the_four_rows(timeline):
+    lines = history.border_lines(timeline)
+    years = [int(timeline.set_index("id").loc[i, "date"][:4]) for i in lines["timeline_id"]]
+    assert list(lines["year"]) == years == sorted(years)
+    assert list(lines["layer"]) == [str(y) for y in years]
+    assert set(lines["timeline_id"]) == {
+        "treaty-shimoda-1855",
+        "treaty-saint-petersburg-1875",
+        "treaty-portsmouth-1905",
+        "four-islands-occupied-1945",
+    }
+
+
+def crossings(a, b, line) -> int:
+    """How many times the segment a-b crosses a polyline (a proper intersection test)."""
+
+    def side(p, q, r):
+        return np.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    count = 0
+    for p, q in zip(line[:-1], line[1:], strict=True):
+        if side(a, b, p) != side(a, b, q) and side(p, q, a) != side(p, q, b):
+            count += 1
+    return count
+
+
+def centre(name: str) -> tuple[float, float]:
+    """Mean point of the largest ring of a coastline feature."""
+    feature = next(f for f in maps.coastlines() if f["properties"]["name"] == name)
+    ring = max(maps._rings(feature["geometry"]), key=len)
+    return tuple(np.mean(np.asarray(ring), axis=0))
+
+
+def test_each_line_runs_where_its_treaty_put_it(timeline):
+    lines = history.border_lines(timeline).set_index("layer")
+    coords = {k: list(zip(r["lon"], r["lat"], strict=True)) for k, r in lines.iterrows()}
+    islands = maps.island_positions()
+    etorofu, urup = centre("Etorofu / Iturup"), centre("Urup")
+    assert crossings(etorofu, urup, coords["1855"]) == 1
+    assert crossings(islands["kunashiri"], etorofu, coords["1855"]) == 0
+    assert crossings(centre("Shumshu"), centre("Kamchatka"), coords["1875"]) == 1
+    assert crossings(centre("Paramushir"), centre("Shumshu"), coords["1875"]) == 0
+    assert set(lines.loc["1905", "lat"]) == {50.0}
+    hokkaido = centre("Hokkaido")
+    for island, position in islands.items():
+        assert crossings(hokkaido, position, coords["1945"]) % 2 == 1, island
+    assert crossings(islands["kunashiri"], islands["etorofu"], coords["1945"]) == 0
+
+
+def test_no_line_at_sea_runs_over_land(timeline):
+    land = [
+        Path(np.asarray(ring))
+        for f in maps.coastlines()
+        if f["properties"]["level"] == 1
+        for ring in maps._rings(f["geometry"])
+    ]
+    for _, line in history.border_lines(timeline).iterrows():
+        if line["layer"] == "1905":
+            continue  # the 50th parallel crosses Sakhalin by definition
+        points = np.asarray(list(zip(line["lon"], line["lat"], strict=True)))
+        samples = np.concatenate(
+            [np.linspace(a, b, 200) for a, b in zip(points[:-1], points[1:], strict=True)]
+        )
+        assert not any(p.contains_points(samples).any() for p in land), line["layer"]
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def test_timeline_chart_plots_every_event_at_its_date_and_theme(timeline):
+    ax = history.timeline_chart(timeline)
+    assert_finished(ax)
+    points = np.concatenate([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
+    assert len(points) == len(timeline)
+    themes = history.themes()
+    expected = sorted(
+        (history.decimal_year(d), themes.index(t))
+        for d, t in zip(timeline["date"], timeline["theme"], strict=True)
+    )
+    assert np.allclose(sorted(map(tuple, points)), expected)
+    after = int(after_readings_expected(timeline).sum())
+    assert f"the {after} events after the readings" in ax.fourislands_alt
+    assert f"{len(timeline)} events" in ax.fourislands_alt
+    assert "hirose2018" in source_line(ax)
+
+
+def test_timeline_chart_copes_with_no_events(timeline):
+    ax = history.timeline_chart(timeline.iloc[0:0], full=timeline)
+    assert "no event" in ax.fourislands_alt.lower()
+
+
+def test_numbered_timeline_numbers_events_in_date_order(timeline):
+    part = timeline[timeline["date"].str[:4].astype(int) <= 1905]
+    ax = history.timeline_chart(part, full=timeline, numbered=True)
+    numbers = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
+    assert numbers == list(range(1, len(part) + 1))
+
+
+def test_events_by_decade_bars_add_up_to_the_data(timeline):
+    ax = history.events_by_decade_chart(timeline)
+    assert_finished(ax)
+    heights: dict[int, float] = {}
+    for bar in ax.patches:
+        x = round(bar.get_x() + bar.get_width() / 2)
+        heights[x] = heights.get(x, 0) + bar.get_height()
+    expected = timeline["date"].str[:3].astype(int).mul(10).value_counts()
+    assert {k: v for k, v in heights.items() if v} == {int(k): v for k, v in expected.items()}
+    hatched = sum(b.get_height() for b in ax.patches if b.get_hatch())
+    assert hatched == after_readings_expected(timeline).sum()
+
+
+def bars(ax) -> list[tuple[float, float, str]]:
+    """(start, end, face colour) of every bar of a broken_barh chart."""
+    found = []
+    for collection in ax.collections:
+        if isinstance(collection, PolyCollection):
+            vertices = collection.get_paths()[0].vertices
+            colour = to_hex(collection.get_facecolor()[0])
+            found.append((vertices[:, 0].min(), vertices[:, 0].max(), colour))
+    return found
+
+
+def test_holdings_chart_bars_follow_the_lines_and_their_holders(timeline, geo):
+    ax = history.holdings_chart(timeline)
+    assert_finished(ax)
+    rows = timeline.set_index("id")
+    years = sorted(int(rows.loc[f["properties"]["timeline_id"], "date"][:4]) for f in geo["features"])
+    last = int(timeline["date"].str[:4].astype(int).max())
+    found = bars(ax)
+    assert len(found) == len(geo["regions"]) * len(years)
+    assert {(s, e) for s, e, _ in found} == set(zip(years, years[1:] + [last], strict=True))
+    held_1905 = next(
+        f["properties"]["held"] for f in geo["features"] if f["properties"]["timeline_id"].endswith("1905")
+    )
+    colours_1905 = sorted(c for s, _, c in found if s == 1905)
+    expected = sorted({"japan": JAPAN, "russia": RUSSIA}[h].lower() for h in held_1905.values())
+    assert colours_1905 == expected
+    assert f"{years[-1]}-{last}:" in ax.fourislands_alt
+
+
+def test_border_map_draws_the_chosen_lines_with_their_labels(timeline, geo):
+    ax = history.border_map(timeline)
+    assert_finished(ax)
+    drawn = {line.get_label(): line for line in ax.lines}
+    for feature in geo["features"]:
+        line = drawn[feature["properties"]["label"]]
+        assert np.allclose(line.get_xydata(), feature["geometry"]["coordinates"])
+        assert feature["properties"]["source_id"] in source_line(ax).replace("\n", "")
+    texts = {t.get_text() for t in ax.texts}
+    assert "Etorofu / Iturup" in texts and "Kunashiri / Kunashir" in texts
+    only = history.border_map(timeline, ["1945"])
+    assert [line.get_label() for line in only.lines] == [geo["features"][3]["properties"]["label"]]
+    none = history.border_map(timeline, [])
+    assert not none.lines and "no border line" in none.fourislands_alt
+
+
+# --- explorer logic ---------------------------------------------------------------------------
+
+
+def test_the_eras_split_the_timeline_into_parts(timeline):
+    eras = explore.eras(timeline)
+    labels = [e.label for e in eras]
+    assert len(set(labels)) == len(labels) and labels[0] == explore.ALL_ERAS
+    counts = pd.Series(0, index=timeline.index)
+    for era in eras[1:]:
+        counts += (
+            explore.filter_events(timeline, era.label)
+            .events.index.to_series()
+            .reindex(timeline.index)
+            .notna()
+        )
+    assert (counts == 1).all(), "every event belongs to exactly one era"
+    last = explore.filter_events(timeline, "after the readings")
+    assert set(last.events.index) == set(timeline.index[after_readings_expected(timeline)])
+
+
+def test_filter_events_on_known_choices(timeline):
+    everything = explore.filter_events(timeline)
+    assert everything.ok and len(everything.events) == len(timeline)
+    early = explore.filter_events(timeline, "to 1905")
+    assert early.ok and (early.events["date"].str[:4].astype(int) <= 1905).all()
+    assert "treaty-shimoda-1855" in set(early.events["id"])
+    assert early.message.startswith(f"{len(early.events)} events")
+    treaties = explore.filter_events(timeline, "All", ["treaty"], "readings")
+    expected = timeline[(timeline["theme"] == "treaty") & (timeline["origin"] == "reading")]
+    assert set(treaties.events["id"]) == set(expected["id"])
+
+
+def test_filter_events_explains_an_empty_result(timeline):
+    result = explore.filter_events(timeline, "after the readings", None, "readings")
+    assert not result.ok and result.events.empty
+    assert "readings end" in result.message
+
+
+@pytest.mark.parametrize(
+    ("era", "themes", "origin", "words"),
+    [
+        ("bogus", None, "all sources", "no era"),
+        (None, None, "all sources", "no era"),
+        (1945, None, "all sources", "no era"),
+        ("All", [], "all sources", "at least one theme"),
+        ("All", "war", "all sources", "list of names"),
+        ("All", ["wars"], "all sources", "Unknown theme"),
+        ("All", 42, "all sources", "list of names"),
+        ("All", None, "newspapers", "no source choice"),
+    ],
+)
+def test_filter_events_answers_bad_choices_in_words(timeline, era, themes, origin, words):
+    result = explore.filter_events(timeline, era, themes, origin)
+    assert not result.ok and result.events.empty
+    assert words.lower() in result.message.lower()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    era=st.one_of(st.none(), st.text(max_size=30), st.integers(), st.sampled_from(["All", "to 1905"])),
+    themes=st.one_of(st.none(), st.text(max_size=10), st.lists(st.text(max_size=10), max_size=3)),
+    origin=st.one_of(st.none(), st.text(max_size=20), st.sampled_from(list(explore.ORIGINS))),
+)
+def test_filter_events_never_raises(era, themes, origin):
+    result = explore.filter_events(load("timeline"), era, themes, origin)
+    assert isinstance(result.message, str) and result.message
+    assert result.ok == (not result.events.empty)
+
+
+def test_event_lines_are_in_date_order_and_say_how_many_more(timeline):
+    chosen = explore.filter_events(timeline, "1991-2012")
+    lines = explore.event_lines(chosen, limit=5)
+    assert len(lines) == 6 and lines[-1].startswith(f"... and {len(chosen.events) - 5} more")
+    dates = [line.split(": ")[0] for line in lines[:-1]]
+    assert dates == sorted(dates)
+    assert explore.event_lines(explore.filter_events(timeline, "bogus")) == []
+    after = explore.event_lines(explore.filter_events(timeline, "after the readings"), limit=100)
+    assert all(line.endswith("[after the readings]") for line in after)
+    reading = explore.event_lines(explore.filter_events(timeline, "All", ["war"], "readings"))
+    assert any("004_84d8a33945f1b849.txt" in line for line in reading)
+
+
+def test_layer_choice():
+    known = ["1855", "1875", "1905", "1945"]
+    assert explore.layer_choice({"1855": True, "1945": True, "1875": False}, known)[0] == ["1855", "1945"]
+    chosen, message = explore.layer_choice({"1855": False}, known)
+    assert chosen == [] and "No line is ticked" in message
+    chosen, message = explore.layer_choice({"1999": True, "1905": "yes"}, known)
+    assert chosen == [] and "no line '1999'" in message and "True or False" in message
+    assert explore.layer_choice(["1855"], known) == (
+        [],
+        "Give the layers as a mapping such as {'1855': True}.",
+    )
+
+
+# --- the widgets ------------------------------------------------------------------------------
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def shown_alt(output) -> str:
+    return output.outputs[0]["data"]["text/plain"] if output.outputs else ""
+
+
+def test_timeline_explorer_redraws_when_the_era_changes(timeline):
+    view = explore.timeline_explorer()
+    assert isinstance(view, widgets.Widget) and "fi-explorer" in view._dom_classes
+    assert "fi-explorer-output" in view.output._dom_classes
+    kinds = {type(w) for w in walk(view)}
+    assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    before = shown_alt(view.output)
+    assert f"{len(timeline)} events" in before
+    view.era.value = "to 1905"
+    expected = explore.filter_events(timeline, "to 1905")
+    assert shown_alt(view.output) != before
+    assert f"Timeline of {len(expected.events)} events" in shown_alt(view.output)
+    assert expected.message in view.summary.value
+    assert view.listing.value.count("<li>") == len(expected.events)
+
+
+def test_timeline_explorer_says_what_to_do_when_nothing_is_ticked(timeline):
+    view = explore.timeline_explorer(era="to 1905")
+    for box in view.theme_boxes.values():
+        box.value = False
+    assert view.output.outputs == () and view.listing.value == ""
+    assert "Tick at least one theme" in view.summary.value
+    view.theme_boxes["treaty"].value = True
+    expected = explore.filter_events(timeline, "to 1905", ["treaty"])
+    assert expected.message in view.summary.value and view.output.outputs
+
+
+def test_border_explorer_switches_layers(geo):
+    view = explore.border_explorer(layers=["1855"])
+    assert "fi-explorer" in view._dom_classes and "fi-explorer-output" in view.output._dom_classes
+    labels = {f["properties"]["timeline_id"][-4:]: f["properties"]["label"] for f in geo["features"]}
+    assert labels["1855"] in shown_alt(view.output) and labels["1945"] not in shown_alt(view.output)
+    view.boxes["1945"].value = True
+    assert labels["1945"] in shown_alt(view.output)
+    view.boxes["1855"].value = view.boxes["1945"].value = False
+    assert "No line is ticked" in view.message.value and "no border line" in shown_alt(view.output)

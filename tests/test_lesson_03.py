@@ -1,0 +1,349 @@
+"""Lesson 03 (security): its charts, its map data and the range explorer."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.path import Path
+
+from fourislands import DataError, load, maps
+from fourislands.charts import security
+from fourislands.explore import ranges
+from fourislands.figures import show
+
+PLACES = ROOT / "data" / "geo" / "places.geojson"
+
+
+@pytest.fixture(scope="module")
+def military():
+    return load("military")
+
+
+@pytest.fixture(scope="module")
+def economy():
+    return load("economy")
+
+
+@pytest.fixture(scope="module")
+def collection() -> dict:
+    return json.loads(PLACES.read_text(encoding="utf-8"))
+
+
+def data_ranges(military) -> dict[str, float]:
+    """Return {first word of the system: range} straight from the table's range rows."""
+    rows = military[military["range_km"].notna()]
+    return {s.split()[0]: float(r) for s, r in zip(rows["system_or_event"], rows["range_km"], strict=True)}
+
+
+def assert_finished(ax) -> None:
+    """A course figure: a title, a source line under it and alt text that says something."""
+    assert ax.get_title(loc="left")
+    assert len(getattr(ax, "fourislands_alt", "")) > 60
+    assert any(t.get_text().startswith("Source: ") for t in ax.texts)
+    assert show(ax).png.startswith(b"\x89PNG")
+
+
+# ------------------------------------------------------------------------------ the map data
+
+
+def test_every_feature_is_labelled_sourced_and_quoted(collection):
+    sources = set(load("sources")["id"])
+    assert collection["type"] == "FeatureCollection"
+    west, south, east, north = security.MAP_EXTENT
+    for feature in collection["features"]:
+        props = feature["properties"]
+        assert props["label"] and props["quote"], props
+        assert props["source_id"] in sources, props["source_id"]
+        assert isinstance(props["schematic"], bool)
+        points = (
+            [feature["geometry"]["coordinates"]]
+            if feature["geometry"]["type"] == "Point"
+            else feature["geometry"]["coordinates"]
+        )
+        for lon, lat in points:
+            assert west <= lon <= east and south <= lat <= north, props["id"]
+
+
+def test_the_four_straits_of_the_lesson_are_there():
+    labels = " ".join(p.label for p in security.load_places(("strait",)))
+    for name in ("Nemuro", "Catherine", "Vries", "Soya", "La Pérouse"):
+        assert name in labels
+    assert len(security.load_lanes()) >= 2
+
+
+def test_launchers_are_schematic_and_stand_on_the_islands_the_reports_name(military):
+    launchers = security.load_places(("launcher",))
+    assert {p.system for p in launchers} == set(data_ranges(military))
+    named = military[military["island_ids"].notna() & military["kind"].eq("deployment")]
+    for place in launchers:
+        assert place.schematic, "the sources name islands, not sites"
+        rows = named[named["system_or_event"].str.startswith(place.system + " ")]
+        assert place.island_id in set(rows["island_ids"]), place.system
+        land = [
+            ring
+            for f in maps.coastlines()
+            if f["properties"].get("island_id") == place.island_id
+            for ring in maps._rings(f["geometry"])
+        ]
+        assert any(Path(ring).contains_point((place.lon, place.lat)) for ring in land)
+
+
+def test_a_missing_places_file_is_a_data_error_naming_it(project_copy):
+    with pytest.raises(DataError, match="places.geojson"):
+        security.load_places()
+
+
+def test_system_ranges_come_from_the_table(military):
+    assert security.system_ranges(military) == data_ranges(military)
+    launchers = security.reported_launchers(military)
+    assert {x.system: x.range_km for x in launchers} == data_ranges(military)
+
+
+def test_two_different_ranges_for_one_system_are_refused(military):
+    broken = military.copy()
+    row = broken.index[broken["range_km"].notna()][0]
+    twin = broken.loc[[row]].copy()
+    twin["range_km"] = twin["range_km"] + 1
+    with pytest.raises(DataError, match="two different ranges"):
+        security.system_ranges(pd.concat([broken, twin]))
+
+
+# ------------------------------------------------------------------------------ the timeline
+
+
+def test_decimal_year_puts_a_date_in_the_middle_of_what_it_covers():
+    assert security.decimal_year("2016") == 2016.5
+    # 2013 is not a leap year: 7 February is day 38, whose middle is 37.5 days in.
+    assert security.decimal_year("2013-02-07") == pytest.approx(2013 + 37.5 / 365)
+    # July 2016 (leap year) starts after 182 days and lasts 31.
+    assert security.decimal_year("2016-07") == pytest.approx(2016 + (182 + 15.5) / 366)
+    assert security.decimal_year("2016-01") < security.decimal_year("2016-01-20")
+    for bad in ("2016-13-", "16", "", None, 2016):
+        with pytest.raises(ValueError):
+            security.decimal_year(bad)
+
+
+def test_every_dated_row_in_the_window_is_in_exactly_one_point(military):
+    points = security.timeline_points(military, 2010, 2019)
+    ids = [i for cell in points["ids"] for i in cell.split(";")]
+    dated = military[military["date"].notna()]
+    years = dated["date"].str[:4].astype(int)
+    expected = set(dated.loc[(years >= 2010) & (years <= 2019), "id"])
+    assert sorted(ids) == sorted(expected)
+    for _, point in points.iterrows():
+        rows = military.set_index("id").loc[point["ids"].split(";")]
+        assert set(rows["kind"]) == {point["kind"]}
+        assert all(d.startswith(point["date"][:7]) for d in rows["date"])
+
+
+def test_timeline_plots_each_kind_at_its_dates(military):
+    ax = security.deployment_timeline(military, 2010, 2019)
+    assert_finished(ax)
+    dated = military[military["date"].notna()]
+    dated = dated[dated["date"].str[:4].astype(int).between(2010, 2019)]
+    for kind in set(dated["kind"]):
+        line = next(x for x in ax.lines if x.get_gid() == f"timeline-{kind}")
+        months = set(dated.loc[dated["kind"] == kind, "date"].str[:7])
+        assert len(line.get_xdata()) == len(months)
+        for date in months:  # a point sits inside the month or year of each group
+            start = int(date[:4]) + (int(date[5:7]) - 1) / 12 if len(date) == 7 else int(date)
+            span = 1 / 12 if len(date) == 7 else 1
+            assert any(start - 0.01 <= x <= start + span + 0.01 for x in line.get_xdata())
+    key = next(t.get_text() for t in ax.texts if t.get_text().startswith("Numbered events"))
+    labelled = dated[dated["kind"].isin(["deployment", "incident"])]
+    groups = labelled.groupby(["kind", labelled["date"].str[:7]]).ngroups
+    assert f"\n{groups:>2}  " in key and f"\n{groups + 1:>2}  " not in key
+
+
+def test_timeline_window_changes_what_is_shown(military):
+    ax = security.deployment_timeline(military, 2016, 2017)
+    assert ax.get_xlim() == (2016, 2018)
+    xs = np.concatenate([x.get_xdata() for x in ax.lines if str(x.get_gid()).startswith("time")])
+    assert xs.min() >= 2016 and xs.max() < 2018
+    assert "2016-2017" in ax.get_title(loc="left")
+
+
+# ------------------------------------------------------------------------------ map and bars
+
+
+def test_range_map_draws_each_ring_at_the_range_the_table_gives(military):
+    ax = security.range_map(military)
+    assert_finished(ax)
+    ranges_km = data_ranges(military)
+    for place in security.load_places(("launcher",)):
+        ring = next(x for x in ax.lines if x.get_gid() == f"ring-{place.system}")
+        distances = [
+            maps.distance_km(place.lon, place.lat, lon, lat)
+            for lon, lat in zip(ring.get_xdata(), ring.get_ydata(), strict=True)
+        ]
+        assert np.allclose(distances, ranges_km[place.system], rtol=1e-6)
+        star = next(x for x in ax.lines if x.get_gid() == f"launcher-{place.system}")
+        assert (star.get_xdata()[0], star.get_ydata()[0]) == (place.lon, place.lat)
+    assert "schematic" in ax.fourislands_source
+
+
+def test_range_map_alt_text_names_what_each_ring_covers(military):
+    ax = security.range_map(military)
+    targets = security.load_places(security.STRAIT_KINDS)
+    bastion = next(p for p in security.load_places(("launcher",)) if p.system == "Bastion")
+    far = max(targets, key=lambda t: maps.distance_km(bastion.lon, bastion.lat, t.lon, t.lat))
+    assert f"Outside every ring: {far.label}" in ax.fourislands_alt
+
+
+def test_distance_bars_equal_the_great_circle_distances(military):
+    targets = security.load_places(security.STRAIT_KINDS)
+    ax = security.site_distances(military, targets)
+    assert_finished(ax)
+    for place in security.load_places(("launcher",)):
+        widths = sorted(p.get_width() for p in ax.patches if p.get_gid() == f"bars-{place.system}")
+        expected = sorted(maps.distance_km(place.lon, place.lat, t.lon, t.lat) for t in targets)
+        assert np.allclose(widths, expected)
+        line = next(x for x in ax.lines if x.get_gid() == f"range-{place.system}")
+        assert line.get_xdata()[0] == data_ranges(military)[place.system]
+
+
+def test_leverage_table_repeats_the_data_rows(economy, military):
+    table = security.leverage_table(economy, military)
+    assert set(table["lever"]) == {"Japan: economic", "Russia: military"}
+    both = {"economy": economy.set_index("id"), "military": military.set_index("id")}
+    for _, row in table.iterrows():
+        source = both["economy"] if row["row"] in both["economy"].index else both["military"]
+        data = source.loc[row["row"]]
+        values = [data.get(c) for c in ("value", "range_km", "personnel") if c in data.index]
+        assert row["figure"] in [float(v) for v in values if pd.notna(v)]
+        assert row["source_id"] == data["source_id"]
+
+
+# ------------------------------------------------------------------------------ the explorer
+
+
+def test_a_target_at_the_launcher_is_inside_at_distance_zero():
+    target = security.load_places(("strait",))[0]
+    reach = ranges.places_in_range(target.lon, target.lat, 1)
+    assert reach.ok and reach.inside[0] == (target.label, 0.0)
+
+
+def test_inside_means_no_further_than_the_range():
+    target = security.Place("t", "strait", "Test strait", 146.0, 44.0, "x", "q", True, "")
+    one_degree = 2 * math.pi * maps.EARTH_RADIUS_KM / 360  # a degree of latitude, in km
+    short = ranges.places_in_range(146.0, 45.0, one_degree - 0.01, [target])
+    long = ranges.places_in_range(146.0, 45.0, one_degree + 0.01, [target])
+    assert short.inside == () and short.outside[0][1] == pytest.approx(one_degree)
+    assert long.inside_labels == ["Test strait"]
+
+
+def test_a_target_exactly_at_the_range_is_inside():
+    target = security.load_places(("strait",))[0]
+    distance = maps.distance_km(147.0, 45.0, target.lon, target.lat)
+    assert ranges.places_in_range(147.0, 45.0, distance, [target]).inside_labels == [target.label]
+    assert ranges.places_in_range(147.0, 45.0, distance * 0.999, [target]).inside == ()
+
+
+def test_the_reported_sites_reach_what_the_distances_say(military):
+    targets = security.load_places(security.STRAIT_KINDS)
+    for launcher in security.reported_launchers(military):
+        reach = ranges.places_in_range(launcher.lon, launcher.lat, launcher.range_km)
+        expected = {
+            t.label
+            for t in targets
+            if maps.distance_km(launcher.lon, launcher.lat, t.lon, t.lat) <= launcher.range_km
+        }
+        assert set(reach.inside_labels) == expected
+        assert len(reach.inside) + len(reach.outside) == len(targets)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "range_km", "words"),
+    [
+        ("abc", 45, 300, "must be a number"),
+        (None, 45, 300, "empty"),
+        (147, "  ", 300, "empty"),
+        (147, 45, float("nan"), "must be a number"),
+        (147, 45, float("inf"), "must be a number"),
+        (True, 45, 300, "must be a number"),
+        (170, 45, 300, "off the map"),
+        (147, 60, 300, "off the map"),
+        (147, 45, 0, "more than 0 km"),
+        (147, 45, -5, "more than 0 km"),
+        (147, 45, 5000, "at most"),
+    ],
+)
+def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words):
+    reach = ranges.places_in_range(lon, lat, range_km)
+    assert not reach.ok and words in reach.message and reach.inside == ()
+    assert "Please check" in ranges.reach_html(reach)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),
+    st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),
+    st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),
+)
+def test_no_input_raises(lon, lat, range_km):
+    reach = ranges.places_in_range(lon, lat, range_km, targets=[])
+    assert isinstance(reach.message, str) and reach.message
+
+
+def test_candidate_sites_start_with_the_reported_ones():
+    sites = ranges.candidate_sites()
+    reported = {p.lon: p for p in security.load_places(("launcher",))}
+    labels = list(sites)
+    assert "Bastion reported" in labels[0] and "Bal reported" in labels[1]
+    assert {sites[labels[0]][0], sites[labels[1]][0]} == set(reported)
+    assert any(label.startswith("Shikotan") for label in labels)
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_the_widget_is_keyboard_friendly_and_classed():
+    explorer = ranges.range_explorer()
+    kinds = {type(w) for w in walk(explorer)}
+    assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    assert "fi-explorer" in explorer._dom_classes
+    assert "fi-explorer-output" in explorer.output._dom_classes
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "Range explorer" in bundle["text/plain"] and "km" in bundle["text/plain"]
+
+
+def test_buttons_and_sliders_drive_the_words_and_the_map(military):
+    explorer = ranges.range_explorer()
+    start = (explorer.renders, explorer.summary.value, explorer.output.outputs[0]["data"])
+    assert "image/png" in start[2] and "alt=" in start[2]["text/html"]
+    bal = data_ranges(military)["Bal"]
+    explorer.preset.value = next(k for k in explorer.presets if k.startswith("Bal"))
+    assert explorer.range_km.value == bal
+    assert explorer.renders == start[0] + 1 and explorer.summary.value != start[1]
+    assert f"range of {bal:g} km" in explorer.summary.value
+    assert explorer.output.outputs[0]["data"]["text/plain"] != start[2]["text/plain"]
+    kunashiri = next(k for k in explorer.sites if "Bal reported" in k)
+    explorer.site.value = kunashiri
+    assert (explorer.lon.value, explorer.lat.value) == pytest.approx(explorer.sites[kunashiri])
+    assert explorer.last_reach.inside_labels == list(
+        ranges.places_in_range(*explorer.sites[kunashiri], bal).inside_labels
+    )
+    explorer.lon.value = explorer.lon.value + 1.0
+    assert explorer.site.value is None  # a custom position: no site lit
+    explorer.range_km.value = 250
+    assert explorer.preset.value is None and "range of 250 km" in explorer.summary.value
+
+
+def test_bad_starting_values_give_a_notice_not_a_traceback():
+    off_map = ranges.range_explorer(lon=200)
+    assert "off the map" in off_map.notice.value
+    assert off_map.lon.value == next(iter(off_map.sites.values()))[0]
+    too_far = ranges.range_explorer(range_km=800)
+    assert "runs from" in too_far.notice.value and too_far.range_km.value == 500

@@ -1,0 +1,51 @@
+"""The solution notebooks are nbgrader source notebooks: nbgrader's own autograde agrees with ours."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from conftest import ROOT
+from test_grader import FIXTURE, LIMITS, RIGHT, answered
+
+from fourislands import exercise_build
+from fourislands.grading.grader import grade
+from fourislands.grading.nbgrader_compat import nbgrader_scores
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    home = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("exercises"))
+    shutil.copy(ROOT / "course.yml", home)
+    (home / "solutions").mkdir()
+    shutil.copy(FIXTURE, home / "solutions")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOURISLANDS_HOME", str(home))
+        exercise_build.write("99-fixture")
+        yield home
+
+
+def test_nbgrader_and_the_course_grader_give_the_same_scores(course, tmp_path):
+    submissions = {
+        "complete": answered(course, RIGHT),
+        "partly-wrong": answered(course, {**RIGHT, "q1": "q1 = 3", "q3": "q3 = ____"}),
+        "wrong-order": answered(course, {**RIGHT, "q2": RIGHT["q2"].replace("False", "True")}),
+        "untouched": answered(course, {}),
+    }
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    paths = {}
+    for student, notebook in submissions.items():
+        paths[student] = folder / f"{student}.ipynb"
+        nbformat.write(notebook, paths[student])
+    ours = {
+        r.student: {q.question: q.earned for q in r.questions} for r in grade([folder], limits=LIMITS, jobs=2)
+    }
+    theirs = nbgrader_scores("99-fixture", paths, tmp_path / "nbgrader", timeout=20)
+    for student in submissions:
+        autograded = {q: s for q, s in theirs[student].items() if q in ours[student]}
+        assert autograded == ours[student], student
+    assert ours["complete"] == {"q1": 2, "q2": 3, "q3": 2}
+    assert ours["partly-wrong"] == {"q1": 0, "q2": 3, "q3": 0}
