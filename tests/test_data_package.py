@@ -172,9 +172,7 @@ def test_dates_match_their_precision_and_say_how_they_were_resolved():
             continue
         for row in table.dropna(subset=[date_column]).itertuples(index=False):
             date = getattr(row, date_column)
-            assert len(date) == lengths[row.precision], (
-                f"{name} {row.id}: {date} vs {row.precision}"
-            )
+            assert len(date) == lengths[row.precision], f"{name} {row.id}: {date} vs {row.precision}"
             if date[:4] not in row.quote:
                 assert pd.notna(row.date_note), f"{name} {row.id}: year not in quote, no date_note"
 
@@ -203,9 +201,7 @@ def test_nhk_survey_keeps_the_printed_figures():
     survey = load("nhk_survey")
     # Table 1, former residents, 1991: the reading prints 63.3 / 13.4 / 20.6 / 2.7.
     cells = survey[
-        (survey["question_id"] == "T1")
-        & (survey["group"] == "former_residents")
-        & (survey["year"] == 1991)
+        (survey["question_id"] == "T1") & (survey["group"] == "former_residents") & (survey["year"] == 1991)
     ]
     assert sorted(cells["percent"].tolist()) == [2.7, 13.4, 20.6, 63.3]
 

@@ -58,10 +58,7 @@ def test_habomai_islets_and_shikotan_show(coastlines):
 
 
 def test_the_big_islands_are_named_in_both_languages(coastlines):
-    names = {
-        (f["properties"].get("name_ja"), f["properties"].get("name_ru"))
-        for f in coastlines["features"]
-    }
+    names = {(f["properties"].get("name_ja"), f["properties"].get("name_ru")) for f in coastlines["features"]}
     flat = {n for pair in names for n in pair if n}
     assert {
         "Etorofu",

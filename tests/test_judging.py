@@ -18,12 +18,7 @@ RIGHT_ORDER = ["shimoda", "st-petersburg", "portsmouth", "san-francisco"]
 RIGHT_MATCH = {"etorofu": "Iturup", "kunashiri": "Kunashir", "habomai": "Khabomai"}
 
 anything = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(max_size=300)
-    | st.binary(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=300) | st.binary(max_size=20),
     lambda children: (
         st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
     ),

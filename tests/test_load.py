@@ -78,9 +78,7 @@ def test_load_finds_the_data_from_any_working_directory(tmp_path, monkeypatch):
         ("economy", 8, "value", "nan", "not a valid number"),
     ],
 )
-def test_a_bad_cell_is_reported_with_file_row_and_column(
-    project_copy, table, row, column, value, problem
-):
+def test_a_bad_cell_is_reported_with_file_row_and_column(project_copy, table, row, column, value, problem):
     path = project_copy / "data" / f"{table}.csv"
     rewrite_cell(path, row, column, value)
     with pytest.raises(DataError) as caught:
@@ -140,9 +138,7 @@ def test_an_edited_file_is_read_again(project_copy):
     assert after.loc[0, "area_km2"] == 999 != before.loc[0, "area_km2"]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     column=st.sampled_from(["id", "year", "percent", "group", "answer", "quote"]),
     value=st.text(max_size=40),
@@ -163,8 +159,6 @@ def test_a_change_to_a_referenced_table_is_seen(project_copy):
     assert len(load("islands")) == 4
     sources = project_copy / "data" / "sources.csv"
     lines = sources.read_text(encoding="utf-8").splitlines(keepends=True)
-    sources.write_text(
-        "".join(line for line in lines if not line.startswith("mofa-northern-territories,"))
-    )
+    sources.write_text("".join(line for line in lines if not line.startswith("mofa-northern-territories,")))
     with pytest.raises(DataError, match="is not a known id in table 'sources'"):
         load("islands")

@@ -57,9 +57,7 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_litter(store, monkeypat
     assert sorted(p.name for p in store.parent.iterdir()) == ["progress.json", "progress.json.lock"]
 
 
-@pytest.mark.parametrize(
-    "content", [b"{not json", b"[1, 2, 3]", b'{"version": 1}', b"\xff\xfe", b""]
-)
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2, 3]", b'{"version": 1}', b"\xff\xfe", b""])
 def test_a_damaged_file_is_moved_aside_with_a_notice_and_a_fresh_one_started(store, content):
     store.parent.mkdir(parents=True)
     store.write_bytes(content)

@@ -70,9 +70,7 @@ def test_the_answer_is_not_in_the_prompt_and_wrong_answers_teach(question):
         assert any(o.feedback for o in wrong), "at least one wrong option says why it is wrong"
     if question.type == "single":
         longest_wrong = max(len(o.text) for o in question.options if not o.correct)
-        assert len(correct.text) <= 1.5 * longest_wrong + 10, (
-            "the answer should not stand out by its length"
-        )
+        assert len(correct.text) <= 1.5 * longest_wrong + 10, "the answer should not stand out by its length"
 
 
 def test_questions_have_stable_unique_ids_across_each_bank():
@@ -106,9 +104,7 @@ def test_questions_have_stable_unique_ids_across_each_bank():
         ),
         (lambda d: d["questions"][3].update(type="essay"), "in-order", "type", "is not one of"),
         (
-            lambda d: d["questions"][4]["pairs"].append(
-                {"id": "etorofu", "left": "x", "right": "y"}
-            ),
+            lambda d: d["questions"][4]["pairs"].append({"id": "etorofu", "left": "x", "right": "y"}),
             "match-names",
             "pairs",
             "repeat",

@@ -44,12 +44,8 @@ def saved_notebook(tmp_path_factory) -> str:
     cells += [nbformat.v4.new_code_cell(f'quiz("{bank.lesson}")') for bank in BANKS]
     notebook = nbformat.v4.new_notebook(cells=cells)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(
-            "FOURISLANDS_PROGRESS", str(folder / "progress.json")
-        )  # the kernel inherits it
-        NotebookClient(
-            notebook, timeout=120, kernel_name="python3", store_widget_state=True
-        ).execute()
+        patch.setenv("FOURISLANDS_PROGRESS", str(folder / "progress.json"))  # the kernel inherits it
+        NotebookClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True).execute()
     path = folder / "quizzes.ipynb"
     nbformat.write(notebook, path)
     return path.read_text(encoding="utf-8")

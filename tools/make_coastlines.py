@@ -128,11 +128,7 @@ def tidy(geom: Polygon, tolerance: float) -> list[Polygon]:
 def name_of(parts: list[Polygon], source: Polygon) -> dict[str, str | None]:
     """Return the name properties of the named point inside parts, or inside source."""
     for group in (parts, [source]):
-        hits = [
-            entry
-            for entry in NAMED_POINTS
-            if any(p.contains(Point(entry[0], entry[1])) for p in group)
-        ]
+        hits = [entry for entry in NAMED_POINTS if any(p.contains(Point(entry[0], entry[1])) for p in group)]
         if len(hits) == 1:
             return dict(zip(NAME_KEYS, hits[0][2:], strict=True))
     return dict.fromkeys(NAME_KEYS)

@@ -55,8 +55,7 @@ def unmatched_quotes(readings_dir: Path) -> tuple[int, list[str]]:
     """Return the number of reading quotes checked and a line per quote not found."""
     files = reading_files(DATA / "sources.csv")
     texts = {
-        sid: normalised((readings_dir / name).read_text(encoding="utf-8"))
-        for sid, name in files.items()
+        sid: normalised((readings_dir / name).read_text(encoding="utf-8")) for sid, name in files.items()
     }
     checked, missing = 0, []
     for where, sid, quote in cited_quotes():

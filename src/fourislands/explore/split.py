@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 # The two islands the 1956 Joint Declaration names (settlement option "two"; a test checks it).
 PROMISE_1956 = ("habomai", "shikotan")
@@ -331,15 +330,16 @@ def split_explorer() -> widgets.VBox:
                 split = split_by_share(share.value, areas)
         except SplitInputError as problem:
             summary.value = f"<p><strong>Please check your choice.</strong> {html.escape(str(problem))}</p>"
-            output.clear_output()
+            output.outputs = ()
             return
         explorer.split = split
         summary.value = describe_split(split, islands, options)
         figure = show(split_map(islands, split))
         explorer.figure_alt = figure.alt
-        with output:
-            output.clear_output(wait=True)
-            display(figure)
+        # Set the outputs directly rather than `with output: display(...)`: the context manager
+        # stalls a notebook run by nbclient (the tests) when the explorer is not displayed.
+        data, metadata = figure._repr_mimebundle_()
+        output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     for control in [mode, share, *boxes.values()]:
         control.observe(update, names="value")

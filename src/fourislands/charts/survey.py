@@ -1,0 +1,810 @@
+"""Lesson 05 figures: the four NHK survey tables (1991 vs 2015) and the other opinion polls.
+
+Every figure comes from data/nhk_survey.csv (Hirose's Tables 1-4, from NHK's survey of former
+residents of the islands and their descendants) or data/opinion_polls.csv (the Mainichi, Levada
+and other polls as the readings report them). The small data functions here (`question_rows`,
+`without_no_answer`, `change_table`, `point_and_relative_change`) are plain pandas on those
+tables; the explorer and the tests use them too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..errors import DataError
+from ..figures import JAPAN, PALETTE, RUSSIA, finish, new_axes
+
+GROUPS = ("former_residents", "descendants", "total")
+GROUP_NAMES = {
+    "former_residents": "Former residents",
+    "descendants": "Descendants",
+    "total": "Total (both groups)",
+}
+GROUP_SHORT = {"former_residents": "former res.", "descendants": "descendants", "total": "total"}
+# Group: (colour, hatch, line style, marker). Hatch, line style and marker tell the groups apart
+# without colour.
+GROUP_STYLE = {
+    "former_residents": ("#D55E00", "", "-", "o"),
+    "descendants": ("#009E73", "///", "--", "s"),
+    "total": ("#555555", "...", ":", "D"),
+}
+YEARS = (1991, 2015)
+NO_ANSWER = "No answer"
+ANSWER_COLOURS = [PALETTE[0], PALETTE[1], PALETTE[3], PALETTE[2], PALETTE[7], PALETTE[5]]
+# Short names for the long answers of Table 4, used only where space is tight (slope labels).
+SHORT_ANSWERS = {
+    "Only Japanese people should live there": "Only Japanese live there",
+    "Japanese and Russians should live together": "Live together",
+    "Japanese should visit freely even without living rights": "Visit freely",
+    "Yes, they will be returned": "Yes, will be returned",
+    "No, they will not be returned": "No, will not be returned",
+    "No, I don't want to live there": "No, don't want to",
+    "Yes, I want to live there": "Yes, want to live there",
+}
+COUNTRY_NAMES = {"japan": "Japanese respondents", "russia": "Russian respondents"}
+COUNTRY_COLOURS = {"japan": JAPAN, "russia": RUSSIA}
+# Fractions written out in words, as a reading may print them ("about two third").
+WORD_FRACTIONS = {
+    "half": 50.0,
+    "one third": 100 / 3,
+    "two third": 200 / 3,
+    "one quarter": 25.0,
+    "three quarter": 75.0,
+}
+NHK_NOTE = "Hirose's tables from NHK's survey of former residents and their descendants; no sample sizes"
+
+
+# --- the data -------------------------------------------------------------------------------------
+
+
+def question_ids(survey: pd.DataFrame) -> list[str]:
+    """Return the question ids (T1-T4) in the order of the table."""
+    return list(dict.fromkeys(survey["question_id"]))
+
+
+def question_text(survey: pd.DataFrame, question_id: str) -> str:
+    """Return the question as printed in the table caption."""
+    rows = survey[survey["question_id"] == question_id]
+    if rows.empty:
+        raise DataError(
+            "data/nhk_survey.csv", f"no question {question_id!r}; the questions are {question_ids(survey)}"
+        )
+    return str(rows["question"].iloc[0])
+
+
+def table_number(question_id: str) -> str:
+    """Return 'Table 1' for 'T1'."""
+    return f"Table {str(question_id).lstrip('T')}"
+
+
+def _checked_choice(values: Iterable | None, known: Sequence, what: str) -> list:
+    if values is None:
+        return list(known)
+    values = [values] if isinstance(values, str | int) else list(values)
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise DataError("data/nhk_survey.csv", f"no {what} {unknown}; the {what}s are {list(known)}")
+    return [k for k in known if k in values]  # in the table's order, without repeats
+
+
+def question_rows(
+    survey: pd.DataFrame,
+    question_id: str,
+    groups: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Return the rows of one question for the chosen groups and years, in the table's order."""
+    question_text(survey, question_id)  # raises for an unknown question
+    groups = _checked_choice(groups, GROUPS, "group")
+    years = _checked_choice(years, YEARS, "year")
+    mask = (survey["question_id"] == question_id) & survey["group"].isin(groups) & survey["year"].isin(years)
+    return survey[mask].reset_index(drop=True)
+
+
+def answer_order(rows: pd.DataFrame) -> list[str]:
+    """Return the answers in the order the table prints them."""
+    return list(dict.fromkeys(rows["answer"]))
+
+
+def without_no_answer(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows without 'No answer', each share recomputed among those who answered.
+
+    Within each question, group and year, the remaining shares are divided by their sum and
+    multiplied by 100, so they add up to 100 and keep their ratios to each other. The printed
+    share is kept in a column `printed_percent`.
+    """
+    kept = rows[rows["answer"] != NO_ANSWER].copy()
+    kept["printed_percent"] = kept["percent"]
+    sums = kept.groupby(["question_id", "group", "year"])["percent"].transform("sum")
+    kept["percent"] = (kept["percent"] / sums * 100).astype("Float64")
+    return kept.reset_index(drop=True)
+
+
+def change_table(
+    survey: pd.DataFrame,
+    question_id: str,
+    groups: Iterable[str] | None = None,
+    drop_no_answer: bool = False,
+) -> pd.DataFrame:
+    """Return one row per answer and group: the 1991 and 2015 shares and the change.
+
+    `change_points` is 2015 minus 1991, in percentage points; `relative_percent` is that change as
+    a percentage of the 1991 share (empty where the 1991 share is 0).
+    """
+    rows = question_rows(survey, question_id, groups)
+    if drop_no_answer:
+        rows = without_no_answer(rows)
+    wide = rows.pivot_table(index=["answer", "group"], columns="year", values="percent", sort=False)
+    wide = wide.reset_index().rename(columns={1991: "percent_1991", 2015: "percent_2015"})
+    wide.columns.name = None
+    wide["change_points"] = wide["percent_2015"] - wide["percent_1991"]
+    before = wide["percent_1991"].where(wide["percent_1991"] != 0)
+    wide["relative_percent"] = wide["change_points"] / before * 100
+    order = {a: n for n, a in enumerate(answer_order(rows))}
+    wide["_a"] = wide["answer"].map(order)
+    wide["_g"] = wide["group"].map({g: n for n, g in enumerate(GROUPS)})
+    wide = wide.sort_values(["_a", "_g"]).drop(columns=["_a", "_g"]).reset_index(drop=True)
+    for column in ("percent_1991", "percent_2015", "change_points", "relative_percent"):
+        wide[column] = wide[column].astype(float)
+    return wide
+
+
+def _finite(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ValueError(f"The {name} share must be a number from 0 to 100, not {value!r}.")
+    value = float(value)
+    if not 0 <= value <= 100:
+        raise ValueError(f"The {name} share must lie between 0 and 100; {value:g} does not.")
+    return value
+
+
+def point_and_relative_change(before, after) -> tuple[float, float]:
+    """Return (change in percentage points, change in percent of the first share).
+
+    `point_and_relative_change(90, 78)` is (-12.0, -13.33...): a fall of 12 points, which is
+    13.3% of the 90 there were. Raises ValueError, in words, for shares outside 0-100 and for a
+    relative change from 0.
+    """
+    before, after = _finite(before, "first"), _finite(after, "second")
+    if before == 0:
+        raise ValueError("A relative change from a share of 0 is not defined: give the change in points.")
+    points = after - before
+    return points, points / before * 100
+
+
+def implied_share_of_group(total: float, former: float, descendants: float) -> float:
+    """Return the share of former residents among respondents implied by a Total row.
+
+    If the Total is a weighted average, total = w * former + (1 - w) * descendants, so
+    w = (total - descendants) / (former - descendants). Raises ValueError when the two groups gave
+    the same share (then any mix gives that Total).
+    """
+    total, former, descendants = (
+        _finite(v, n) for v, n in ((total, "total"), (former, "former"), (descendants, "descendants"))
+    )
+    if former == descendants:
+        raise ValueError("The two groups gave the same share, so the Total cannot tell how they were mixed.")
+    return (total - descendants) / (former - descendants)
+
+
+# --- shared pieces of the survey charts -----------------------------------------------------------
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _nhk_source(question_ids_: Iterable[str], extra: str = "") -> str:
+    tables = ", ".join(table_number(q) for q in dict.fromkeys(question_ids_))
+    return _wrap(f"data/nhk_survey.csv (hirose2018, {tables}; {NHK_NOTE}){extra}", 125)
+
+
+def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.DataFrame, str]:
+    rows = question_rows(survey, question_id, groups, years)
+    if drop_no_answer:
+        rows = without_no_answer(rows)
+    if rows.empty:
+        raise DataError("data/nhk_survey.csv", f"no rows for {question_id} with these groups and years")
+    return rows, question_text(survey, question_id)
+
+
+def _title(question_id: str, question: str, what: str = "", drop_no_answer: bool = False) -> str:
+    tail = " (shares among those who answered)" if drop_no_answer else ""
+    return _wrap(f"{table_number(question_id)}{what}: {question}{tail}", 80)
+
+
+def signed(value: float) -> str:
+    """Return a change in points with its sign and one decimal: '+2.9', '\u221213.9', '0.0'."""
+    shown = round(float(value), 1)
+    return "0.0" if shown == 0 else f"{shown:+.1f}".replace("-", "\u2212")
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _quoted_list(items: list[str]) -> str:
+    items = [f"'{i}'" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- grouped bars ---------------------------------------------------------------------------------
+
+
+def survey_bars(
+    survey: pd.DataFrame,
+    question_id: str,
+    groups: Iterable[str] | None = ("former_residents", "descendants"),
+    years: Iterable[int] | None = YEARS,
+    drop_no_answer: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """Grouped horizontal bars: each answer of one question, one bar per group and year.
+
+    The group is told by colour and hatching, the year by shade (1991 pale, 2015 full) and by the
+    legend; each bar carries its value.
+    """
+    rows, question = _prepared(survey, question_id, groups, years, drop_no_answer)
+    answers = answer_order(rows)
+    combos = [(g, y) for g in GROUPS for y in YEARS if ((rows["group"] == g) & (rows["year"] == y)).any()]
+    ax = new_axes(ax, size=(9.0, 1.1 + 0.32 * len(answers) * len(combos) + 0.6))
+    height = 0.84 / len(combos)
+    positions = np.arange(len(answers))[::-1].astype(float)  # the first answer at the top
+    values = rows.set_index(["answer", "group", "year"])["percent"]
+    for n, (group, year) in enumerate(combos):
+        colour, hatch, _, _ = GROUP_STYLE[group]
+        widths = [float(values.get((a, group, year), np.nan)) for a in answers]
+        offsets = positions + 0.42 - height * (n + 0.5)
+        bars = ax.barh(
+            offsets,
+            np.nan_to_num(widths),
+            height=height * 0.92,
+            color=colour,
+            alpha=0.38 if year == YEARS[0] else 0.95,
+            hatch=hatch,
+            edgecolor=colour if year == YEARS[0] else "white",
+            linewidth=0.8,
+            label=f"{GROUP_NAMES[group]}, {year}",
+            gid=f"bars-{group}-{year}",
+        )
+        for bar, width in zip(bars, widths, strict=True):
+            ax.text(
+                bar.get_width() + 0.8,
+                bar.get_y() + bar.get_height() / 2,
+                f"{width:.1f}" + (f"  ({year})" if len(combos) > 1 else ""),
+                va="center",
+                fontsize=7.5,
+            )
+    ax.set_yticks(positions, [_wrap(a, 26) for a in answers], fontsize=9)
+    top = float(rows["percent"].max())
+    ax.set_xlim(0, min(100.0, top * 1.22 + 8))
+    ax.set_ylim(-0.55, len(answers) - 0.45)
+    ax.set_xlabel(
+        "percent of the group who answered (recomputed without 'No answer')"
+        if drop_no_answer
+        else "percent of the group (as printed)"
+    )
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.95, reverse=False)
+    alt = _bars_alt(rows, question, combos)
+    return finish(
+        ax, _title(question_id, question, drop_no_answer=drop_no_answer), _nhk_source([question_id]), alt
+    )
+
+
+def _bars_alt(rows: pd.DataFrame, question: str, combos: list[tuple[str, int]]) -> str:
+    parts = []
+    for group, year in combos:
+        mine = rows[(rows["group"] == group) & (rows["year"] == year)]
+        top = mine.loc[mine["percent"].astype(float).idxmax()]
+        parts.append(
+            f"{GROUP_NAMES[group].lower()} {year}: '{top['answer']}' ({_percent(float(top['percent']))})"
+        )
+    text = (
+        f"Horizontal bars of the answers to '{question}', one bar per group and year "
+        f"({len(combos)} per answer). The most common answer was, for " + "; ".join(parts) + "."
+    )
+    if {y for _, y in combos} == set(YEARS):
+        change = change_table_from_rows(rows)
+        biggest = change.loc[change["change_points"].abs().idxmax()]
+        text += (
+            f" The largest move is '{biggest['answer']}' among {GROUP_NAMES[biggest['group']].lower()}, "
+            f"from {_percent(biggest['percent_1991'])} in 1991 to {_percent(biggest['percent_2015'])} "
+            "in 2015."
+        )
+    return text
+
+
+def change_table_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the change table (as `change_table`) for rows already selected."""
+    wide = rows.pivot_table(index=["answer", "group"], columns="year", values="percent", sort=False)
+    wide = wide.dropna().reset_index().rename(columns={1991: "percent_1991", 2015: "percent_2015"})
+    wide.columns.name = None
+    wide["percent_1991"] = wide["percent_1991"].astype(float)
+    wide["percent_2015"] = wide["percent_2015"].astype(float)
+    wide["change_points"] = wide["percent_2015"] - wide["percent_1991"]
+    return wide
+
+
+# --- slopes ---------------------------------------------------------------------------------------
+
+
+def spread_labels(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Return label positions as close to ys as possible, at least `gap` apart, inside [low, high].
+
+    Keeps the order of ys. When the labels need more room than there is, they are spaced evenly.
+    """
+    if not ys:
+        return []
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [float(ys[i]) for i in order]
+    if gap * (len(placed) - 1) > high - low:
+        gap = (high - low) / max(len(placed) - 1, 1)
+    placed[0] = max(placed[0], low)
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed[-1] = min(placed[-1], high)
+    for i in range(len(placed) - 2, -1, -1):
+        placed[i] = min(placed[i], placed[i + 1] - gap)
+    result = [0.0] * len(ys)
+    for position, index in enumerate(order):
+        result[index] = placed[position]
+    return result
+
+
+def survey_slopes(
+    survey: pd.DataFrame,
+    question_id: str,
+    groups: Iterable[str] | None = ("former_residents", "descendants"),
+    drop_no_answer: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """Slope chart: each answer's share in 1991 joined to its share in 2015, one line per group.
+
+    Answers are told by colour and by the label at the right end; groups by line style and marker.
+    """
+    rows, question = _prepared(survey, question_id, groups, YEARS, drop_no_answer)
+    change = change_table_from_rows(rows)
+    answers = answer_order(rows)
+    chosen = [g for g in GROUPS if g in set(rows["group"])]
+    ax = new_axes(ax, size=(9.0, 5.6))
+    top = max(float(change[["percent_1991", "percent_2015"]].to_numpy().max()), 10.0)
+    high = min(100.0, top * 1.08 + 2)
+    gap = high * 0.045
+    left_labels, right_labels = [], []
+    for _, row in change.iterrows():
+        colour = ANSWER_COLOURS[answers.index(row["answer"]) % len(ANSWER_COLOURS)]
+        _, _, style, marker = GROUP_STYLE[row["group"]]
+        ax.plot(
+            [0, 1],
+            [row["percent_1991"], row["percent_2015"]],
+            color=colour,
+            linestyle=style,
+            marker=marker,
+            markersize=6,
+            linewidth=2,
+            gid=f"slope-{answers.index(row['answer'])}-{row['group']}",
+        )
+        left_labels.append((row["percent_1991"], f"{row['percent_1991']:.1f}", colour))
+        name = SHORT_ANSWERS.get(row["answer"], row["answer"])
+        group = f" ({GROUP_SHORT[row['group']]})" if len(chosen) > 1 else ""
+        right_labels.append((row["percent_2015"], f"{row['percent_2015']:.1f}  {name}{group}", colour))
+    for side, labels, x, ha in (("left", left_labels, -0.03, "right"), ("right", right_labels, 1.03, "left")):
+        ys = spread_labels([y for y, _, _ in labels], gap, 0, high)
+        for (y, text, colour), placed in zip(labels, ys, strict=True):
+            ax.annotate(
+                text,
+                xy=(0 if side == "left" else 1, y),
+                xytext=(x, placed),
+                textcoords="data",
+                ha=ha,
+                va="center",
+                fontsize=7.5,
+                color="black",
+                arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2},
+            )
+    ax.set_xlim(-0.32, 1.9)
+    ax.set_ylim(0, high)
+    ax.set_xticks([0, 1], ["1991", "2015"])
+    ax.set_ylabel(
+        "percent (among those who answered)" if drop_no_answer else "percent of the group (as printed)"
+    )
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
+    handles = [
+        Line2D(
+            [],
+            [],
+            color="#333333",
+            linestyle=GROUP_STYLE[g][2],
+            marker=GROUP_STYLE[g][3],
+            label=GROUP_NAMES[g],
+        )
+        for g in chosen
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.07),
+        ncol=len(handles),
+        fontsize=8,
+        frameon=False,
+        title="line style and marker: group; colour and label: answer",
+        title_fontsize=8,
+        alignment="left",
+    )
+    biggest = change.loc[change["change_points"].abs().idxmax()]
+    rising = change[change["change_points"] > 0]
+    alt = (
+        f"Slope chart of the answers to '{question}', 1991 on the left, 2015 on the right, one line per "
+        f"answer and group ({', '.join(GROUP_NAMES[g].lower() for g in chosen)}). The steepest line is "
+        f"'{biggest['answer']}' among {GROUP_NAMES[biggest['group']].lower()}: "
+        f"{_percent(biggest['percent_1991'])} to {_percent(biggest['percent_2015'])}. Lines that rise: "
+        + ("; ".join(f"'{r['answer']}' ({GROUP_SHORT[r['group']]})" for _, r in rising.iterrows()) or "none")
+        + "."
+    )
+    return finish(
+        ax, _title(question_id, question, ", 1991 to 2015", drop_no_answer), _nhk_source([question_id]), alt
+    )
+
+
+# --- the change in points -------------------------------------------------------------------------
+
+
+def change_bars(
+    survey: pd.DataFrame,
+    question_id: str,
+    groups: Iterable[str] | None = GROUPS,
+    drop_no_answer: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """Diverging bars: the change from 1991 to 2015 in percentage points, per answer and group.
+
+    Falls go left of zero, rises right; each bar carries its signed value.
+    """
+    change = change_table(survey, question_id, groups, drop_no_answer)
+    question = question_text(survey, question_id)
+    answers = list(dict.fromkeys(change["answer"]))
+    chosen = [g for g in GROUPS if g in set(change["group"])]
+    ax = new_axes(ax, size=(9.0, 1.3 + 0.3 * len(answers) * len(chosen) + 0.6))
+    positions = np.arange(len(answers))[::-1].astype(float)
+    height = 0.84 / len(chosen)
+    reach = max(float(change["change_points"].abs().max()), 5.0)
+    for n, group in enumerate(chosen):
+        colour, hatch, _, _ = GROUP_STYLE[group]
+        mine = change[change["group"] == group].set_index("answer")
+        values = [float(mine.loc[a, "change_points"]) for a in answers]
+        offsets = positions + 0.42 - height * (n + 0.5)
+        bars = ax.barh(
+            offsets,
+            values,
+            height=height * 0.92,
+            color=colour,
+            alpha=0.9,
+            hatch=hatch,
+            edgecolor="white",
+            label=GROUP_NAMES[group],
+            gid=f"change-{group}",
+        )
+        for bar, value in zip(bars, values, strict=True):
+            ax.text(
+                value + (0.012 if value >= 0 else -0.012) * reach * 2,
+                bar.get_y() + bar.get_height() / 2,
+                signed(value),
+                va="center",
+                ha="left" if value >= 0 else "right",
+                fontsize=7.5,
+            )
+    ax.axvline(0, color="black", linewidth=1)
+    ax.set_xlim(-reach * 1.3, reach * 1.3)
+    ax.set_ylim(-0.55, len(answers) - 0.45)
+    ax.set_yticks(positions, [_wrap(a, 26) for a in answers], fontsize=9)
+    ax.set_xlabel(
+        "\u2190 fell      change from 1991 to 2015, in percentage points (2015 minus 1991)      rose \u2192"
+    )
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
+    alt = _change_alt(change, question)
+    title = _title(question_id, question, ", change from 1991 to 2015", drop_no_answer)
+    return finish(ax, title, _nhk_source([question_id], "; change = 2015 minus 1991"), alt)
+
+
+def _change_alt(change: pd.DataFrame, question: str) -> str:
+    fall = change.loc[change["change_points"].idxmin()]
+    rise = change.loc[change["change_points"].idxmax()]
+    groups = [g for g in ("former_residents", "descendants") if g in set(change["group"])]
+    opposite = []
+    if len(groups) == 2:
+        for answer, mine in change.groupby("answer", sort=False):
+            signs = mine.set_index("group")["change_points"]
+            if signs[groups[0]] * signs[groups[1]] < 0:
+                opposite.append(str(answer))
+
+    def words(row) -> str:
+        return (
+            f"'{row['answer']}' among {GROUP_NAMES[row['group']].lower()} "
+            f"({row['change_points']:+.1f} points, {_percent(row['percent_1991'])} to "
+            f"{_percent(row['percent_2015'])})"
+        )
+
+    text = (
+        f"Diverging bars of the change in percentage points from 1991 to 2015 in the answers to "
+        f"'{question}'. The largest fall is {words(fall)}; the largest rise is {words(rise)}."
+    )
+    if opposite:
+        text += f" Former residents and descendants moved in opposite directions on {_quoted_list(opposite)}."
+    elif len(groups) == 2:
+        text += " Former residents and descendants moved in the same direction on every answer."
+    return text
+
+
+# --- the other polls ------------------------------------------------------------------------------
+
+
+def printed_share(percent, value_as_printed: str) -> tuple[float | None, str]:
+    """Return (share to draw, kind) for a poll row: kind 'exact', 'lower bound' or 'approximate'.
+
+    A printed percent is exact unless the printed value says 'more than' (a lower bound); a
+    fraction in words ('about two third') is drawn at its value and marked approximate. Returns
+    (None, 'not printed') when the reading gives no figure that can be drawn.
+    """
+    printed = str(value_as_printed or "").lower()
+    if percent is not None and not pd.isna(percent):
+        kind = "lower bound" if re.search(r"more than|over|at least", printed) else "exact"
+        return float(percent), kind
+    for words, value in WORD_FRACTIONS.items():
+        if words in printed:
+            return value, "approximate"
+    return None, "not printed"
+
+
+def _pollster(row: pd.Series) -> str:
+    return row["pollster"] if row["pollster"] != "not named in the reading" else "pollster not named"
+
+
+def _year(row: pd.Series) -> str:
+    return str(row["date"])[:4] if isinstance(row["date"], str) and row["date"] else "date not given"
+
+
+def _poll_label(row: pd.Series) -> str:
+    return f"{_pollster(row)}, {_year(row)} [{row['source_id']}]\n" + _wrap(row["statement"], 52)
+
+
+def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of every poll figure the readings print, Japanese polls above Russian ones.
+
+    Country is told by colour and by the section heading; rows that two readings report
+    differently (`disputed`) are hatched and flagged; a figure printed as 'more than' or in words
+    is marked on its bar.
+    """
+    polls = opinion_polls.copy()
+    polls["_draw"], polls["_kind"] = zip(
+        *[printed_share(p, v) for p, v in zip(polls["percent"], polls["value_as_printed"], strict=True)],
+        strict=True,
+    )
+    countries = [c for c in ("japan", "russia") if c in set(polls["country"])]
+    polls["_c"] = polls["country"].map({c: n for n, c in enumerate(countries)})
+    polls["_d"] = polls["date"].fillna("9999")
+    polls = polls.sort_values(
+        ["_c", "_d", "poll", "_draw"], ascending=[True, True, True, False], kind="stable"
+    )
+    drawable = polls[polls["_draw"].notna()]
+    skipped = polls[polls["_draw"].isna()]
+    ax = new_axes(ax, size=(9.5, 1.4 + 0.6 * (len(drawable) + len(countries))))
+    y = 0.0
+    ticks, labels, headings = [], [], []
+    for country in countries:
+        mine = drawable[drawable["country"] == country]
+        headings.append((y, country))
+        y -= 1.0
+        for _, row in mine.iterrows():
+            disputed = bool(row["disputed"])
+            kind = row["_kind"]
+            bar = ax.barh(
+                y,
+                row["_draw"],
+                height=0.72,
+                color="white" if kind == "approximate" else COUNTRY_COLOURS[country],
+                alpha=0.9,
+                hatch="xx" if disputed else "",
+                edgecolor=COUNTRY_COLOURS[country] if kind == "approximate" or disputed else "white",
+                linestyle="--" if kind == "approximate" else "-",
+                linewidth=1.4 if kind == "approximate" else 0.5,
+                gid=f"poll-{row['id']}",
+            )[0]
+            note = {"lower bound": " (a lower bound)", "approximate": " (in words)"}.get(kind, "")
+            flag = f"  disputed, {row['issue_id']}" if disputed else ""
+            ax.text(
+                bar.get_width() + 1,
+                y,
+                f"{row['value_as_printed']}{note}{flag}",
+                va="center",
+                fontsize=7.5,
+                fontweight="bold" if disputed else "normal",
+            )
+            ticks.append(y)
+            labels.append(_poll_label(row))
+            y -= 1.0
+        y -= 0.3
+    for heading_y, country in headings:
+        ax.text(
+            -0.01,
+            heading_y,
+            COUNTRY_NAMES[country].upper(),
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            color=COUNTRY_COLOURS[country],
+        )
+        ax.axhline(heading_y + 0.55, color="#999999", linewidth=0.6)
+    ax.set_yticks(ticks, labels, fontsize=7.5)
+    ax.set_ylim(y + 0.6, 0.7)
+    ax.set_xlim(0, 125)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("percent of respondents, as the readings print it")
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles = [Patch(facecolor=COUNTRY_COLOURS[c], label=COUNTRY_NAMES[c]) for c in countries]
+    handles.append(
+        Patch(facecolor="white", edgecolor="#333333", hatch="xx", label="two readings disagree (disputed)")
+    )
+    handles.append(
+        Patch(
+            facecolor="white",
+            edgecolor="#333333",
+            linestyle="--",
+            label="printed in words, drawn at that fraction",
+        )
+    )
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.09), ncol=2, fontsize=7.5, frameon=False
+    )
+    alt = _opinion_alt(drawable, skipped)
+    sources = ", ".join(dict.fromkeys(polls["source_id"]))
+    source = _wrap(
+        f"data/opinion_polls.csv ({sources}; each bar is one row, so a poll two readings report "
+        "shows twice); checked against mainichi-2016-11-07 for the Mainichi polls (I-3)",
+        125,
+    )
+    return finish(ax, "What the polls in the readings say, in Japan and in Russia", source, alt)
+
+
+def _opinion_alt(drawable: pd.DataFrame, skipped: pd.DataFrame) -> str:
+    parts = []
+    for country in ("japan", "russia"):
+        mine = drawable[drawable["country"] == country]
+        if mine.empty:
+            continue
+        items = "; ".join(
+            f"{_pollster(r)}, {_year(r)} ({r['source_id']}): {r['value_as_printed']} '{r['statement']}'"
+            for _, r in mine.iterrows()
+        )
+        parts.append(f"{COUNTRY_NAMES[country]}: {items}")
+    disputed = drawable[drawable["disputed"].astype(bool)]
+    text = "Horizontal bars of the poll figures the readings print. " + ". ".join(parts) + "."
+    if len(disputed):
+        polls = ", ".join(dict.fromkeys(disputed["poll"]))
+        text += f" Hatched rows ({polls}) are one poll that two readings report with opposite meanings."
+    if len(skipped):
+        text += f" Not drawn (no figure printed): {', '.join(skipped['id'])}."
+    return text
+
+
+# --- percent and percentage points ----------------------------------------------------------------
+
+
+def points_vs_percent(
+    opinion_polls: pd.DataFrame,
+    before_id: str = "levada-2011-oppose-return-hirose",
+    after_id: str = "levada-2016-oppose-return-hirose",
+    ax: Axes | None = None,
+) -> Axes:
+    """Two poll figures as bars, with the change in points, the relative change, and what
+    'down N%' would give if N were read as percent of the first figure."""
+    rows = opinion_polls.set_index("id")
+    missing = [i for i in (before_id, after_id) if i not in rows.index]
+    if missing:
+        raise DataError("data/opinion_polls.csv", f"no rows with ids {missing}")
+    before, after = rows.loc[before_id], rows.loc[after_id]
+    if pd.isna(before["percent"]) or pd.isna(after["percent"]):
+        raise DataError("data/opinion_polls.csv", "both rows need a printed percent")
+    b, a = float(before["percent"]), float(after["percent"])
+    points, relative = point_and_relative_change(b, a)
+    literal = b * (1 - abs(points) / 100) if points < 0 else b * (1 + points / 100)
+    ax = new_axes(ax, size=(8.0, 4.8))
+    labels = [
+        f"{_year(before)} survey\n('{before['value_as_printed']}')",
+        f"{_year(after)} survey\n('{after['value_as_printed']}')",
+        f"'{'down' if points < 0 else 'up'} {abs(points):g}%'\nread as percent of {b:g}",
+    ]
+    heights = [b, a, literal]
+    colours = [RUSSIA if before["country"] == "russia" else JAPAN] * 2 + ["white"]
+    bars = ax.bar(
+        [0, 1, 2.3],
+        heights,
+        width=0.6,
+        color=colours,
+        edgecolor=[colours[0], colours[0], "#333333"],
+        linestyle="-",
+        linewidth=1.2,
+        gid="points-vs-percent",
+    )
+    bars[2].set_linestyle("--")
+    bars[2].set_hatch("..")
+    for bar, value in zip(bars, heights, strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 1.5, f"{value:.1f}%", ha="center", fontsize=9)
+    ax.annotate(
+        "",
+        xy=(1.38, a),
+        xytext=(1.38, b),
+        arrowprops={"arrowstyle": "<->", "color": "black", "linewidth": 1},
+    )
+    ax.text(
+        1.45,
+        (a + b) / 2,
+        f"{points:+g} percentage points\n= {relative:+.1f}% of {b:g}".replace("-", "\u2212"),
+        va="center",
+        fontsize=8.5,
+    )
+    ax.axhline(b, color="#999999", linewidth=0.6, linestyle=":")
+    ax.axhline(a, color="#999999", linewidth=0.6, linestyle=":")
+    ax.set_xticks([0, 1, 2.3], labels, fontsize=8.5)
+    ax.set_xlim(-0.5, 2.8)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("percent of respondents")
+    ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
+    ax.set_axisbelow(True)
+    alt = (
+        f"Bars of {_percent(b)} in {str(before['date'])[:4]} and {_percent(a)} in {str(after['date'])[:4]} "
+        f"('{after['statement']}'): a change of {points:+g} percentage points, which is "
+        f"{relative:+.1f}% of the first figure. A third, dashed bar shows {_percent(literal)}: what "
+        f"'{'down' if points < 0 else 'up'} {abs(points):g}%' would leave if it meant percent of {b:g}, "
+        "not points."
+    )
+    source = _wrap(
+        f"data/opinion_polls.csv ({before_id}, {after_id}; {before['source_id']}); reading issue "
+        f"{after['issue_id'] if isinstance(after['issue_id'], str) else 'none'}",
+        125,
+    )
+    return finish(ax, "Percentage points or percent? The same fall two ways", source, alt)
+
+
+__all__ = [
+    "GROUPS",
+    "GROUP_NAMES",
+    "NO_ANSWER",
+    "YEARS",
+    "answer_order",
+    "change_bars",
+    "change_table",
+    "change_table_from_rows",
+    "implied_share_of_group",
+    "opinion_chart",
+    "point_and_relative_change",
+    "points_vs_percent",
+    "printed_share",
+    "question_ids",
+    "question_rows",
+    "question_text",
+    "signed",
+    "spread_labels",
+    "survey_bars",
+    "survey_slopes",
+    "table_number",
+    "without_no_answer",
+]

@@ -1,0 +1,411 @@
+"""Lesson 04 (economics): its charts, the 'eat and run' sequencing game, and the notebook."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import ipywidgets as widgets
+import nbformat
+import numpy as np
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fourislands import DataError, load
+from fourislands.charts import economy as charts
+from fourislands.explore import sequencing as seq
+from fourislands.figures import show
+from fourislands.quizbank import load_bank
+
+NOTEBOOK = ROOT / "notebooks" / "04-economics.ipynb"
+SCALE = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@pytest.fixture(scope="module")
+def economy():
+    return load("economy")
+
+
+@pytest.fixture(scope="module")
+def rows(economy):
+    return economy.set_index("id")
+
+
+@pytest.fixture(scope="module")
+def points():
+    return seq.eight_points()
+
+
+def texts(ax) -> str:
+    return "\n".join(t.get_text() for t in ax.texts)
+
+
+def assert_finished(ax, source: str = "data/economy.csv") -> None:
+    """A course figure: a title, alt text that says something, a source line naming its data."""
+    assert ax.get_title(loc="left")
+    assert len(ax.fourislands_alt) > 80
+    assert source in ax.fourislands_source
+    assert "Source: " in texts(ax)
+    assert show(ax).png.startswith(b"\x89PNG")
+
+
+def patches(ax, gid: str) -> list:
+    return [p for p in ax.patches if p.get_gid() == gid]
+
+
+# --- reading the table --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (200, "USD million", ("USD", 2e8)),
+        (10, "USD billion", ("USD", 1e10)),
+        (1.28, "USD trillion", ("USD", 1.28e12)),
+        (1283200000, "USD", ("USD", 1283200000.0)),
+        (200, "EUR million", ("EUR", 2e8)),
+    ],
+)
+def test_money_units_become_plain_amounts(value, unit, expected):
+    currency, plain = charts.amount(value, unit)
+    assert currency == expected[0] and plain == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize("unit", ["percent", "USD zillion", "", "companies of Japan"])
+def test_a_unit_that_is_not_money_is_a_data_error(unit):
+    with pytest.raises(DataError, match="not a money unit"):
+        charts.amount(1, unit)
+
+
+def test_a_missing_row_is_a_data_error_naming_it(economy):
+    broken = economy[economy["id"] != "eco-trade-volume-2008"]
+    with pytest.raises(DataError, match="eco-trade-volume-2008"):
+        charts.growth_chart(broken)
+    with pytest.raises(DataError, match="eco-energy-yamal-china"):
+        charts.yamal_chart(economy[economy["id"] != "eco-energy-yamal-china"])
+
+
+# --- trade and companies ------------------------------------------------------------------------
+
+
+def test_trade_points_come_from_the_rows(rows, economy):
+    points = charts.trade_points(economy).set_index("row")
+    peak = float(rows.loc["eco-trade-volume-2008", "value"])
+    times = float(rows.loc["eco-trade-growth-2003-2008", "value"])
+    assert points.loc["eco-trade-growth-2003-2008", "usd_billion"] == pytest.approx(peak / times)
+    assert points.loc["eco-trade-growth-2003-2008", "year"] == 2003  # "from 2003 to 2008"
+    assert points.loc["eco-trade-volume-2008", "usd_billion"] == peak
+    assert "below half" in rows.loc["eco-trade-fall-2009", "quote"]
+    assert points.loc["eco-trade-fall-2009", "usd_billion"] == pytest.approx(peak / 2)
+    assert points.loc["eco-trade-fall-2009", "kind"] == "upper bound"
+    assert points.loc["eco-trade-2019-01-level", "usd_billion"] == float(
+        rows.loc["eco-trade-2019-01-level", "value"]
+    )
+
+
+def test_a_changed_table_changes_the_worked_out_2003_level(economy):
+    edited = economy.copy()
+    edited.loc[edited["id"] == "eco-trade-volume-2008", "value"] = 40.0
+    points = charts.trade_points(edited).set_index("row")
+    times = float(economy.set_index("id").loc["eco-trade-growth-2003-2008", "value"])
+    assert points.loc["eco-trade-growth-2003-2008", "usd_billion"] == pytest.approx(40 / times)
+
+
+def test_growth_chart_plots_multiples_of_2003(economy, rows):
+    ax = charts.growth_chart(economy)
+    assert_finished(ax)
+    companies = economy[economy["topic"] == "companies"].sort_values("date")
+    line = next(x for x in ax.lines if x.get_gid() == "companies")
+    values = companies["value"].astype(float).to_numpy()
+    assert np.allclose(line.get_ydata(), values / values[0])
+    assert list(line.get_xdata()) == [float(d) for d in companies["date"]]
+    trade = next(x for x in ax.lines if x.get_gid() == "trade-line")
+    times = float(rows.loc["eco-trade-growth-2003-2008", "value"])
+    assert np.allclose(trade.get_ydata(), [1.0, times, times / 2])  # 2003, 2008, the 2009 bound
+    labels = texts(ax)
+    for value in values:
+        assert f"{value:g}" in labels
+    assert f"{float(rows.loc['eco-trade-recovery-2017', 'value']):g}%" in labels
+    assert f"from {int(values[0])} in 2003 to {int(values[-1])} in 2016" in ax.fourislands_alt
+
+
+# --- energy ---------------------------------------------------------------------------------------
+
+
+def test_energy_chart_draws_each_share_as_a_part_of_its_whole(economy):
+    ax = charts.energy_shares_chart(economy)
+    assert_finished(ax)
+    bars = patches(ax, "shares")
+    ids = [charts.ENERGY_MAKE_UP_ROW, *charts.ENERGY_SHARE_ROWS.values()]
+    expected = [float(economy.set_index("id").loc[i, "value"]) for i in ids]
+    assert [b.get_width() for b in bars] == expected
+    assert bars[0].get_width() > 90 and all(b.get_width() < 20 for b in bars[1:])
+    assert "I-5" in ax.fourislands_source
+    for fuel, row in charts.ENERGY_SHARE_ROWS.items():
+        value = float(economy.set_index("id").loc[row, "value"])
+        assert f"{fuel} about {value:g}%" in ax.fourislands_alt
+
+
+# --- Yamal LNG ------------------------------------------------------------------------------------
+
+
+def test_yamal_bars_are_the_printed_and_reported_amounts_in_millions(economy, rows):
+    ax = charts.yamal_chart(economy)
+    assert_finished(ax)
+    bars = patches(ax, "yamal")
+    expected = []
+    for row_id, _, _ in charts.YAMAL_ROWS:
+        value, unit = float(rows.loc[row_id, "value"]), rows.loc[row_id, "unit"]
+        expected.append(value * SCALE[unit.split()[1]] / 1e6)
+    assert [b.get_width() for b in bars] == pytest.approx(expected)
+    ratio = expected[1] / expected[0]  # as printed, both in US$
+    assert f"{ratio:g} times" in ax.fourislands_alt
+    assert "€200 million" in texts(ax) and "US$10 billion" in texts(ax)
+    assert "not converted" in ax.get_xlabel()
+
+
+# --- the deals of December 2016 -------------------------------------------------------------------
+
+
+def test_deal_counts_are_the_three_counts_with_their_wording(economy, rows):
+    ax = charts.deal_counts_chart(economy)
+    assert_finished(ax)
+    widths = sorted(b.get_width() for b in patches(ax, "deal-counts"))
+    assert widths == sorted(float(rows.loc[r, "value"]) for r in charts.DEAL_ROWS)
+    labels = texts(ax)
+    for row_id in charts.DEAL_ROWS:
+        qualifier = rows.loc[row_id, "qualifier"]
+        words = f"{float(rows.loc[row_id, 'value']):g} {rows.loc[row_id, 'unit']}"
+        assert (f"{qualifier} {words}" if isinstance(qualifier, str) else words) in labels
+    assert f"¥{float(rows.loc[charts.DEAL_VALUE_ROW, 'value']):g} billion" in labels
+    assert "I-53" in ax.fourislands_source
+
+
+# --- the sequencing game: logic -------------------------------------------------------------------
+
+
+def test_eight_points_come_from_plan_items_in_order(points):
+    plans = load("plan_items")
+    rows = plans[plans["list"] == "eight-point-plan"].sort_values("position")
+    assert points == tuple(rows["text"])
+    with pytest.raises(DataError, match="eight-point-plan"):
+        seq.eight_points(plans[plans["list"] != "eight-point-plan"])
+
+
+@given(st.integers(1, 40), st.data())
+def test_groups_are_as_even_as_possible(total, data):
+    n = data.draw(st.integers(1, total))
+    sizes = seq.group_sizes(total, n)
+    assert sum(sizes) == total and len(sizes) == n
+    assert max(sizes) - min(sizes) <= 1 and sizes == sorted(sizes, reverse=True)
+
+
+def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points):
+    values = seq.Values(6, 9, 8, 10)
+    game = seq.play("japan-first", 4, values, points)
+    assert game.ok and len(game.steps) == 8
+    assert [s.mover for s in game.steps] == ["japan"] * 4 + ["russia"] * 4
+    assert game.peak("japan") == (pytest.approx(values.japan_cost), 4)
+    assert game.peak("russia") == (0.0, 0)
+    # Japan has handed over everything: stopping saves Russia its whole territorial step.
+    assert game.steps[3].gain_by_stopping("russia") == pytest.approx(values.russia_cost)
+    assert all(not s.would_stop("japan") for s in game.steps)
+    assert [s.number for s in game.eat_and_run_steps("russia")][:4] == [1, 2, 3, 4]
+    words = " ".join(seq.explain(game))
+    assert seq.FEARS["japan"] in words and seq.FEARS["russia"] not in words
+    assert "illustrative" in words
+
+
+def test_russia_first_is_the_mirror_image(points):
+    values = seq.Values(6, 9, 8, 10)
+    game = seq.play("russia-first", 2, values, points)
+    assert [s.mover for s in game.steps] == ["russia", "russia", "japan", "japan"]
+    assert game.peak("russia") == (pytest.approx(values.russia_cost), 2)
+    assert game.peak("japan") == (0.0, 0)
+    assert game.steps[1].gain_by_stopping("japan") == pytest.approx(values.japan_cost)
+    words = " ".join(seq.explain(game))
+    assert seq.FEARS["russia"] in words and seq.FEARS["japan"] not in words
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 8])
+def test_even_simultaneous_steps_leave_nobody_exposed_and_nobody_tempted(points, n):
+    values = seq.Values(6, 9, 8, 10)
+    game = seq.play("simultaneous", n, values, points)
+    assert len(game.steps) == n and {s.mover for s in game.steps} == {"both"}
+    for step in game.steps:
+        for side in seq.SIDES:
+            assert step.exposure(side) == 0 and not step.would_stop(side)
+    # Within a step, the side that goes first risks one installment: its cost divided by n.
+    assert game.installment_risk("japan") == pytest.approx(values.japan_cost / n)
+    assert game.installment_risk("russia") == pytest.approx(values.russia_cost / n)
+
+
+def test_a_deal_one_side_values_below_its_cost_fails_in_every_order(points):
+    values = seq.PRESETS["islands-first-in-russia"][1]
+    assert values.russia_cost > values.russia_gain
+    for order in seq.ORDERS:
+        game = seq.play(order, 4, values, points)
+        assert game.deal_gain("russia") == pytest.approx(values.russia_gain - values.russia_cost)
+        assert any("does not want the whole deal" in line for line in seq.explain(game))
+        # Whoever moves first, the finished deal leaves Russia worse off than never starting.
+        assert game.steps[-1].net("russia") < 0
+        if order != "russia-first":  # having received first, Russia gains by stopping at once
+            assert game.steps[0].would_stop("russia")
+
+
+def test_economics_first_is_safe_only_if_the_step_costs_russia_nothing(points):
+    free = seq.play("japan-first", 4, seq.Values(6, 9, 0, 10), points)
+    assert not any(s.would_stop("russia") for s in free.steps)
+    costly = seq.play("japan-first", 4, seq.Values(6, 9, 1, 10), points)
+    assert any(s.would_stop("russia") for s in costly.steps)
+
+
+values_strategy = st.builds(seq.Values, *[st.integers(0, seq.VALUE_LIMIT)] * 4)
+
+
+@given(st.sampled_from(list(seq.ORDERS)), st.integers(1, 8), values_strategy)
+def test_every_schedule_hands_over_everything_and_accounts_add_up(order, n, values):
+    points = tuple(f"point {i}" for i in range(1, 9))
+    game = seq.play(order, n, values, points)
+    assert game.ok
+    assert len(game.steps) == (n if order == "simultaneous" else 2 * n)
+    handed = [p for s in game.steps for p in s.japan_points]
+    assert handed == list(range(1, 9))
+    last = game.steps[-1]
+    for side in seq.SIDES:
+        assert last.given(side) == pytest.approx(values.cost(side))
+        assert last.received(side) == pytest.approx(values.gain(side))
+        assert last.gain_by_stopping(side) == 0
+        assert last.net(side) == pytest.approx(game.deal_gain(side))
+        for step in game.steps:
+            assert step.exposure(side) >= 0
+            assert step.exposure(side) == pytest.approx(max(0.0, -step.net(side)))
+        peak, at = game.peak(side)
+        assert peak == pytest.approx(max(s.exposure(side) for s in game.steps))
+    given_japan = [s.given("japan") for s in game.steps]
+    assert given_japan == sorted(given_japan)  # nothing is ever taken back
+
+
+def test_the_fears_are_the_ones_the_quiz_bank_quotes_from_reading_000():
+    bank = {q.id: q for q in load_bank("04").questions}
+    assert bank["eat-and-run-japanese-fear"].source.quote == seq.FEARS["japan"]
+    assert bank["eat-and-run-both-sides"].source.quote == seq.BOTH_FEAR
+    assert bank["eat-and-run-japanese-fear"].source.id == "rapprochement2017"
+
+
+@pytest.mark.parametrize(
+    ("order", "n", "values", "words"),
+    [
+        ("sideways", 4, None, "order must be one of"),
+        (None, 4, None, "order must be one of"),
+        ("japan-first", 0, None, "from 1 to 8"),
+        ("japan-first", 9, None, "from 1 to 8"),
+        ("japan-first", 2.5, None, "whole number"),
+        ("japan-first", True, None, "whole number"),
+        ("japan-first", "four", None, "whole number"),
+        ("japan-first", None, None, "it is empty"),
+        ("japan-first", "  ", None, "it is empty"),
+        ("japan-first", 4, seq.Values(-1, 9, 8, 10), "from 0 to 20"),
+        ("japan-first", 4, seq.Values(6, 21, 8, 10), "from 0 to 20"),
+        ("japan-first", 4, seq.Values(6, 9, math.nan, 10), "must be a number"),
+        ("japan-first", 4, seq.Values(6, 9, 8, math.inf), "must be a number"),
+        ("japan-first", 4, seq.Values("six", 9, 8, 10), "must be a number"),
+        ("japan-first", 4, seq.Values(None, 9, 8, 10), "it is empty"),
+        ("japan-first", 4, (6, 9, 8, 10), "must be given as Values"),
+    ],
+)
+def test_bad_input_gets_a_message_in_words(points, order, n, values, words):
+    game = seq.play(order, n, seq.Values() if values is None else values, points)
+    assert not game.ok and words in game.message
+    assert seq.explain(game) == [game.message]
+    assert "Please check" in seq.summary_html(game) and seq.steps_html(game) == ""
+    with pytest.raises(ValueError, match=re.escape(game.message[:20])):
+        charts.exposure_chart(game)
+
+
+def test_an_empty_plan_gets_a_message():
+    game = seq.play("japan-first", 1, seq.Values(), ())
+    assert not game.ok and "at least one point" in game.message
+
+
+# --- the sequencing game: chart and widget --------------------------------------------------------
+
+
+def test_exposure_chart_plots_each_sides_exposure_after_every_step(points):
+    game = seq.play("japan-first", 4, seq.Values(6, 9, 8, 10), points)
+    ax = charts.exposure_chart(game)
+    assert_finished(ax, source="plan_items.csv")
+    for side in seq.SIDES:
+        line = next(x for x in ax.lines if x.get_gid() == f"exposure-{side}")
+        assert list(line.get_ydata()) == pytest.approx([0.0] + [s.exposure(side) for s in game.steps])
+    assert "Russia would gain by stopping here" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Japan's exposure peaks at 6 after step 4" in ax.fourislands_alt
+
+
+def all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from all_widgets(child)
+
+
+def test_the_explorer_is_keyboard_friendly_and_classed():
+    explorer = seq.sequencing_explorer()
+    assert "fi-explorer" in explorer._dom_classes
+    assert "fi-explorer-output" in explorer.output._dom_classes
+    kinds = {type(w) for w in all_widgets(explorer)}
+    assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    assert explorer.renders == 1 and explorer.output.outputs
+    assert explorer.preset.value == "both-gain"
+
+
+def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
+    explorer = seq.sequencing_explorer()
+    before = (explorer.summary.value, explorer.output.outputs, explorer.table.value)
+    explorer.order.value = "russia-first"
+    assert explorer.game.order == "russia-first" and explorer.renders == 2
+    assert explorer.summary.value != before[0] and explorer.output.outputs != before[1]
+    assert "Russia: territorial step 1 of 4" in explorer.table.value
+    explorer.installments.value = 8
+    assert len(explorer.game.steps) == 16 and explorer.renders == 3
+    explorer.preset.value = "islands-first-in-russia"
+    chosen = seq.PRESETS["islands-first-in-russia"][1]
+    assert explorer.values == chosen and explorer.renders == 4
+    assert "does not want the whole deal" in explorer.summary.value
+    explorer.sliders["russia_cost"].value = 3
+    assert explorer.preset.value is None and "Your own values" in explorer.about.value
+    assert explorer.game.values.russia_cost == 3 and explorer.renders == 5
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text.startswith("Sequencing explorer") and "illustrative" in text
+
+
+def test_bad_starting_values_give_a_notice_not_a_traceback():
+    explorer = seq.sequencing_explorer(order="sideways", installments=0)
+    assert "Please check" in explorer.notice.value and "sideways" in explorer.notice.value
+    assert explorer.game.ok and explorer.order.value == "japan-first"
+
+
+# --- the notebook ---------------------------------------------------------------------------------
+
+
+def test_the_notebook_names_only_questions_issues_and_rows_that_exist():
+    source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells)
+    bank = {q.id for q in load_bank("04").questions}
+    asked = set()
+    for call in re.findall(r'quiz\("04"((?:, "[^"]+")*)\)', source):
+        asked |= set(re.findall(r'"([^"]+)"', call))
+    assert asked == bank, bank - asked  # every question is asked in its section
+    issues = set(load("reading_issues")["id"])
+    named = set(re.findall(r'reading_issue\("(I-\d+)"\)', source))
+    assert {"I-5", "I-1", "I-53"} <= named <= issues
+    economy_ids = set(load("economy")["id"])
+    cited = set(re.findall(r"`(eco-[a-z0-9-]+)`", source)) | set(re.findall(r'"(eco-[a-z0-9-]+)"', source))
+    assert cited and cited <= economy_ids, cited - economy_ids
+    sources = set(load("sources")["id"])
+    outside = {s for s in re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", source) if not s.startswith("eco-")}
+    rows = set(load("timeline")["id"]) | set(load("opinion_polls")["id"])
+    assert outside <= sources | rows | {"opinion_polls"}, outside - sources - rows
+    assert 'quiz("04")' in source
+    assert "Exercises: `exercises/04-economics.ipynb`" in source.replace("**", "")
+    assert "illustrative" in source and "sequencing_explorer()" in source

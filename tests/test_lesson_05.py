@@ -1,0 +1,479 @@
+"""Lesson 05 (survey): the NHK and poll charts, the survey explorer and the notebook."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import ipywidgets as widgets
+import nbformat
+import pandas as pd
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fourislands import DataError, load
+from fourislands.charts import survey as charts
+from fourislands.explore import survey as explore
+from fourislands.figures import show
+from fourislands.quizbank import load_bank
+
+NOTEBOOK = ROOT / "notebooks" / "05-survey.ipynb"
+QUESTIONS = ("T1", "T2", "T3", "T4")
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return load("nhk_survey")
+
+
+@pytest.fixture(scope="module")
+def polls():
+    return load("opinion_polls")
+
+
+def share(survey, question, group, year, answer) -> float:
+    """One printed share, found by a plain filter (independent of the module under test)."""
+    cell = survey[
+        (survey["question_id"] == question)
+        & (survey["group"] == group)
+        & (survey["year"] == year)
+        & (survey["answer"] == answer)
+    ]
+    assert len(cell) == 1
+    return float(cell["percent"].iloc[0])
+
+
+def patches_by_gid(ax) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for patch in ax.patches:
+        if patch.get_gid():
+            found.setdefault(patch.get_gid(), []).append(patch)
+    return found
+
+
+def texts(ax) -> str:
+    return "\n".join(t.get_text() for t in ax.texts)
+
+
+def assert_finished(ax, table: str, source_id: str) -> None:
+    """A finished chart: a title, alt text that says something, a source line naming table and source."""
+    assert ax.get_title(loc="left")
+    assert len(ax.fourislands_alt) > 80
+    assert f"data/{table}.csv" in ax.fourislands_source and source_id in ax.fourislands_source
+    assert "Source: data/" in texts(ax)
+    assert show(ax).png.startswith(b"\x89PNG")
+
+
+# --- the data functions ----------------------------------------------------------------------------
+
+
+def test_question_rows_pick_one_question_group_and_year(survey):
+    rows = charts.question_rows(survey, "T4", ["descendants"], [2015])
+    assert set(rows["question_id"]) == {"T4"} and set(rows["group"]) == {"descendants"}
+    assert set(rows["year"]) == {2015}
+    assert list(rows["answer"]) == list(
+        survey[
+            (survey["question_id"] == "T4") & (survey["group"] == "descendants") & (survey["year"] == 2015)
+        ]["answer"]
+    )
+    assert charts.answer_order(rows)[-1] == charts.NO_ANSWER
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [(("T9",), "no question 'T9'"), (("T1", ["everyone"]), "no group"), (("T1", None, [1990]), "no year")],
+)
+def test_question_rows_name_what_is_unknown(survey, args, words):
+    with pytest.raises(DataError, match=words):
+        charts.question_rows(survey, *args)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_change_table_is_2015_minus_1991_for_every_answer_and_group(survey, question):
+    table = charts.change_table(survey, question)
+    rows = survey[survey["question_id"] == question]
+    assert len(table) == len(rows) // 2
+    for _, row in table.iterrows():
+        before = share(survey, question, row["group"], 1991, row["answer"])
+        after = share(survey, question, row["group"], 2015, row["answer"])
+        assert row["change_points"] == pytest.approx(after - before)
+        if before:
+            assert row["relative_percent"] == pytest.approx((after - before) / before * 100)
+        else:
+            assert math.isnan(row["relative_percent"])
+
+
+def test_the_largest_moves_are_where_the_bank_says(survey):
+    every = pd.concat([charts.change_table(survey, q) for q in QUESTIONS], ignore_index=True)
+    fall = every.loc[every["change_points"].idxmin()]
+    assert (fall["answer"], fall["group"]) == ("Yes, they will be returned", "former_residents")
+    bank = {q.id: q for q in load_bank("05").questions}
+    assert fall["change_points"] == pytest.approx(bank["t1-former-residents-yes-change"].answer)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_without_no_answer_shares_add_to_100_and_keep_their_ratios(survey, question):
+    rows = charts.question_rows(survey, question)
+    among = charts.without_no_answer(rows)
+    assert charts.NO_ANSWER not in set(among["answer"])
+    sums = among.groupby(["group", "year"])["percent"].sum()
+    assert sums.to_numpy(dtype=float) == pytest.approx([100.0] * len(sums))
+    for (group, year), mine in among.groupby(["group", "year"]):
+        printed = rows[
+            (rows["group"] == group) & (rows["year"] == year) & (rows["answer"] != charts.NO_ANSWER)
+        ]
+        assert list(mine["printed_percent"]) == list(printed["percent"])
+        ratio = mine["percent"].to_numpy(dtype=float) / printed["percent"].to_numpy(dtype=float)
+        positive = printed["percent"].to_numpy(dtype=float) > 0
+        assert ratio[positive] == pytest.approx([ratio[positive][0]] * int(positive.sum()))
+
+
+def test_point_and_relative_change_from_first_principles():
+    points, relative = charts.point_and_relative_change(90, 78)
+    assert points == -12 and relative == pytest.approx(-12 / 90 * 100)
+    assert charts.point_and_relative_change(7.8, 4.3)[0] == pytest.approx(-3.5)
+    assert charts.point_and_relative_change(15.1, 35.2)[1] > 100  # more than doubled
+
+
+@pytest.mark.parametrize(
+    "bad", [(0, 5), (-1, 5), (50, 101), (float("nan"), 3), ("90", 78), (True, 3), (None, 3)]
+)
+def test_point_and_relative_change_refuse_in_words(bad):
+    with pytest.raises(ValueError, match=r"share|0"):
+        charts.point_and_relative_change(*bad)
+
+
+@given(
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 100.0),
+    st.floats(0.0, 100.0),
+)
+def test_the_implied_mix_recovers_the_weight_of_a_weighted_average(weight, former, descendants):
+    if abs(former - descendants) < 1:
+        return
+    total = weight * former + (1 - weight) * descendants
+    assert charts.implied_share_of_group(total, former, descendants) == pytest.approx(weight, abs=1e-9)
+
+
+def test_the_nhk_totals_imply_a_little_over_half_former_residents(survey):
+    for answer in ("Yes, they will be returned", "No, they will not be returned", "Do not know"):
+        values = [share(survey, "T1", g, 1991, answer) for g in ("total", "former_residents", "descendants")]
+        assert 0.5 < charts.implied_share_of_group(*values) < 0.6
+    with pytest.raises(ValueError, match="same share"):
+        charts.implied_share_of_group(2.7, 2.7, 2.7)
+
+
+def test_printed_share_reads_bounds_and_words():
+    assert charts.printed_share(90.0, "more than 90%") == (90.0, "lower bound")
+    assert charts.printed_share(57.0, "57%") == (57.0, "exact")
+    value, kind = charts.printed_share(None, "about two third")
+    assert value == pytest.approx(200 / 3) and kind == "approximate"
+    assert charts.printed_share(None, "most") == (None, "not printed")
+
+
+@given(st.lists(st.floats(0, 100), min_size=1, max_size=12), st.floats(0.5, 8))
+def test_spread_labels_keep_order_gap_and_bounds(ys, gap):
+    placed = charts.spread_labels(ys, gap, 0, 100)
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    positions = [placed[i] for i in order]
+    assert all(0 - 1e-9 <= p <= 100 + 1e-9 for p in placed)
+    used = min(gap, 100 / max(len(ys) - 1, 1))
+    assert all(b - a >= used - 1e-6 for a, b in zip(positions, positions[1:], strict=False))
+
+
+def test_signed_changes_never_show_minus_zero():
+    assert charts.signed(-0.04) == "0.0"
+    assert charts.signed(2.9) == "+2.9"
+    assert charts.signed(-13.9) == "\u221213.9"
+
+
+# --- the NHK charts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_bars_are_the_printed_shares(survey, question):
+    ax = charts.survey_bars(survey, question, groups=None)
+    assert_finished(ax, "nhk_survey", "hirose2018")
+    assert charts.table_number(question) in ax.get_title(loc="left")
+    bars = patches_by_gid(ax)
+    answers = charts.answer_order(charts.question_rows(survey, question))
+    assert len(bars) == 6
+    for group in charts.GROUPS:
+        for year in charts.YEARS:
+            widths = [p.get_width() for p in bars[f"bars-{group}-{year}"]]
+            assert widths == pytest.approx([share(survey, question, group, year, a) for a in answers])
+    assert "largest move" in ax.fourislands_alt
+
+
+def test_bars_for_one_year_and_without_no_answer(survey):
+    ax = charts.survey_bars(survey, "T4", groups=["former_residents"], years=[2015], drop_no_answer=True)
+    bars = patches_by_gid(ax)
+    assert list(bars) == ["bars-former_residents-2015"]
+    widths = [p.get_width() for p in bars["bars-former_residents-2015"]]
+    assert sum(widths) == pytest.approx(100)
+    assert "answered" in ax.get_title(loc="left") and "answered" in ax.get_xlabel()
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_slopes_join_the_1991_and_2015_shares(survey, question):
+    ax = charts.survey_slopes(survey, question)
+    assert_finished(ax, "nhk_survey", "hirose2018")
+    lines = {line.get_gid(): line for line in ax.lines if line.get_gid()}
+    answers = charts.answer_order(charts.question_rows(survey, question))
+    assert len(lines) == 2 * len(answers)
+    for n, answer in enumerate(answers):
+        for group in ("former_residents", "descendants"):
+            line = lines[f"slope-{n}-{group}"]
+            assert list(line.get_xdata()) == [0, 1]
+            expected = [share(survey, question, group, y, answer) for y in charts.YEARS]
+            assert list(line.get_ydata()) == pytest.approx(expected)
+    labels = texts(ax)
+    assert all(f"{share(survey, question, 'descendants', 2015, a):.1f}" in labels for a in answers)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_change_bars_are_the_differences(survey, question):
+    ax = charts.change_bars(survey, question)
+    assert_finished(ax, "nhk_survey", "hirose2018")
+    bars = patches_by_gid(ax)
+    answers = charts.answer_order(charts.question_rows(survey, question))
+    for group in charts.GROUPS:
+        widths = [p.get_width() for p in bars[f"change-{group}"]]
+        expected = [
+            share(survey, question, group, 2015, a) - share(survey, question, group, 1991, a) for a in answers
+        ]
+        assert widths == pytest.approx(expected)
+    assert "percentage points" in ax.get_xlabel()
+
+
+def test_change_alt_names_the_opposite_moves_of_table_2(survey):
+    ax = charts.change_bars(survey, "T2")
+    assert "opposite directions" in ax.fourislands_alt and "'Yes, should be returned'" in ax.fourislands_alt
+
+
+# --- the poll charts -------------------------------------------------------------------------------
+
+
+def test_opinion_chart_draws_every_printed_figure(polls):
+    ax = charts.opinion_chart(polls)
+    assert_finished(ax, "opinion_polls", "kremlin2018")
+    bars = patches_by_gid(ax)
+    for _, row in polls.iterrows():
+        value, kind = charts.printed_share(row["percent"], row["value_as_printed"])
+        drawn = bars[f"poll-{row['id']}"]
+        assert drawn[0].get_width() == pytest.approx(value)
+        assert bool(drawn[0].get_hatch()) == bool(row["disputed"])
+        if kind == "approximate":
+            assert drawn[0].get_linestyle() == "--"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    japanese = [n for n, t in enumerate(labels) if "Mainichi" in t]
+    russian = [n for n, t in enumerate(labels) if "Levada" in t]
+    assert max(japanese) < min(russian)  # Japanese polls above Russian ones
+    assert "I-3" in texts(ax) and "two readings" in ax.fourislands_alt
+
+
+def test_points_vs_percent_draws_both_figures_and_the_literal_reading(polls):
+    ax = charts.points_vs_percent(polls)
+    assert_finished(ax, "opinion_polls", "hirose2018")
+    rows = polls.set_index("id")["percent"]
+    before, after = (
+        float(rows["levada-2011-oppose-return-hirose"]),
+        float(rows["levada-2016-oppose-return-hirose"]),
+    )
+    heights = [p.get_height() for p in patches_by_gid(ax)["points-vs-percent"]]
+    assert heights == pytest.approx([before, after, before * (1 - (before - after) / 100)])
+    assert f"{after - before:+g}".replace("-", "\u2212") in texts(ax)
+    with pytest.raises(DataError, match="no rows"):
+        charts.points_vs_percent(polls, before_id="nope")
+
+
+# --- the explorer logic ----------------------------------------------------------------------------
+
+
+def test_select_returns_the_rows_and_a_sentence(survey):
+    chosen = explore.select(survey, "T3", ["descendants", "total"], [2015])
+    assert chosen.ok and chosen.groups == ("descendants", "total") and chosen.years == (2015,)
+    assert set(chosen.rows["group"]) == {"descendants", "total"} and set(chosen.rows["year"]) == {2015}
+    assert "Table 3" in chosen.message and "weighted" in chosen.message
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("T7",), "no question 'T7'"),
+        ((None,), "no question"),
+        (("T1", []), "at least one group"),
+        (("T1", None), "at least one group"),
+        (("T1", ["everyone"]), "no group 'everyone'"),
+        (("T1", ["total"], []), "at least one year"),
+        (("T1", ["total"], [1990]), "1991 and 2015 only"),
+        (("T1", ["total"], 3.5), "as a list"),
+    ],
+)
+def test_bad_choices_get_a_message_in_words(survey, args, words):
+    chosen = explore.select(survey, *args)
+    assert not chosen.ok and words in chosen.message
+    assert explore.numbers(chosen).empty
+    assert explore.chart(chosen) == (None, chosen.message)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(QUESTIONS),
+    st.lists(st.sampled_from(["former_residents", "descendants", "total"]), max_size=4),
+    st.lists(st.sampled_from([1991, 2015]), max_size=3),
+    st.booleans(),
+)
+def test_select_never_raises_and_works_exactly_when_something_is_ticked(question, groups, years, drop):
+    chosen = explore.select(load("nhk_survey"), question, groups, years, drop)
+    assert chosen.ok == bool(groups and years)
+    if chosen.ok:
+        table = explore.numbers(chosen)
+        assert len(table.columns) == len(set(groups)) * (len(set(years)) + (len(set(years)) == 2))
+        assert (charts.NO_ANSWER in table.index) != drop
+
+
+def test_numbers_give_the_shares_and_the_change(survey):
+    table = explore.numbers(explore.select(survey, "T2", ["former_residents", "descendants"]))
+    answer = "Yes, should be returned"
+    before = share(survey, "T2", "descendants", 1991, answer)
+    after = share(survey, "T2", "descendants", 2015, answer)
+    assert table.loc[answer, "Descendants 1991"] == before
+    assert table.loc[answer, "Descendants change (points)"] == pytest.approx(after - before)
+    page = explore.numbers_html(table)
+    assert f"{after - before:+.1f}" in page and "<table" in page
+
+
+def test_numbers_without_no_answer_add_up_from_their_own_columns(survey):
+    table = explore.numbers(explore.select(survey, "T4", ["descendants"], drop_no_answer=True))
+    change = table["Descendants 2015"] - table["Descendants 1991"]
+    assert table["Descendants change (points)"].to_numpy() == pytest.approx(change.to_numpy(), abs=1e-9)
+    assert "-0.0" not in explore.numbers_html(table)
+
+
+def test_chart_kinds_and_the_one_year_fallback(survey):
+    both = explore.select(survey, "T1")
+    for kind in explore.CHARTS:
+        ax, note = explore.chart(both, kind)
+        assert ax is not None and note == ""
+    ax, note = explore.chart(explore.select(survey, "T1", years=[1991]), "slopes")
+    assert "both years" in note and "bars-former_residents-1991" in patches_by_gid(ax)
+    ax, note = explore.chart(both, "pie")
+    assert ax is None and "no chart 'pie'" in note
+
+
+# --- the explorer widget ---------------------------------------------------------------------------
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_explorer_uses_keyboard_friendly_controls_and_classes():
+    explorer = explore.survey_explorer()
+    kinds = {type(w) for w in walk(explorer)}
+    assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    assert widgets.ToggleButtons in kinds and widgets.Checkbox in kinds
+    assert "fi-explorer" in explorer._dom_classes
+    assert "fi-explorer-output" in explorer.output._dom_classes
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle and "Table 1" in bundle["text/plain"]
+
+
+def test_explorer_redraws_when_the_controls_change(survey):
+    explorer = explore.survey_explorer()
+    first = (explorer.renders, explorer.output.outputs[0]["data"]["text/plain"], explorer.table.value)
+    assert "image/png" in explorer.output.outputs[0]["data"]
+    explorer.question.value = "T3"
+    assert explorer.renders == first[0] + 1
+    assert explorer.output.outputs[0]["data"]["text/plain"] != first[1]
+    assert explorer.table.value != first[2] and "Yes, I want to live there" in explorer.table.value
+    explorer.kind.value = "change"
+    assert "Diverging" in explorer.output.outputs[0]["data"]["text/plain"]
+    explorer.drop_no_answer.value = True
+    assert charts.NO_ANSWER not in explorer.last_numbers.index
+    explorer.year_boxes[1991].value = False
+    assert "both years" in explorer.message.value and explorer.output.outputs
+
+
+def test_explorer_untick_everything_gives_words_not_a_chart():
+    explorer = explore.survey_explorer()
+    for box in explorer.group_boxes.values():
+        box.value = False
+    assert "Tick at least one group" in explorer.message.value
+    assert explorer.output.outputs == () and explorer.table.value == ""
+    explorer.group_boxes["total"].value = True
+    assert explorer.output.outputs and "Total (both groups) 2015" in explorer.table.value
+
+
+def test_explorer_starts_where_it_is_told_and_ignores_bad_starts():
+    explorer = explore.survey_explorer("T4", groups=["total"], kind="slopes")
+    assert explorer.question.value == "T4" and explorer.kind.value == "slopes"
+    assert [g for g, b in explorer.group_boxes.items() if b.value] == ["total"]
+    fallback = explore.survey_explorer("T9", kind="radar")
+    assert fallback.question.value == "T1" and fallback.kind.value == "bars"
+
+
+# --- the notebook ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def test_notebook_asks_every_question_of_its_bank_and_shows_the_issues(notebook):
+    source = "\n".join(c.source for c in notebook.cells)
+    bank = {q.id for q in load_bank("05").questions}
+    asked = set()
+    for call in re.findall(r'quiz\("05"((?:, "[^"]+")*)\)', source):
+        asked |= set(re.findall(r'"([^"]+)"', call))
+    assert asked == bank
+    named = set(re.findall(r'reading_issue\("(I-\d+)"\)', source))
+    assert {"I-3", "I-9", "I-10"} <= named <= set(load("reading_issues")["id"])
+    assert 'quiz("05")' in source and 'lesson_header("05")' in source
+    assert "Exercises: `exercises/05-survey.ipynb`" in source.replace("**", "")
+    assert source.count("show(") >= 3 and "survey_explorer()" in source
+
+
+def test_notebook_cites_row_ids_and_sources_that_exist(notebook):
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    known = set(load("sources")["id"]) | set(load("timeline")["id"]) | set(load("nhk_survey")["id"])
+    known |= set(load("opinion_polls")["id"])
+    cited = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+){2,})`", text))
+    assert cited and cited <= known, cited - known
+
+
+def test_every_percentage_in_the_text_is_in_the_data(notebook, survey, polls):
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    stated = {float(x) for x in re.findall(r"(\d+(?:\.\d)?)%", text)}
+    timeline = load("timeline")
+    allowed = set(survey["percent"].astype(float)) | set(polls["percent"].dropna().astype(float))
+    for detail in timeline.loc[timeline["theme"] == "opinion", "detail"]:
+        allowed |= {float(x) for x in re.findall(r"(\d+(?:\.\d)?)%", detail)}
+    before, after = 90.0, 78.0  # the I-10 pair, checked against the table here
+    assert {before, after} <= allowed
+    points, relative = charts.point_and_relative_change(before, after)
+    allowed |= {abs(points), float(round(abs(relative)))}  # Hirose's 'down 12%', 'about 13%'
+    allowed.add(round(before * (1 - abs(points) / 100), 1))  # 'down 12%' read as percent: 79.2
+    assert stated and stated <= allowed, stated - allowed
+
+
+def test_both_names_are_given(notebook):
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    for name in (
+        "Northern Territories",
+        "South Kurils",
+        "Etorofu",
+        "Iturup",
+        "Kunashiri",
+        "Kunashir",
+        "Khabomai",
+    ):
+        assert name in text
+    for heading in ("What Japanese opinion shows", "What Russian opinion shows", "How outside observers"):
+        assert heading in text

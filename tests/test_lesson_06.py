@@ -1,0 +1,525 @@
+"""Lesson 06 (seminar): the red-lines table, the cards and charts, the role-play scoring, the notebook."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as widgets
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.collections import PathCollection
+
+from fourislands import DataError, lessons, load
+from fourislands.charts import seminar
+from fourislands.data import package
+from fourislands.explore import roleplay
+from fourislands.explore.split import PROMISE_1956, island_areas, option_shares
+from fourislands.figures import show
+from fourislands.quizbank import load_bank
+
+NOTEBOOK = ROOT / "notebooks" / "06-seminar.ipynb"
+ALL_ISLANDS = ("habomai", "shikotan", "kunashiri", "etorofu")
+
+
+@pytest.fixture(scope="module")
+def red_lines():
+    return load("red_lines")
+
+
+@pytest.fixture(scope="module")
+def polls():
+    return load("opinion_polls").set_index("id")["percent"].astype(float)
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return load("nhk_survey").set_index("id")["percent"].astype(float)
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return roleplay.evidence()
+
+
+@pytest.fixture(scope="module")
+def table(ev):
+    return roleplay.package_table(ev=ev)
+
+
+def texts(ax) -> str:
+    return "\n".join(t.get_text() for t in ax.texts)
+
+
+def assert_finished(ax, *tables: str) -> None:
+    """A finished chart has a title, alt text that says something and a source line naming its tables."""
+    assert ax.get_title(loc="left")
+    assert len(ax.fourislands_alt) > 60
+    assert "Source: data/" in texts(ax)
+    for table in tables:
+        assert f"data/{table}.csv" in ax.fourislands_source
+    assert show(ax).png.startswith(b"\x89PNG")
+
+
+def status(score, line_id: str) -> str:
+    return next(c.status for c in score.lines if c.id == line_id)
+
+
+# ------------------------------------------------------------------------------ the table
+
+
+def test_red_lines_cover_both_sides_and_every_kind_of_condition(red_lines):
+    assert set(red_lines["side"]) == {"japan", "russia"}
+    assert red_lines["id"].str.startswith(tuple(f"{s}-" for s in red_lines["side"].unique())).all()
+    for row in red_lines.itertuples():
+        assert row.id.startswith(row.side + "-"), row.id
+    kinds = red_lines.groupby("side")["kind"].apply(set)
+    assert {"sovereignty", "security", "economy", "sequence"} <= kinds["japan"] & kinds["russia"]
+    assert (red_lines["quote"].str.len() <= 300).all() and (red_lines["statement"].str.len() > 20).all()
+
+
+def test_the_2016_economic_plan_is_flagged_on_both_sides(red_lines):
+    flagged = red_lines[red_lines["issue_id"] == "I-50"]
+    assert set(flagged["side"]) == {"japan", "russia"} and set(flagged["kind"]) == {"economy"}
+    readings = set(load("reading_issues").set_index("id").loc["I-50", "readings"].split(";"))
+    assert set(flagged["source_id"]) <= readings
+
+
+def test_the_resource_is_described_like_the_others():
+    resource = package()["resources"][-1]
+    assert resource["name"] == "red_lines" and resource["path"] == "red_lines.csv"
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    assert names == ["id", "side", "kind", "statement", "source_id", "quote", "issue_id"]
+    for field in resource["schema"]["fields"]:
+        assert {"type", "title", "description", "unit", "constraints"} <= set(field), field["name"]
+        assert "required" in field["constraints"]
+    keys = {fk["fields"][0]: fk["reference"]["resource"] for fk in resource["schema"]["foreignKeys"]}
+    assert keys == {"source_id": "sources", "issue_id": "reading_issues"}
+
+
+def test_every_red_line_has_one_rule_one_weight_and_one_name(red_lines):
+    ids = set(red_lines["id"])
+    assert ids == set(roleplay.RULES) == set(roleplay.WEIGHTS) == set(roleplay.SHORT_NAMES)
+    totals = red_lines.assign(w=red_lines["id"].map(roleplay.WEIGHTS)).groupby("side")["w"].sum()
+    assert totals["japan"] == totals["russia"]  # neither side counts for more in total
+
+
+def test_a_red_line_without_a_rule_or_a_rule_without_a_row_is_a_data_error(red_lines):
+    extra = pd.concat([red_lines, red_lines.iloc[[0]].assign(id="japan-something-new")])
+    with pytest.raises(DataError, match="no scoring rule.*japan-something-new"):
+        roleplay.evidence(red_lines=extra)
+    with pytest.raises(DataError, match="russia-russian-law"):
+        roleplay.evidence(red_lines=red_lines[red_lines["id"] != "russia-russian-law"])
+    polls = load("opinion_polls")
+    with pytest.raises(DataError, match="levada-2016-against-transfer-kremlin"):
+        roleplay.evidence(opinion_polls=polls[polls["id"] != "levada-2016-against-transfer-kremlin"])
+
+
+# ------------------------------------------------------------------------------ cards
+
+
+def test_position_cards_show_every_line_with_its_reading_and_issue(red_lines):
+    cards = seminar.position_cards(red_lines)
+    page = html.unescape(cards.page)
+    assert page.count('class="fi-card"') == 2
+    assert page.index("Japan:") < page.index("Russia:")
+    sources = load("sources").set_index("id")
+    for row in red_lines.itertuples():
+        assert row.statement in page and row.quote in page
+        assert sources.loc[row.source_id, "file"] in page
+    assert "Reading issue I-50" in page
+    assert all(row.statement in cards.text for row in red_lines.itertuples())
+
+
+def test_recommendation_cards_keep_hiroses_order():
+    plans = load("plan_items")
+    shuffled = plans.sample(frac=1, random_state=3)
+    cards = seminar.recommendation_cards(shuffled)
+    items = plans[plans["list"] == "hirose-recommendations"].sort_values("position")
+    assert len(items) == 5
+    positions = [cards.text.index(f"{p}. {t}") for p, t in zip(items["position"], items["text"], strict=True)]
+    assert positions == sorted(positions) and "<ol>" in cards.page
+    with pytest.raises(DataError, match="hirose-recommendations"):
+        seminar.recommendation_cards(plans[plans["list"] != "hirose-recommendations"])
+
+
+def test_the_essay_rubric_has_four_criteria_and_shows_its_total():
+    assert len(seminar.RUBRIC) == 4
+    total = sum(points for _, points, _ in seminar.RUBRIC)
+    block = seminar.essay_prompt()
+    assert f"Total: {total} points" in block.text
+    for name, points, _ in seminar.RUBRIC:
+        assert f"{name} ({points} points)" in block.text and html.escape(name) in block.page
+
+
+# ------------------------------------------------------------------------------ the opinion chart
+
+
+def test_opinion_bars_equal_the_poll_rows(polls, survey):
+    ax = seminar.opinion_chart(load("opinion_polls"), load("nhk_survey"))
+    assert_finished(ax, "opinion_polls", "nhk_survey")
+    expected = []
+    for _, table, ids in seminar.OPINION_GROUPS:
+        values = polls if table == "opinion_polls" else survey
+        expected += [float(values[i]) for i in ids]
+    widths = [b.get_width() for container in ax.containers for b in container]
+    assert widths == pytest.approx(expected)
+    for group, _, _ in seminar.OPINION_GROUPS:
+        assert group in texts(ax) and group in ax.fourislands_alt
+    assert f"{polls['levada-2016-against-transfer-kremlin']:g}%" in texts(ax)
+
+
+# ------------------------------------------------------------------------------ scoring: the land
+
+
+def test_each_option_keeps_the_land_the_split_calculator_gives(ev):
+    islands, options = load("islands"), load("settlement_options")
+    shares = option_shares(options, islands).set_index("id")
+    equal = float(options.set_index("id").loc["equal-area", "japan_area_share_percent"])
+    for option_id, land in ev.territories.items():
+        if option_id in roleplay.ALPHA_AS:
+            assert land.split.japan_percent == pytest.approx(equal)  # Hirose: divide by area
+        else:
+            assert land.split.japan_percent == pytest.approx(shares.loc[option_id, "japan_percent"])
+    assert ev.territories["two-first"].all_four and ev.territories["two-first"].later == (
+        "kunashiri",
+        "etorofu",
+    )
+    assert set(ev.territories["two"].split.japan_islands) == set(PROMISE_1956)
+    assert not ev.territories["none"].transfer
+
+
+# ------------------------------------------------------------------------------ scoring: red lines
+
+
+def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
+    for pkg in [
+        ("two", "no-foreign-forces", "eight-point-plan", "visa-free"),
+        ("equal-area", "none", "none", "none"),
+    ]:
+        for weighting in roleplay.WEIGHTINGS:
+            score = roleplay.score_package(*pkg, weighting=weighting, ev=ev)
+            for side in ("japan", "russia"):
+                at_stake = [c for c in score.lines if c.side == side and c.status != roleplay.NOT_AT_STAKE]
+                value = {"kept": 1, "partly kept": 0.5, "crossed": 0}
+                weight = (lambda c: 1) if weighting == "equal" else (lambda c: roleplay.WEIGHTS[c.id])
+                expected = (
+                    100 * sum(weight(c) * value[c.status] for c in at_stake) / sum(map(weight, at_stake))
+                )
+                assert score.red_line_score(side) == pytest.approx(expected)
+
+
+def test_each_sides_opening_position_keeps_all_its_own_lines(ev):
+    japan = roleplay.score_package(*roleplay.PRESETS["Japan's opening position"], ev=ev)
+    russia = roleplay.score_package(*roleplay.PRESETS["Russia's opening position"], ev=ev)
+    assert japan.red_line_score("japan") == 100 and not japan.crossed("japan")
+    assert russia.red_line_score("russia") == 100 and not russia.crossed("russia")
+    assert status(japan, "russia-sovereignty-unquestionable") == roleplay.CROSSED
+    assert status(russia, "japan-all-four-islands") == roleplay.CROSSED
+    assert status(russia, "japan-cooperation-for-progress") == roleplay.CROSSED  # money, no islands
+
+
+def test_only_all_four_islands_keep_japans_core_line(ev):
+    for option_id, land in ev.territories.items():
+        score = roleplay.score_package(option_id, ev=ev)
+        kept = status(score, "japan-all-four-islands") == roleplay.KEPT
+        assert kept == (set(land.split.japan_islands) == set(ALL_ISLANDS))
+
+
+def test_russia_keeps_sovereignty_only_without_a_transfer_and_partly_for_the_1956_islands(ev):
+    expected = {
+        option_id: (
+            roleplay.KEPT
+            if land.split.japan_km2 == 0
+            else roleplay.PARTLY
+            if set(land.split.japan_islands) == set(PROMISE_1956) and land.split.partial_island is None
+            else roleplay.CROSSED
+        )
+        for option_id, land in ev.territories.items()
+    }
+    for option_id, wanted in expected.items():
+        assert status(roleplay.score_package(option_id, ev=ev), "russia-sovereignty-unquestionable") == wanted
+
+
+def test_security_clauses_matter_only_when_an_island_changes_hands(ev):
+    lines = ("japan-alliance-stays", "russia-no-us-forces", "russia-outside-security-treaty")
+    for clause in roleplay.SECURITY:
+        score = roleplay.score_package("none", clause, ev=ev)
+        assert {status(score, line) for line in lines} == {roleplay.NOT_AT_STAKE}
+    outside = roleplay.score_package("three", "outside-treaty", ev=ev)
+    assert status(outside, "russia-outside-security-treaty") == roleplay.KEPT
+    assert status(outside, "japan-alliance-stays") == roleplay.CROSSED
+    bare = roleplay.score_package("three", "none", ev=ev)
+    assert status(bare, "russia-no-us-forces") == roleplay.CROSSED
+    assert status(bare, "japan-alliance-stays") == roleplay.KEPT
+
+
+def test_the_law_for_joint_activities_is_a_mirror(ev):
+    special = roleplay.score_package("two", economy="joint-special", ev=ev)
+    russian = roleplay.score_package("two", economy="joint-russian-law", ev=ev)
+    pairs = ("japan-special-legal-system", "russia-russian-law")
+    assert [status(special, i) for i in pairs] == [roleplay.KEPT, roleplay.CROSSED]
+    assert [status(russian, i) for i in pairs] == [roleplay.CROSSED, roleplay.KEPT]
+    everything = roleplay.score_package("four", economy="joint-special", ev=ev)  # no island stays Russian
+    assert {status(everything, i) for i in pairs} == {roleplay.NOT_AT_STAKE}
+
+
+def test_access_changes_only_the_access_line_and_the_former_residents(ev):
+    base = roleplay.score_package("three", "demilitarised", "eight-point-plan", "visa-free", ev=ev)
+    for access in ("grave-visits", "none"):
+        other = roleplay.score_package("three", "demilitarised", "eight-point-plan", access, ev=ev)
+        changed = {a.id for a, b in zip(base.lines, other.lines, strict=True) if a.status != b.status}
+        assert changed == {"japan-former-residents-access"}
+        moved = {a.group for a, b in zip(base.opinions, other.opinions, strict=True) if a.score != b.score}
+        assert moved == {"Former residents"}
+        assert other.red_line_score("russia") == base.red_line_score("russia")
+
+
+def test_no_package_keeps_every_line_of_both_sides_under_either_weighting(ev, table):
+    assert len(table) == len(ev.territories) * len(roleplay.SECURITY) * len(roleplay.ECONOMY) * len(
+        roleplay.ACCESS
+    )
+    assert not ((table["japan_crossed"] == 0) & (table["russia_crossed"] == 0)).any()
+    equal = roleplay.package_table("equal", ev=ev)
+    assert not ((equal["japan_score"] == 100) & (equal["russia_score"] == 100)).any()
+    assert table[["japan_score", "russia_score"]].stack().between(0, 100).all()
+
+
+def test_closest_packages_are_ranked_by_lines_crossed(ev, table):
+    closest = roleplay.closest_packages(8, ev=ev)
+    totals = (closest["japan_crossed"] + closest["russia_crossed"]).tolist()
+    assert totals == sorted(totals)
+    assert totals[0] == int((table["japan_crossed"] + table["russia_crossed"]).min())
+    assert len(roleplay.closest_packages(0, ev=ev)) == 0
+
+
+# ------------------------------------------------------------------------------ scoring: the publics
+
+
+def test_the_publics_read_the_poll_rows(ev, polls, survey):
+    four, flexible = polls["mainichi-2016-four-islands-hirose"], polls["mainichi-2016-flexible-hirose"]
+    against = polls["levada-2016-against-transfer-kremlin"]
+    visit = survey["t4-former-residents-2015-visit-freely"]
+    together = survey["t4-former-residents-2015-live-together"]
+
+    def publics(*pkg, **parts):
+        return {o.group: o.score for o in roleplay.score_package(*pkg, **parts, ev=ev).opinions}
+
+    assert publics("four") == pytest.approx(
+        {"Japanese public": 100, "Former residents": visit + together, "Russian public": 100 - against}
+    )
+    assert publics("two", access="visa-free") == pytest.approx(
+        {"Japanese public": 100 - four, "Former residents": visit + together, "Russian public": 100 - against}
+    )
+    assert publics("two", access="grave-visits")["Former residents"] == pytest.approx(together)
+    assert publics("none", access="none") == pytest.approx(
+        {"Japanese public": 100 - four - flexible, "Former residents": 0, "Russian public": 100}
+    )
+    reasons = " ".join(
+        o.reason for o in roleplay.score_package("two", economy="eight-point-plan", ev=ev).opinions
+    )
+    assert f"{polls['levada-2016-keep-islands-kremlin']:g}%" in reasons  # money does not buy the public
+
+
+def test_every_check_says_why_in_words(table, ev):
+    for pkg in roleplay.all_packages(ev)[::37]:
+        score = roleplay.score_package(pkg, ev=ev)
+        assert all(len(c.reason) > 20 for c in score.lines)
+        assert all(re.search(r"\d", o.reason) for o in score.opinions)  # each public reason gives its figures
+        page = roleplay.score_html(score)
+        assert page.count("<tr>") == len(score.lines) + 2  # a header row per side
+        assert "illustrative" in page
+
+
+# ------------------------------------------------------------------------------ scoring: bad choices
+
+
+@pytest.mark.parametrize(
+    ("choices", "words"),
+    [
+        (("five",), "no territory option 'five'"),
+        (("",), "Please choose a territory option"),
+        ((None,), "Please choose a territory option"),
+        ((4,), "no territory option '4'"),
+        (("two", "nuclear"), "no security choice 'nuclear'"),
+        (("two", "none", "money"), "no economy choice 'money'"),
+        (("two", "none", "none", "tunnel"), "no access choice 'tunnel'"),
+    ],
+)
+def test_a_bad_choice_gets_a_message_in_words(ev, choices, words):
+    score = roleplay.score_package(*choices, ev=ev)
+    assert not score.ok and words in score.message and "Choose one of" in score.message
+    assert score.red_line_score("japan") is None and "Please check" in roleplay.score_html(score)
+
+
+def test_an_unknown_weighting_gets_a_message(ev):
+    score = roleplay.score_package("two", weighting="heavy", ev=ev)
+    assert not score.ok and "weighting" in score.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(st.text(max_size=30), st.integers(), st.none(), st.floats(allow_nan=True)), st.text(max_size=10)
+)
+def test_no_choice_ever_raises(ev, territory, access):
+    score = roleplay.score_package(territory, "none", "none", access, ev=ev)
+    assert score.ok == (territory in ev.territories and access in roleplay.ACCESS)
+
+
+# ------------------------------------------------------------------------------ package charts
+
+
+def test_score_bars_equal_the_scores(ev):
+    score = roleplay.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    ax = seminar.package_score_chart(score)
+    assert_finished(ax, "red_lines", "opinion_polls", "nhk_survey")
+    widths = [p.get_width() for p in ax.patches]
+    expected = [
+        score.red_line_score("japan"),
+        *[o.score for o in score.opinion("japan")],
+        score.red_line_score("russia"),
+        *[o.score for o in score.opinion("russia")],
+    ]
+    assert widths == pytest.approx(expected)
+    ticks = zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()], strict=True)
+    labels = [label for _, label in sorted(ticks, reverse=True)]  # top to bottom
+    assert labels[0].startswith("Japan: red lines") and "Levada 2016" in labels[-1]
+    assert f"{len(score.crossed('japan'))} crossed" in texts(ax)
+    with pytest.raises(DataError, match="not scored"):
+        seminar.package_score_chart(roleplay.score_package("zzz", ev=ev))
+
+
+def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
+    islands = load("islands")
+    rings = {i: len(seminar._island_rings(i)) for i in ALL_ISLANDS}
+    two = roleplay.score_package("two", "demilitarised", ev=ev)
+    ax = seminar.package_map(islands, two)
+    assert_finished(ax, "settlement_options", "islands")
+    hatched = [p for p in ax.patches if p.get_hatch() == "///"]
+    assert len(hatched) == rings["habomai"] + rings["shikotan"]
+    assert "Demilitarised islands" in texts(ax)
+    share = 100 * sum(island_areas(islands)[i] for i in PROMISE_1956) / sum(island_areas(islands).values())
+    assert f"{share:.1f}%" in ax.get_title(loc="left") and f"{share:.1f}%" in ax.fourislands_alt
+    phased = seminar.package_map(islands, roleplay.score_package("two-first", ev=ev))
+    dotted = [p for p in phased.patches if p.get_hatch() == "..."]
+    assert len(dotted) == rings["kunashiri"] + rings["etorofu"]
+    legend = [t.get_text() for t in phased.get_legend().get_texts()]
+    assert "to Japan later" in legend and "with Russia" not in legend
+    equal = seminar.package_map(islands, roleplay.score_package("equal-area", ev=ev))
+    assert "schematic" in texts(equal) and "Etorofu / Iturup" in equal.fourislands_alt
+
+
+def test_the_landscape_plots_every_package_and_names_the_highlighted_ones(table):
+    parts = {"security": "no-foreign-forces", "economy": "eight-point-plan", "access": "visa-free"}
+    ax = seminar.red_line_landscape(table, highlight=parts)
+    assert_finished(ax, "red_lines")
+    grey, *named = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    points = {tuple(p) for p in np.round(grey.get_offsets(), 1)}
+    assert points == set(zip(table["japan_score"].round(1), table["russia_score"].round(1), strict=True))
+    shown = table[(table[list(parts)] == pd.Series(parts)).all(axis=1)]
+    marked = {tuple(np.round(c.get_offsets()[0], 6)) for c in named}
+    assert marked == set(zip(shown["japan_score"].round(6), shown["russia_score"].round(6), strict=True))
+    legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    for label in shown["territory_label"]:
+        assert label.split()[0] in legend
+    assert ax.get_title(loc="left").startswith("No package")
+    perfect = table.copy()
+    perfect.loc[0, ["japan_score", "russia_score"]] = 100.0  # a made-up package that keeps everything
+    assert ax.get_title(loc="left") != seminar.red_line_landscape(perfect).get_title(loc="left")
+    with pytest.raises(DataError, match="missing columns"):
+        seminar.red_line_landscape(table.drop(columns="russia_score"))
+
+
+# ------------------------------------------------------------------------------ the widget
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_the_explorer_is_keyboard_friendly_and_classed():
+    explorer = roleplay.roleplay_explorer(draw_map=False)
+    kinds = {type(w) for w in walk(explorer)}
+    assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    assert widgets.RadioButtons in kinds
+    assert "fi-explorer" in explorer._dom_classes and "fi-explorer-output" in explorer.output._dom_classes
+    bundle = explorer._repr_mimebundle_()
+    assert "Role-play explorer" in bundle["text/plain"] and "red lines" in bundle["text/plain"]
+
+
+def test_choices_presets_and_weights_drive_the_words_and_the_chart(ev):
+    explorer = roleplay.roleplay_explorer(draw_map=False)
+    start = (explorer.renders, explorer.summary.value, explorer.output.outputs[0]["data"]["text/plain"])
+    assert len(explorer.output.outputs) == 1
+    explorer.territory.value = "four"
+    assert explorer.renders == start[0] + 1 and explorer.summary.value != start[1]
+    assert explorer.output.outputs[0]["data"]["text/plain"] != start[2]
+    assert explorer.last_score.package.territory == "four"
+    russia = next(b for b in explorer.presets if b.description == "Russia's opening position")
+    before = explorer.renders
+    russia.click()
+    assert explorer.package == roleplay.Package(*roleplay.PRESETS["Russia's opening position"])
+    assert explorer.renders == before + 1  # four controls set, one redraw
+    expected = roleplay.score_package(explorer.package, ev=ev).message
+    assert html.escape(expected) in explorer.summary.value
+    details = explorer.details.value
+    explorer.weighting.value = "equal"
+    assert explorer.details.value != details and "every line counts the same" in explorer.details.value
+    explorer.draw_map.value = True
+    assert (
+        len(explorer.output.outputs) == 2
+        and "Map of the four islands" in (explorer.output.outputs[1]["data"]["text/plain"])
+    )
+
+
+def test_a_bad_starting_package_gives_a_notice_not_a_traceback():
+    explorer = roleplay.roleplay_explorer(roleplay.Package("atlantis"), draw_map=False)
+    assert "no territory option 'atlantis'" in html.unescape(explorer.notice.value)
+    assert explorer.package == roleplay.Package(*roleplay.PRESETS["The 1956 text plus guarantees"])
+    assert explorer.last_score.ok
+    odd = roleplay.roleplay_explorer(42, draw_map=False)
+    assert "Give the starting package" in odd.notice.value and odd.last_score.ok
+    chosen = roleplay.roleplay_explorer(("three", "demilitarised"), draw_map=False)
+    assert chosen.package == roleplay.Package("three", "demilitarised") and chosen.notice.value == ""
+
+
+# ------------------------------------------------------------------------------ the bank and the notebook
+
+
+def test_the_bank_covers_every_objective_with_at_least_four_types():
+    bank = load_bank("06")
+    objectives = next(x for x in lessons() if x.id == "06").objectives
+    assert 8 <= len(bank.questions) <= 12
+    assert len({q.type for q in bank.questions}) >= 4
+    assert {q.objective for q in bank.questions} == set(range(1, len(objectives) + 1))
+
+
+def test_the_notebook_names_only_questions_issues_and_rows_that_exist():
+    source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells)
+    bank = {q.id for q in load_bank("06").questions}
+    asked = set()
+    for call in re.findall(r'quiz\("06"((?:, "[^"]+")*)\)', source):
+        asked |= set(re.findall(r'"([^"]+)"', call))
+    assert asked == bank  # every question is asked in a section, and the full quiz ends the lesson
+    assert 'quiz("06")' in source
+    issues = set(load("reading_issues")["id"])
+    named = set(re.findall(r'reading_issue\("(I-\d+)"\)', source))
+    assert named and named <= issues
+    timeline = set(load("timeline")["id"])
+    negotiations = set(load("negotiations")["id"])
+    cited = set(re.findall(r'"((?:grave|visa|first|visit|takaichi)-[a-z0-9-]+-\d{4})"', source))
+    assert cited and cited <= timeline
+    cards = set(re.findall(r'"((?:summit|statement|ministerial)-\d{4}-[a-z0-9-]+)"', source))
+    assert cards and cards <= negotiations
+    polls = set(load("opinion_polls")["id"]) | set(load("nhk_survey")["id"])
+    rows = set(re.findall(r"`((?:mainichi|levada|t4)-[a-z0-9-]+)`", source))
+    assert rows and rows <= polls
+    assert source.count("show(") >= 4 and "roleplay_explorer()" in source
+    assert "illustrative" in source and "6 to 30 students" in source
