@@ -74,3 +74,17 @@ class CourseFigure:
 def show(ax: Axes) -> CourseFigure:
     """Return the figure of ax ready to display, with its alt text."""
     return CourseFigure(ax)
+
+
+def show_in(output, *shown: object) -> None:
+    """Make an ipywidgets Output show these objects (figures, usually), replacing what it showed.
+
+    Setting the outputs directly (what Output.append_display_data does) works the same in a
+    kernel, in tests without one, and in a notebook run by nbclient, where the `with output:`
+    form can stall the run when the explorer itself is not displayed.
+    """
+    outputs = []
+    for item in shown:
+        data, metadata = item._repr_mimebundle_()
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(outputs)

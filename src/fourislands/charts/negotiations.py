@@ -578,6 +578,16 @@ def part_of_island(island: str, fraction: float) -> list[np.ndarray]:
     return [p / scale for p in parts if len(p) >= 3]
 
 
+def draw_partial_island(ax: Axes, island: str, fraction: float, name: str) -> str:
+    """Draw Japan's part of a divided island (hatched) and return the caption sentence about it."""
+    for ring in part_of_island(island, fraction):
+        ax.add_patch(Polygon(ring, facecolor=JAPAN, edgecolor="black", linewidth=0.8, hatch="///", zorder=3))
+    return (
+        f" Japan's {100 * fraction:.0f}% of {name} is drawn at its "
+        "south-western end: only its size is computed; no proposal fixes a line."
+    )
+
+
 def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Axes:
     """Map the four islands coloured by the side that gets each under a split.
 
@@ -606,22 +616,7 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     names = island_names(islands)
     if split.partial_island:
         fraction = split.partial_km2 / areas[split.partial_island]
-        for ring in part_of_island(split.partial_island, fraction):
-            ax.add_patch(
-                Polygon(
-                    ring,
-                    closed=True,
-                    facecolor=JAPAN,
-                    edgecolor="black",
-                    linewidth=0.8,
-                    hatch="///",
-                    zorder=3,
-                )
-            )
-        schematic = (
-            f" Japan's {100 * fraction:.0f}% of {names[split.partial_island]} is drawn at its "
-            "south-western end: only its size is computed; no proposal fixes a line."
-        )
+        schematic = draw_partial_island(ax, split.partial_island, fraction, names[split.partial_island])
         ax.text(
             0.99,
             0.02,

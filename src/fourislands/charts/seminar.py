@@ -22,7 +22,7 @@ from ..data import load
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
 from ..lesson import Block
-from .negotiations import SPLIT_EXTENT, part_of_island
+from .negotiations import SPLIT_EXTENT, draw_partial_island
 
 SIDES = {"japan": "Japan", "russia": "Russia"}
 KIND_LABELS = {
@@ -477,24 +477,8 @@ def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
     schematic = ""
     names = territory.names
     if split.partial_island:
-        area = dict(split.areas)[split.partial_island]
-        fraction = split.partial_km2 / area
-        for ring in part_of_island(split.partial_island, fraction):
-            ax.add_patch(
-                Polygon(
-                    ring,
-                    closed=True,
-                    facecolor=JAPAN,
-                    edgecolor="black",
-                    linewidth=0.8,
-                    hatch="///",
-                    zorder=3,
-                )
-            )
-        schematic = (
-            f" Japan's {100 * fraction:.0f}% of {names[split.partial_island]} is drawn at its "
-            "south-western end: only its size is computed; no proposal fixes a line."
-        )
+        fraction = split.partial_km2 / dict(split.areas)[split.partial_island]
+        schematic = draw_partial_island(ax, split.partial_island, fraction, names[split.partial_island])
     maps.label_islands(
         ax, offsets={"kunashiri": (-1.15, 0.55), "habomai": (-0.75, -0.42), "shikotan": (0.45, 0.3)}
     )

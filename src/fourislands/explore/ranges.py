@@ -19,7 +19,7 @@ from .. import maps
 from ..charts.security import MAP_EXTENT, STRAIT_KINDS, Place, launcher_map, load_places
 from ..charts.security import system_ranges as _system_ranges
 from ..data import load
-from ..figures import show
+from ..figures import show, show_in
 
 WEST, SOUTH, EAST, NORTH = MAP_EXTENT
 MAX_RANGE_KM = 1000.0
@@ -294,8 +294,7 @@ class RangeExplorer(widgets.VBox):
             return
         label = self.site.value or "Your launcher"
         ax = launcher_map(self.lon.value, self.lat.value, self.range_km.value, label=label)
-        data, metadata = show(ax)._repr_mimebundle_()
-        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        show_in(self.output, show(ax))
         self.renders += 1
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from ..charts.seminar import SIDES, package_map, package_score_chart
 from ..data import load
 from ..errors import DataError
-from ..figures import show
+from ..figures import show, show_in
 from .split import PROMISE_1956, Split, island_areas, island_names, split_by_islands, split_by_share
 
 # The parts of a package other than territory: value -> (short label, what it means).
@@ -1109,11 +1109,7 @@ class RoleplayExplorer(widgets.VBox):
         figures = [show(package_score_chart(score))]
         if self.draw_map.value:
             figures.append(show(package_map(self.islands, score)))
-        outputs = []
-        for figure in figures:
-            data, metadata = figure._repr_mimebundle_()
-            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
-        self.output.outputs = tuple(outputs)
+        show_in(self.output, *figures)
         self.details.value = details_html(score, self.sources)
         self.renders += 1
 

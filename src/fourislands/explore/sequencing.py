@@ -32,7 +32,7 @@ import ipywidgets as widgets
 from ..charts.economy import exposure_chart
 from ..data import load
 from ..errors import DataError
-from ..figures import show
+from ..figures import show, show_in
 
 SIDES = ("japan", "russia")
 NAMES = {"japan": "Japan", "russia": "Russia"}
@@ -643,8 +643,7 @@ class SequencingExplorer(widgets.VBox):
         if not game.ok:
             self.output.outputs = ()
             return
-        data, metadata = show(exposure_chart(game))._repr_mimebundle_()
-        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        show_in(self.output, show(exposure_chart(game)))
         self.renders += 1
 
 

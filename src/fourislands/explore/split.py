@@ -268,7 +268,7 @@ def split_explorer() -> widgets.VBox:
     """Return the split calculator: choose islands or an area share, see the land and the options."""
     from ..charts.negotiations import split_map  # here, not at the top: charts import this module
     from ..data import load
-    from ..figures import show
+    from ..figures import show, show_in
 
     islands, options = load("islands"), load("settlement_options")
     areas, names = island_areas(islands), island_names(islands)
@@ -336,10 +336,7 @@ def split_explorer() -> widgets.VBox:
         summary.value = describe_split(split, islands, options)
         figure = show(split_map(islands, split))
         explorer.figure_alt = figure.alt
-        # Set the outputs directly rather than `with output: display(...)`: the context manager
-        # stalls a notebook run by nbclient (the tests) when the explorer is not displayed.
-        data, metadata = figure._repr_mimebundle_()
-        output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        show_in(output, figure)
 
     for control in [mode, share, *boxes.values()]:
         control.observe(update, names="value")

@@ -35,7 +35,7 @@ from ..charts.survey import (
     without_no_answer,
 )
 from ..data import load
-from ..figures import show
+from ..figures import show, show_in
 
 CHARTS = {
     "bars": "Bars: each answer, group and year",
@@ -321,8 +321,7 @@ class SurveyExplorer(widgets.VBox):
             self.table.value = ""
             self.last_numbers = pd.DataFrame()
             return
-        data, metadata = show(ax)._repr_mimebundle_()
-        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        show_in(self.output, show(ax))
         self.renders += 1
         self.last_numbers = numbers(chosen)
         self.table.value = numbers_html(self.last_numbers)

@@ -27,7 +27,7 @@ from ..charts.history import (
     timeline_chart,
 )
 from ..data import load
-from ..figures import show
+from ..figures import show, show_in
 
 ALL_ERAS = "All"
 # What the student picks -> the origin value in the timeline table (None: both).
@@ -198,16 +198,6 @@ def layer_choice(ticked: Mapping[str, object], known: Iterable[str]) -> tuple[li
 # --- the widgets ------------------------------------------------------------------------------
 
 
-def _show_in(output: widgets.Output, shown: object) -> None:
-    """Replace what an Output widget shows by one object's display bundle.
-
-    Setting the outputs directly (what Output.append_display_data does) works the same in a
-    kernel and in tests without one, where `with output: display(...)` would print instead.
-    """
-    data, metadata = shown._repr_mimebundle_()
-    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
-
-
 def _note(text: str) -> str:
     """Return a status sentence as HTML that screen readers announce."""
     return f'<p role="status" class="fi-explorer-message">{html.escape(text)}</p>'
@@ -268,7 +258,7 @@ class TimelineExplorer(widgets.VBox):
         title = f"Timeline: {era}, {len(chosen.events)} events"
         numbered = len(chosen.events) <= LIST_LIMIT  # then the list below names every number
         ax = timeline_chart(chosen.events, title=title, full=self.timeline, numbered=numbered)
-        _show_in(self.output, show(ax))
+        show_in(self.output, show(ax))
         lines = event_lines(chosen)
         more = lines.pop() if len(chosen.events) > LIST_LIMIT else ""
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
@@ -312,7 +302,7 @@ class BorderExplorer(widgets.VBox):
         """Redraw the map with the ticked lines."""
         chosen, sentence = layer_choice({layer: box.value for layer, box in self.boxes.items()}, self.boxes)
         self.message.value = _note(sentence)
-        _show_in(self.output, show(border_map(self.timeline, chosen)))
+        show_in(self.output, show(border_map(self.timeline, chosen)))
 
 
 def border_explorer(
