@@ -71,7 +71,7 @@ def unmatched_quotes(readings_dir: Path) -> tuple[int, list[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--readings", type=Path, default=ROOT.parent / "shared" / "readings")
+    parser.add_argument("--readings", type=Path, required=True, help="folder holding the five reading texts")
     args = parser.parse_args()
     checked, missing = unmatched_quotes(args.readings)
     print("\n".join(missing))
