@@ -91,22 +91,30 @@ def questions(solution: nbformat.NotebookNode) -> tuple[dict, dict]:
     return graded, written
 
 
-def public_checks(name: str, solution: nbformat.NotebookNode, timeout: int = 120) -> dict:
-    """Return the public-check file of an exercise, by running its solution notebook."""
-    graded, written = questions(solution)
-    executed = copy.deepcopy(solution)
-    # The test cells need these very checks, so they are left out of this run.
-    executed.cells = [
-        c for c in executed.cells if not (nbgrader_meta(c).get("grade") and c.cell_type == "code")
-    ]
+def probed(name: str, solution: nbformat.NotebookNode, with_tests: bool = False) -> nbformat.NotebookNode:
+    """Return a copy of the solution with a last cell that prints the answers' fingerprints.
+
+    Without tests by default: the test cells need the very checks these fingerprints make.
+    """
+    graded, _ = questions(solution)
+    notebook = copy.deepcopy(solution)
+    if not with_tests:
+        notebook.cells = [
+            c for c in notebook.cells if not (nbgrader_meta(c).get("grade") and c.cell_type == "code")
+        ]
     probe = (
         "import json as _json\nfrom fourislands.fingerprint import fingerprint as _fingerprint\n"
         f"_answers = {json.dumps({q: [v['answer'], v['decimals']] for q, v in graded.items()})}\n"
         f"print(_json.dumps({{q: _fingerprint(globals()[a], salt='{name}:' + q, decimals=d) "
         "for q, (a, d) in _answers.items()}))"
     )
-    executed.cells.append(nbformat.v4.new_code_cell(probe))
-    NotebookClient(executed, timeout=timeout, kernel_name="python3").execute()
+    notebook.cells.append(nbformat.v4.new_code_cell(probe))
+    return notebook
+
+
+def checks_from(name: str, solution: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> dict:
+    """Return the public-check file of an exercise from a run of probed(solution)."""
+    graded, written = questions(solution)
     fingerprints = json.loads(executed.cells[-1].outputs[0]["text"])
     return {
         "exercise": name,
@@ -124,6 +132,13 @@ def public_checks(name: str, solution: nbformat.NotebookNode, timeout: int = 120
         },
         "written": written,
     }
+
+
+def public_checks(name: str, solution: nbformat.NotebookNode, timeout: int = 120) -> dict:
+    """Return the public-check file of an exercise, by running its solution notebook."""
+    executed = probed(name, solution)
+    NotebookClient(executed, timeout=timeout, kernel_name="python3").execute()
+    return checks_from(name, solution, executed)
 
 
 def build(name: str) -> tuple[nbformat.NotebookNode, dict]:
