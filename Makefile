@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint bench exercises coastlines clean
+.PHONY: install lab seminar test lint bench exercises book coastlines clean
 
 install: $(INSTALLED)
 
@@ -26,6 +26,13 @@ lab: install
 	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
 
+# The explorers as apps for the projector, one per page and no code (apps/, docs/seminar-apps.md).
+# nbgrader's and Notebook's JupyterLab extensions cannot load inside Voila: left out, the console stays clean.
+seminar: install
+	$(BIN)/voila apps --Voila.ip=127.0.0.1 --Voila.port=8866 \
+		--VoilaConfiguration.extension_denylist=@jupyter/nbgrader \
+		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
+
 test: install
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/python -m pytest
@@ -38,6 +45,9 @@ bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/quiz.py
 	$(BIN)/python bench/grading.py
+
+book: install
+	$(BIN)/fourislands build-book --out build/book
 
 exercises: install
 	$(BIN)/fourislands build-exercises

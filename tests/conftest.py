@@ -8,8 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from course_root import ROOT
 
 
 @pytest.fixture

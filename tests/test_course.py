@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 
 from fourislands import DataError, lesson_table, lessons
 

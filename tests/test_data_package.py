@@ -8,7 +8,7 @@ import re
 import frictionless
 import pandas as pd
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 
 from fourislands import load, table_names
 from fourislands.data import package

@@ -6,7 +6,7 @@ import re
 import tomllib
 
 import yaml
-from conftest import ROOT
+from course_root import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

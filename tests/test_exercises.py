@@ -7,7 +7,7 @@ import os
 
 import nbformat
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from nbclient import NotebookClient
 
 from fourislands import exercise_build

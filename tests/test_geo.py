@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 
 GEO = ROOT / "data" / "geo"
 BOX = (139.0, 41.0, 157.0, 52.0)  # west, south, east, north

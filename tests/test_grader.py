@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 
 from fourislands import exercise_build
 from fourislands.cli import main

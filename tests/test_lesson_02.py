@@ -8,7 +8,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection

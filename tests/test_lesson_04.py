@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import nbformat
 import numpy as np
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 

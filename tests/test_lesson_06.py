@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection

@@ -9,7 +9,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import ROOT
+from course_root import ROOT
 from test_grader import FIXTURE, LIMITS, RIGHT, answered
 
 from fourislands import exercise_build

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from course_root import ROOT
 
 from fourislands import lessons
 from fourislands.judging import judge, normalised_text

@@ -100,7 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only fold the scores typed into OUT/written.csv",
     )
+    static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
+    static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
+    static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
     args = parser.parse_args(argv)
+    if args.command == "build-book":
+        from .book import book_command  # nbconvert is imported only for this command
+
+        return book_command(args)
     if args.command == "check-banks":
         return check_banks(args.paths)
     if args.command == "grade":

@@ -202,29 +202,41 @@ class QuestionView:
 
 
 def _fallback(bank: Bank, questions: list[Question], seed: int) -> tuple[str, str]:
-    """Return plain-text and HTML versions of the questions (never the answers) for static pages."""
-    lines, blocks = [f"Quiz: {bank.title}"], [f"<h4>Quiz: {html.escape(bank.title)}</h4><ol>"]
+    """Return plain-text and HTML versions of the questions (never the answers) for static pages.
+
+    The whole bank gets a title and a note on how to answer; a question or two inside a lesson's
+    text stand alone, so a page does not repeat the same lines after every section.
+    """
+    whole = len(questions) == len(bank.questions)
+    lines = [f"Quiz: {bank.title}"] if whole else []
+    blocks = [f"<h4>Quiz: {html.escape(bank.title)}</h4>"] if whole else []
+    blocks.append('<ol class="fi-quiz-static">')
     for q in questions:
         key = f"{q.lesson}:{q.id}"
+        extra = ""
         if q.type in ("single", "multiple"):
             shown = [o.text for o in shuffled(list(q.options), seed, key)]
         elif q.type == "ordering":
             shown = [i.text for i in shuffled(list(q.items), seed, key)]
         elif q.type == "matching":
             shown = [p.left for p in shuffled(list(q.pairs), seed, key + ":left")]
-            shown.append(
-                "to match with: "
-                + "; ".join(shuffled([p.right for p in q.pairs] + list(q.distractors), seed, key + ":right"))
+            extra = "To match with: " + "; ".join(
+                shuffled([p.right for p in q.pairs] + list(q.distractors), seed, key + ":right")
             )
         else:
             shown = [f"(answer: a {'number, in ' + q.unit if q.type == 'numeric' else 'word or name'})"]
         lines.append(f"- {q.prompt} {INSTRUCTIONS[q.type]}")
-        lines += [f"    * {s}" for s in shown]
+        lines += [f"    * {s}" for s in shown] + ([f"    {extra}"] if extra else [])
         items = "".join(f"<li>{html.escape(s)}</li>" for s in shown)
-        blocks.append(f"<li>{html.escape(q.prompt)} <em>{INSTRUCTIONS[q.type]}</em><ul>{items}</ul></li>")
-    note = "Open this notebook in JupyterLab with a running kernel to answer these questions."
-    lines.append(note)
-    blocks.append(f"</ol><p><em>{note}</em></p>")
+        after = f"<p>{html.escape(extra)}</p>" if extra else ""
+        blocks.append(
+            f"<li>{html.escape(q.prompt)} <em>{INSTRUCTIONS[q.type]}</em><ul>{items}</ul>{after}</li>"
+        )
+    blocks.append("</ol>")
+    if whole:
+        note = "Open this notebook in JupyterLab with a running kernel to answer these questions."
+        lines.append(note)
+        blocks.append(f"<p><em>{note}</em></p>")
     return "\n".join(lines), "".join(blocks)
 
 
