@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab seminar test lint bench exercises book coastlines clean
+.PHONY: install lab seminar test screenshots lint bench exercises book coastlines clean
 
 install: $(INSTALLED)
 
@@ -33,9 +33,17 @@ seminar: install
 		--VoilaConfiguration.extension_denylist=@jupyter/nbgrader \
 		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
 
+# The browser tests (tests/browser/) need Debian's Chromium: installed here when it is missing and
+# apt-get can run; where it cannot, the script says why and those tests skip with the reason.
 test: install
+	bash tools/install_chromium.sh
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/python -m pytest
+
+# Only the browser tests, keeping a picture of every lesson whole in build/screenshots/.
+screenshots: install
+	bash tools/install_chromium.sh
+	FOURISLANDS_WHOLE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check src tests tools bench

@@ -242,3 +242,63 @@ def test_issue_ids_resolve():
         table = load(name)
         if "issue_id" in table.columns:
             assert set(table["issue_id"].dropna()) <= known, name
+
+
+# A file name in text a student reads: it must be one the student can open.
+FILE_NAME = re.compile(r"[\w./-]+\.(?:md|txt|csv|json|yaml|ipynb|py)\b")
+# Text a student reads: every string column but the verbatim ones and the ids.
+VERBATIM = {"quote", "names_quote", "printed", "file", "url"}
+# A reading named by its bare file number ("000 says"), not by author or title.
+BARE_READING = re.compile(r"(?<![\w.,-])00[0-4](?![\w,])")
+NAMED_READING = re.compile(r"(Hirose|Su Wang|Miller|Rapprochement'|Upper Hand'|reading)\s?\(?$")
+
+
+def _student_text(name: str):
+    resource = next(r for r in package()["resources"] if r["name"] == name)
+    columns = [
+        f["name"]
+        for f in resource["schema"]["fields"]
+        if f["type"] == "string" and f["name"] not in VERBATIM and not f["name"].endswith("id")
+    ]
+    table = load(name)
+    for row in table.to_dict("records"):
+        for column in columns:
+            if isinstance(row[column], str):
+                yield f"{name} {row.get('id')} {column}", row[column]
+
+
+@pytest.mark.parametrize("name", table_names())
+def test_text_names_only_files_the_course_has(name):
+    readings = set(load("sources")["file"].dropna())
+    found = [
+        f"{where}: {file}"
+        for where, text in _student_text(name)
+        for file in FILE_NAME.findall(text)
+        if file not in readings and not (ROOT / file).exists() and not (ROOT / "data" / file).exists()
+    ]
+    assert not found, found
+
+
+@pytest.mark.parametrize("name", table_names())
+def test_text_names_readings_by_author_or_title_not_by_bare_number(name):
+    found = []
+    for where, text in _student_text(name):
+        for match in BARE_READING.finditer(text):
+            if not NAMED_READING.search(text[: match.start()].rstrip(", ")):
+                found.append(f"{where}: ...{text[max(0, match.start() - 30) : match.end() + 20]}")
+    assert not found, found
+
+
+def test_date_notes_read_after_the_card_label_date():
+    # The negotiation cards print "Date: " + date_note, so a note must not start with "Date".
+    for name in content_tables():
+        table = load(name)
+        if "date_note" in table.columns:
+            starts = table["date_note"].dropna().str.match(r"(?i)date\b")
+            assert not starts.any(), list(table.loc[starts[starts].index, "id"])
+
+
+def test_both_names_of_habomai_are_capitalised_alike():
+    islands = load("islands").set_index("id")
+    assert islands.loc["habomai", "name_ja"] == "Habomai Islands"
+    assert islands.loc["habomai", "name_ru"] == "Khabomai Islands"

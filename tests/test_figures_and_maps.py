@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import pytest
+from course_root import ROOT
 
-from fourislands import DataError, maps
-from fourislands.figures import finish, new_axes, show
-from fourislands.lesson import lesson_header, reading_issue
+from fourislands import DataError, load, maps
+from fourislands.figures import PALETTE, finish, new_axes, show
+from fourislands.lesson import lesson_header, reading_issue, source_html, source_words, wrapped
 
 
 def test_a_finished_figure_shows_as_png_with_alt_text_and_source():
@@ -74,3 +77,47 @@ def test_reading_issue_box_shows_print_correction_and_reason():
     assert "1,283,200,000" in box.page and "Most likely right" in box.page and "Why" in box.page
     with pytest.raises(DataError, match="no reading issue"):
         reading_issue("I-99")
+
+
+def test_reading_issue_box_links_the_outside_source_it_was_checked_against():
+    issues = load("reading_issues").set_index("id")
+    checked = issues[issues["outside_source_id"].notna()].iloc[0]
+    url = load("sources").set_index("id").loc[checked["outside_source_id"], "url"]
+    assert (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">'
+        in reading_issue(checked.name).page
+    )
+
+
+def test_wrapped_text_breaks_between_words_and_indents_under_the_label():
+    text = "1945-08-09  The Soviet Union attacks Manchuria, the Kurils and southern Sakhalin " * 3
+    lines = wrapped(text.strip(), indent=12, width=60).splitlines()
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines)
+    assert all(line.startswith(" " * 12) and not line.startswith(" " * 13) for line in lines[1:])
+    assert " ".join(wrapped(text, width=60).split()) == " ".join(text.split())  # no word cut or lost
+    assert wrapped("self-defence forces", width=12) == "self-defence\nforces"  # hyphens keep words whole
+
+
+def test_every_colour_the_package_draws_with_is_okabe_ito_or_a_neutral():
+    # Colour-blind readers must tell every coloured thing apart: the only hues are Okabe-Ito's;
+    # greys and pale land/sea tints carry no meaning. The static edition's link colour is CSS.
+    sources = [p for p in (ROOT / "src" / "fourislands").rglob("*.py") if p.name != "book.py"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    hues = set()
+    for colour in set(re.findall(r"#[0-9A-Fa-f]{6}\b", text)):
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        if colour.upper() not in PALETTE and max(channels) - min(channels) > 24:
+            hues.add(colour)
+    named = set(re.findall(r"colou?r\s*=\s*\"([a-z][a-z:]*)\"", text)) - {"white", "black", "none"}
+    assert hues == set() and named == set()
+
+
+def test_sources_are_named_with_their_file_or_a_link_to_their_address():
+    sources = load("sources").set_index("id")
+    reading = sources[sources["kind"] == "reading"].index[0]
+    outside = sources[sources["kind"] == "outside"].index[0]
+    url = sources.loc[outside, "url"]
+    assert source_words(reading, sources) == f"{reading} [{sources.loc[reading, 'file']}]"
+    assert source_words(outside, sources) == f"{outside} <{url}>"
+    assert "<a " not in source_html(reading, sources)
+    assert source_html(outside, sources).startswith(f'{outside} <a href="{html.escape(url, quote=True)}"')

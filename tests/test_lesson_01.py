@@ -14,12 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.colors import to_hex
+from matplotlib.patches import Polygon
 from matplotlib.path import Path
+from matplotlib.text import Annotation, Text
 
 from fourislands import load, maps
 from fourislands.charts import history
 from fourislands.explore import timeline as explore
-from fourislands.figures import JAPAN, RUSSIA, show
+from fourislands.figures import JAPAN, LAND, RUSSIA, show
 
 BORDERS = ROOT / "data" / "geo" / "borders.geojson"
 
@@ -210,6 +212,39 @@ def test_numbered_timeline_numbers_events_in_date_order(timeline):
     assert numbers == list(range(1, len(part) + 1))
 
 
+def drawn_boxes(ax, texts) -> list:
+    """The boxes the texts of a drawn figure take on screen (pixels): white box if any, no leader."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    return [
+        t.get_bbox_patch().get_window_extent(renderer)
+        if t.get_bbox_patch()
+        else Text.get_window_extent(t, renderer)
+        for t in texts
+    ]
+
+
+@pytest.mark.parametrize("numbered", [False, True])
+def test_timeline_labels_sit_by_their_marks_without_overlaps_or_crossed_leaders(timeline, numbered):
+    part = timeline if not numbered else timeline[timeline["date"].str[:4].astype(int) >= 2013].head(12)
+    ax = history.timeline_chart(part, full=timeline, numbered=numbered)
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch is not None]
+    assert len(labels) == (len(part) if numbered else len(history.KEY_EVENTS))
+    boxes = drawn_boxes(ax, labels)
+    leaders = [Path(t.arrow_patch.get_path().vertices[[0, -1]]) for t in labels]
+    area = ax.get_window_extent()
+    scale = ax.figure.dpi / 72
+    for n, (label, box, leader) in enumerate(zip(labels, boxes, leaders, strict=True)):
+        mark = ax.transData.transform(label.xy)
+        assert area.x0 <= box.x0 and box.x1 <= area.x1, label.get_text()
+        # Near its mark: the mark lies under the label, within two rows' reach above or below it.
+        assert box.x0 <= mark[0] <= box.x1 and min(abs(box.y0 - mark[1]), abs(box.y1 - mark[1])) < 40 * scale
+        for other_box, other_leader, other in zip(boxes[:n], leaders[:n], labels[:n], strict=True):
+            pair = (label.get_text(), other.get_text())
+            assert not box.overlaps(other_box), pair
+            assert not leader.intersects_path(other_leader), pair
+
+
 def test_events_by_decade_bars_add_up_to_the_data(timeline):
     ax = history.events_by_decade_chart(timeline)
     assert_finished(ax)
@@ -266,6 +301,26 @@ def test_border_map_draws_the_chosen_lines_with_their_labels(timeline, geo):
     assert [line.get_label() for line in only.lines] == [geo["features"][3]["properties"]["label"]]
     none = history.border_map(timeline, [])
     assert not none.lines and "no border line" in none.fourislands_alt
+
+
+def test_border_map_lines_end_inside_the_frame_and_its_names_do_not_overlap(timeline, geo):
+    ax = history.border_map(timeline)
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    for feature in geo["features"]:
+        for lon, lat in feature["geometry"]["coordinates"]:
+            assert west + 0.3 <= lon <= east - 0.3 and south + 0.3 <= lat <= north - 0.3
+    names = [t for t in ax.texts if t.get_text() and not t.get_text().startswith("Source:")]
+    boxes = drawn_boxes(ax, names)
+    frame = ax.get_window_extent()
+    for n, (name, box) in enumerate(zip(names, boxes, strict=True)):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, name
+        for other, other_box in zip(names[:n], boxes[:n], strict=True):
+            assert not box.overlaps(other_box), (name.get_text(), other.get_text())
+    # Shumshu's name lies on no land (Paramushir, next to Shumshu, least of all).
+    shumshu = next(b for t, b in zip(names, boxes, strict=True) if t.get_text().startswith("Shumshu"))
+    land = [p for p in ax.patches if isinstance(p, Polygon) and to_hex(p.get_facecolor()) == LAND.lower()]
+    assert land and not any(p.get_window_extent().overlaps(shumshu) for p in land)
 
 
 # --- explorer logic ---------------------------------------------------------------------------

@@ -182,6 +182,25 @@ def test_share_chart_bars_equal_the_shares_and_fill_the_land(islands, options):
     assert labels == shares["label"].tolist()
 
 
+def test_share_chart_labels_sit_on_their_own_side_and_clear_of_the_half_line(islands, options):
+    ax = charts.settlement_share_chart(options, islands)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    russia = next(c for c in ax.containers if c.get_label() == "Russia")
+    for text in ax.texts:
+        if text.get_text().startswith("Japan "):
+            box = text.get_window_extent(renderer)
+            assert not any(bar.get_window_extent(renderer).overlaps(box) for bar in russia), text.get_text()
+    half = next(t for t in ax.texts if t.get_text() == "half the land").get_window_extent(renderer)
+    line_x = ax.transData.transform((ax.lines[0].get_xdata()[0], 0))[0]
+    assert not half.x0 <= line_x <= half.x1
+    # The options the table has and the chart leaves out are named, not silently dropped.
+    left_out = options.loc[~options["id"].isin(charts.CHART_OPTIONS), "label"]
+    assert len(left_out)
+    for label in left_out:
+        assert label in ax.fourislands_source.replace("\n", " ") and label in ax.fourislands_alt
+
+
 # --- the split calculator: logic ----------------------------------------------------------------
 
 

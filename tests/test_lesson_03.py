@@ -13,6 +13,7 @@ from course_root import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.path import Path
+from matplotlib.text import Text
 
 from fourislands import DataError, load, maps
 from fourislands.charts import security
@@ -219,7 +220,99 @@ def test_leverage_table_repeats_the_data_rows(economy, military):
         data = source.loc[row["row"]]
         values = [data.get(c) for c in ("value", "range_km", "personnel") if c in data.index]
         assert row["figure"] in [float(v) for v in values if pd.notna(v)]
+        assert not (isinstance(row["figure"], float) and row["figure"].is_integer()), "a count shown as 68.0"
         assert row["source_id"] == data["source_id"]
+
+
+# ------------------------------------------------------------------------------ layout
+
+
+def drawn(ax):
+    """Draw ax's figure as a notebook shows it, then on its own canvas; return the renderer."""
+    show(ax)
+    ax.figure.canvas.draw()  # the tight PNG moved the text boxes: put them back to measure
+    return ax.figure.canvas.get_renderer()
+
+
+def text_box(text, renderer):
+    """The box a text covers on the page (its white box when it has one), without any leader."""
+    patch = text.get_bbox_patch()
+    return patch.get_window_extent(renderer) if patch is not None else Text.get_window_extent(text, renderer)
+
+
+def test_timeline_key_is_readable_under_the_chart(military):
+    ax = security.deployment_timeline(military)
+    renderer = drawn(ax)
+    assert ax.figure.get_figwidth() <= 9  # shown near full size in a notebook column
+    key = next(t for t in ax.texts if t.get_text().startswith("Numbered events"))
+    source = next(t for t in ax.texts if t.get_text().startswith("Source: "))
+    assert key.get_fontsize() >= 8.5
+    assert all(t.get_fontsize() >= 8.5 for t in ax.get_xticklabels() + ax.get_yticklabels())
+    below = ax.xaxis.label.get_window_extent(renderer)
+    assert text_box(key, renderer).y1 <= below.y0
+    assert text_box(source, renderer).y1 <= text_box(key, renderer).y0
+
+
+def test_timeline_points_of_one_kind_do_not_cover_each_other(military):
+    ax = security.deployment_timeline(military)
+    renderer = drawn(ax)
+    for line in ax.lines:
+        if not str(line.get_gid()).startswith("timeline-"):
+            continue
+        size = line.get_markersize() * renderer.points_to_pixels(1)
+        centres = line.get_transform().transform(line.get_xydata())
+        for n, a in enumerate(centres):
+            for b in centres[n + 1 :]:
+                assert np.hypot(*(a - b)) >= size * 0.9, line.get_gid()
+
+
+def test_range_map_names_hide_no_island_and_no_ring_crosses_them(military):
+    ax = security.range_map(military)
+    renderer = drawn(ax)
+    frame = ax.get_window_extent(renderer)
+    islands = [
+        Path(ax.transData.transform(np.asarray(ring)))
+        for feature in maps.coastlines()
+        if feature["properties"].get("island_id") and feature["properties"].get("level") == 1
+        for ring in maps._rings(feature["geometry"])
+    ]
+    rings = [
+        Path(ax.transData.transform(line.get_xydata())).clip_to_bbox(frame, inside=True)
+        for line in ax.lines
+        if str(line.get_gid()).startswith("ring-")
+    ]
+    names = [t for t in ax.texts if t.get_text() and not t.get_text().startswith("Source: ")]
+    boxes = {t.get_text(): text_box(t, renderer) for t in names}
+    for n, (name, box) in enumerate(boxes.items()):
+        for other, other_box in list(boxes.items())[n + 1 :]:
+            assert not box.overlaps(other_box), (name, other)
+        for island in islands:
+            assert not island.intersects_bbox(box, filled=True), name
+    island_names = [t.get_text() for t in names if t.get_fontsize() == 8 and t.arrow_patch is not None]
+    assert {"Shikotan", "Etorofu / Iturup", "Kunashiri / Kunashir"} <= set(island_names)
+    for name in [*island_names, "Nemuro\nStrait"]:
+        assert not any(ring.intersects_bbox(boxes[name], filled=False) for ring in rings), name
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= frame.y0  # under the map, where it covers no ring
+    assert not any(ring.intersects_bbox(legend, filled=False) for ring in rings)
+
+
+def test_distance_values_stay_readable_where_a_range_line_runs(military):
+    ax = security.site_distances(military)
+    renderer = drawn(ax)
+    ranges = [x for x in ax.lines if str(x.get_gid()).startswith("range-")]
+    values = [t for t in ax.texts if t.get_text().endswith(" km") and "range" not in t.get_text()]
+    crossed = 0
+    for text in values:
+        box = text.get_window_extent(renderer)
+        for line in ranges:
+            x = line.get_transform().transform((line.get_xdata()[0], 0))[0]
+            if box.x0 <= x <= box.x1:
+                crossed += 1
+                patch = text.get_bbox_patch()
+                assert patch is not None and patch.get_facecolor()[:3] == (1, 1, 1)
+                assert text.get_zorder() > line.get_zorder()
+    assert crossed  # the data put at least one value on a range line
 
 
 # ------------------------------------------------------------------------------ the explorer

@@ -131,6 +131,19 @@ def test_growth_chart_plots_multiples_of_2003(economy, rows):
     assert f"from {int(values[0])} in 2003 to {int(values[-1])} in 2016" in ax.fourislands_alt
 
 
+def test_growth_chart_puts_the_2019_level_by_its_point_clear_of_the_2017_band(economy, rows):
+    ax = charts.growth_chart(economy)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    level = next(t for t in ax.texts if "cited January 2019" in t.get_text())
+    box = level.get_bbox_patch().get_window_extent(renderer)
+    point = ax.transData.transform(level.xy)
+    assert box.x0 <= point[0] <= box.x1 and box.y0 > point[1]  # just over its own point
+    band = patches(ax, f"note-{rows.loc['eco-trade-recovery-2017'].name}")
+    assert band and not any(p.get_window_extent(renderer).overlaps(box) for p in band)
+    assert box.x1 <= ax.get_window_extent(renderer).x1
+
+
 # --- energy ---------------------------------------------------------------------------------------
 
 

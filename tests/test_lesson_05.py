@@ -12,6 +12,7 @@ import pytest
 from course_root import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.text import Annotation
 
 from fourislands import DataError, load
 from fourislands.charts import survey as charts
@@ -183,6 +184,32 @@ def test_spread_labels_keep_order_gap_and_bounds(ys, gap):
     assert all(b - a >= used - 1e-6 for a, b in zip(positions, positions[1:], strict=False))
 
 
+def test_spread_labels_move_down_as_well_as_up():
+    assert charts.spread_labels([10, 10], 2, 0, 100) == pytest.approx([9, 11])
+    assert charts.spread_labels([0.5, 2.8, 4.3], 3, -3, 100) == pytest.approx(
+        [-0.46667, 2.53333, 5.53333], abs=1e-4
+    )
+    assert charts.spread_labels([1, 1.5, 50], 2, 0, 100) == pytest.approx(
+        [0.25, 2.25, 50]
+    )  # held at the bound
+
+
+@pytest.mark.parametrize("question", ["T1", "T3"])
+def test_slope_labels_stay_level_with_their_points_and_off_the_axis(survey, question):
+    ax = charts.survey_slopes(survey, question)
+    show(ax)
+    bottom, top = ax.get_ylim()
+    assert bottom < 0  # room under the x axis line for the lowest labels
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.anncoords == "data"]
+    assert len(labels) == 2 * len([x for x in ax.lines if x.get_gid()])  # both ends of every line
+    gap = top * 0.045  # the spacing survey_slopes uses
+    for label in labels:
+        point, placed = label.xy[1], label.xyann[1]
+        assert bottom < placed - gap / 3  # the label's text clears the axis line
+        assert abs(placed - point) <= 2 * gap  # no label drifts far from its point
+        assert (label.arrow_patch is not None) == (abs(placed - point) > gap * 0.1)
+
+
 def test_signed_changes_never_show_minus_zero():
     assert charts.signed(-0.04) == "0.0"
     assert charts.signed(2.9) == "+2.9"
@@ -272,6 +299,21 @@ def test_opinion_chart_draws_every_printed_figure(polls):
     russian = [n for n, t in enumerate(labels) if "Levada" in t]
     assert max(japanese) < min(russian)  # Japanese polls above Russian ones
     assert "I-3" in texts(ax) and "two readings" in ax.fourislands_alt
+
+
+def test_opinion_chart_text_is_readable_and_inside_the_frame(polls):
+    ax = charts.opinion_chart(polls)
+    show(ax)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    values = [t for t in ax.texts if t.get_position()[0] > 0 and not t.get_text().startswith("Source")]
+    legend = ax.get_legend().get_texts()
+    assert all(t.get_fontsize() >= 8.5 for t in [*values, *legend, *ax.get_yticklabels()])
+    for text in values:
+        assert text.get_window_extent(renderer).x1 < frame.x1, text.get_text()
+    worded = [t.get_text() for t in values if "(in words)" in t.get_text()]
+    assert worded and all(w.startswith("\u201cabout two third\u201d") for w in worded)
 
 
 def test_points_vs_percent_draws_both_figures_and_the_literal_reading(polls):

@@ -157,6 +157,15 @@ def test_the_essay_rubric_has_four_criteria_and_shows_its_total():
         assert f"{name} ({points} points)" in block.text and html.escape(name) in block.page
 
 
+def test_the_rubric_reads_from_the_left_and_the_top():
+    page = seminar.essay_prompt().page
+    cells = re.findall(r"<t[dh]( [^>]*)?>", page)
+    assert len(cells) == 3 * (len(seminar.RUBRIC) + 2)
+    assert all("vertical-align: top" in (c or "") for c in cells)
+    assert all("text-align:" in (c or "") for c in cells)
+    assert page.count("text-align: left") == 2 * (len(seminar.RUBRIC) + 2)
+
+
 # ------------------------------------------------------------------------------ the opinion chart
 
 
@@ -394,6 +403,22 @@ def test_score_bars_equal_the_scores(ev):
         seminar.package_score_chart(roleplay.score_package("zzz", ev=ev))
 
 
+@pytest.mark.parametrize(
+    ("weighting", "words"), [("illustrative", "illustrative weights"), ("equal", "counts the same")]
+)
+def test_score_chart_names_the_weights_it_was_drawn_with(ev, weighting, words):
+    score = roleplay.score_package(
+        "two", "no-foreign-forces", "eight-point-plan", "visa-free", weighting=weighting, ev=ev
+    )
+    ax = seminar.package_score_chart(score)
+    assert words in ax.get_xlabel()
+    if weighting == "equal":
+        assert "illustrative" not in ax.get_xlabel() + ax.fourislands_source
+        assert "counting every red line the same" in ax.fourislands_source
+    else:
+        assert "with illustrative weights" in ax.fourislands_source
+
+
 def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
     islands = load("islands")
     rings = {i: len(seminar._island_rings(i)) for i in ALL_ISLANDS}
@@ -428,6 +453,7 @@ def test_the_landscape_plots_every_package_and_names_the_highlighted_ones(table)
     for label in shown["territory_label"]:
         assert label.split()[0] in legend
     assert ax.get_title(loc="left").startswith("No package")
+    assert all(t.get_fontsize() >= 8.5 for t in [*ax.get_legend().get_texts(), ax.get_legend().get_title()])
     perfect = table.copy()
     perfect.loc[0, ["japan_score", "russia_score"]] = 100.0  # a made-up package that keeps everything
     assert ax.get_title(loc="left") != seminar.red_line_landscape(perfect).get_title(loc="left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import os
 import subprocess
 import sys
@@ -162,3 +163,11 @@ def test_a_change_to_a_referenced_table_is_seen(project_copy):
     sources.write_text("".join(line for line in lines if not line.startswith("mofa-northern-territories,")))
     with pytest.raises(DataError, match="is not a known id in table 'sources'"):
         load("islands")
+
+
+def test_tables_show_long_text_whole_in_a_notebook():
+    sources = load("sources")
+    longest = max(sources["citation"], key=len)
+    assert len(longest) > 50  # pandas would cut it at 50 characters
+    shown = sources.loc[sources["citation"] == longest]._repr_html_()  # as a notebook shows it
+    assert html.escape(longest) in shown

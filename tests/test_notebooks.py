@@ -11,7 +11,7 @@ import pytest
 from course_root import ROOT
 
 NOTEBOOKS = sorted(
-    p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).glob("*.ipynb")
+    p for folder in ("notebooks", "exercises", "solutions", "apps") for p in (ROOT / folder).glob("*.ipynb")
 )
 MAX_CODE_LINES = 12
 
@@ -32,6 +32,15 @@ def test_code_cells_are_short_and_use_the_package(path):
     assert any("fourislands" in source for source in code)
     for source in code:
         assert len(source.splitlines()) <= MAX_CODE_LINES, source[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_writes_no_dollar_sign(path):
+    # JupyterLab's MathJax typesets the text between two dollar signs as LaTeX, and the escape it
+    # needs (two backslashes) shows in every other viewer: amounts are written "USD 30 billion".
+    notebook = nbformat.read(path, as_version=4)
+    dollars = [c.source[:60] for c in notebook.cells if c.cell_type == "markdown" and "$" in c.source]
+    assert dollars == [], f"write amounts as 'USD 30 billion', not with '$': {dollars}"
 
 
 def test_the_start_notebook_exists():

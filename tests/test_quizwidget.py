@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def test_wrong_then_right_by_clicking(quiz, tmp_path):
     v.radio.value = "etorofu"
     v.check.click()
     assert "Correct." in v.feedback.value and "larger than the other three" in v.feedback.value
-    assert "Source:" in v.feedback.value and "mofa.go.jp" in v.feedback.value
+    assert "Source:" in v.feedback.value
+    link = '<a href="https://www.mofa.go.jp/erp/rss/northern/page1we_000017.html" target="_blank"'
+    assert link in v.feedback.value  # an outside source opens in a new tab
     assert "1 of 6 questions correct, 2 attempts" in quiz.score.value
     assert [a["status"] for a in saved(tmp_path)["attempts"]] == ["incorrect", "correct"]
 
@@ -117,3 +120,42 @@ def test_static_fallback_shows_questions_but_no_answers(quiz):
         assert not any(q.explanation in text for q in BANK.questions)
         assert "Khabomai" in text  # the right-hand options are listed, unpaired
         assert "Habomai \u2192 Khabomai" not in text
+
+
+def test_copies_of_a_question_and_every_score_line_follow_an_answer(quiz, tmp_path):
+    # A lesson asks a question in its section and again in the whole quiz at the end.
+    section = Quiz(BANK, ["pick-one"])
+    other_lesson = Quiz(dataclasses.replace(BANK, lesson="98"))
+    asked = view(section, "pick-one")
+    asked.radio.value = "kunashiri"
+    asked.check.click()
+    copy = view(quiz, "pick-one")
+    assert copy.radio.value == "kunashiri" and "Not quite" in copy.feedback.value
+    assert copy.reveal.layout.display is None
+    asked.radio.value = "etorofu"
+    asked.check.click()
+    assert copy.radio.value == "etorofu" and "Correct." in copy.feedback.value
+    assert "1 of 6 questions correct, 2 attempts" in quiz.score.value
+    assert "1 of 6 questions correct, 2 attempts" in section.score.value  # a score counts the lesson
+    untouched = view(other_lesson, "pick-one")
+    assert untouched.radio.value is None and untouched.feedback.value == ""
+    assert "0 of 6 questions correct, 0 attempts" in other_lesson.score.value
+
+
+def test_copies_mirror_every_kind_of_answer(quiz):
+    again = Quiz(BANK)
+    for box, option_id in view(quiz, "pick-many").ticks:
+        box.value = option_id == "urup"
+    for box, item_id in view(quiz, "in-order").places:
+        box.value = "1" if item_id == "shimoda" else None
+    for box, pair_id in view(quiz, "match-names").matches:
+        box.value = "Iturup" if pair_id == "etorofu" else None
+    view(quiz, "a-number").text.value = "12"
+    for question_id in ("pick-many", "in-order", "match-names", "a-number"):
+        view(quiz, question_id).check.click()
+    assert [box.value for box, _ in view(again, "pick-many").ticks] == [
+        box.value for box, _ in view(quiz, "pick-many").ticks
+    ]
+    assert {i: b.value for b, i in view(again, "in-order").places}["shimoda"] == "1"
+    assert {i: b.value for b, i in view(again, "match-names").matches}["etorofu"] == "Iturup"
+    assert view(again, "a-number").text.value == "12"

@@ -71,6 +71,18 @@ class CourseFigure:
         return data, {"image/png": {"alt": self.alt}}
 
 
+def legend_below(ax: Axes, handles: list, columns: int, gap: float) -> None:
+    """Put the key under the chart, centred, gap axes-heights down: on the chart it hides data."""
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -gap),
+        ncols=columns,
+        fontsize=8.5,
+        frameon=False,
+    )
+
+
 def show(ax: Axes) -> CourseFigure:
     """Return the figure of ax ready to display, with its alt text."""
     return CourseFigure(ax)

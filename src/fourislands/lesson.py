@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import textwrap
+
+import pandas as pd
 
 from .course import lessons
 from .data import load
@@ -17,10 +20,41 @@ class Block:
         self.text = text
 
     def _repr_html_(self) -> str:
-        return self.page
+        # A dollar sign here is money: without these classes JupyterLab's MathJax reads the text
+        # between two of them as LaTeX.
+        return f'<div class="mathjax_ignore tex2jax_ignore">{self.page}</div>'
 
     def __repr__(self) -> str:
         return self.text
+
+
+def wrapped(text: str, indent: int = 0, width: int = 96) -> str:
+    """Return text broken between words into lines that fit a notebook's output area.
+
+    JupyterLab breaks a printed line that is too long anywhere, even inside a word; lines after the
+    first start indent spaces in, under the text of a first line that begins with a label.
+    """
+    return textwrap.fill(text, width=width, subsequent_indent=" " * indent, break_on_hyphens=False)
+
+
+def link(url: str) -> str:
+    """Return an address as a link that opens in a new tab, so the lesson stays where it was."""
+    address = html.escape(url, quote=True)
+    return f'<a href="{address}" target="_blank" rel="noopener">{html.escape(url)}</a>'
+
+
+def source_words(source_id: str, sources: pd.DataFrame) -> str:
+    """Return a source's id with where to find it: a reading's file, or an outside source's address."""
+    row = sources.loc[source_id]
+    return f"{source_id} [{row['file']}]" if row["kind"] == "reading" else f"{source_id} <{row['url']}>"
+
+
+def source_html(source_id: str, sources: pd.DataFrame) -> str:
+    """Return source_words as HTML, the address as a link."""
+    row = sources.loc[source_id]
+    if row["kind"] == "reading":
+        return html.escape(f"{source_id} [{row['file']}]")
+    return f"{html.escape(source_id)} {link(row['url'])}"
 
 
 def lesson_header(lesson_id: str) -> Block:
@@ -61,8 +95,8 @@ def reading_issue(issue_id: str) -> Block:
     checked = ""
     if isinstance(issue["outside_source_id"], str):
         outside = sources.loc[issue["outside_source_id"]]
-        citation, url = html.escape(outside["citation"]), html.escape(outside["url"])
-        checked = f"<p><em>Checked against:</em> {citation} &lt;{url}&gt;</p>"
+        citation = html.escape(outside["citation"])
+        checked = f"<p><em>Checked against:</em> {citation} {link(outside['url'])}</p>"
     page = (
         '<div class="fi-reading-issue" style="border: 1px solid #999; border-left: 6px solid #CC79A7; '
         'padding: 6px 12px; margin: 8px 0;">'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import yaml
 
 from .data import load
 from .errors import DataError
+from .lesson import link
 from .paths import data_dir
 
 QUIZ_FOLDER = "quizzes"
@@ -291,12 +293,13 @@ def bank_files() -> list[Path]:
 _banks: dict[tuple[str, str], Bank] = {}
 
 
-def cite(source: Source) -> str:
-    """Return a source in words: the citation, the reading's file or the address, and the quote."""
+def cite_html(source: Source) -> str:
+    """Return a source as HTML: citation, the reading's file or a link to the address, and the quote."""
     row = load("sources").set_index("id").loc[source.id]
-    where = f" [{row['file']}]" if row["kind"] == "reading" else f" <{row['url']}>"
-    detail = f': "{source.quote}"' if source.quote else f", {source.table}"
-    return f"{row['citation'].rstrip('.')}{where}{detail}"
+    where = f" [{html.escape(row['file'])}]" if row["kind"] == "reading" else f" {link(row['url'])}"
+    quote, table = html.escape(source.quote or ""), html.escape(source.table or "")
+    detail = f": &ldquo;{quote}&rdquo;" if source.quote else f", {table}"
+    return f"{html.escape(row['citation'].rstrip('.'))}{where}{detail}"
 
 
 def _matching_rows(table, where: dict | None):

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import html
 import random
+import weakref
 
 import ipywidgets as widgets
 
 from .judging import Result, judge
 from .progress import read_progress, record_attempt, record_event
-from .quizbank import Bank, Question, cite, load_bank
+from .quizbank import Bank, Question, cite_html, load_bank
 from .scores import quiz_score
 
 INSTRUCTIONS = {
     "single": "Choose one answer.",
     "multiple": "Tick every answer that applies.",
     "numeric": "Type a number.",
-    "ordering": "Give each item its position: 1 is the earliest or first.",
+    "ordering": "Give each item its position: 1 comes first in the order the question asks for.",
     "matching": "For each item, pick its match.",
     "text": "Type a word or a name.",
 }
@@ -28,6 +29,24 @@ STYLES = {
     "answer": ("#009E73", "The answer:"),
     "hint": ("#56B4E9", "Hint:"),
 }
+
+
+# ipywidgets gives an option one line of fixed height and cuts a long label with an ellipsis: a
+# long option then runs over the next one, or loses its end. Let quiz text wrap instead.
+QUIZ_CSS = """<style>
+.fi-question .widget-radio-box label { display: flex; align-items: flex-start; height: auto;
+  line-height: 1.4; padding: 2px 0; }
+.fi-question .widget-radio-box input { flex: none; order: -1; height: 1.4em; margin-top: 0; }
+.fi-question .widget-checkbox { height: auto; line-height: 1.4; }
+.fi-question .widget-label, .fi-question .widget-label-basic, .fi-question .widget-label-basic span {
+  white-space: normal; overflow: visible; height: auto; line-height: 1.4; }
+.fi-question .fi-match { border-left: 4px solid #BBBBBB; padding-left: 8px; margin: 2px 0 12px 0; }
+</style>"""
+
+
+# The quizzes built in this kernel. Weak: a quiz lives as long as its widgets do (their buttons
+# hold it), and a closed notebook's quizzes must not be kept alive by this set.
+SHOWN: weakref.WeakSet[Quiz] = weakref.WeakSet()
 
 
 def _choice(labels: list[str], tooltip: str) -> widgets.ToggleButtons:
@@ -76,7 +95,7 @@ def result_html(question: Question, result: Result) -> str:
         parts.append(html.escape(result.feedback))
     if result.correct:
         parts.append(html.escape(question.explanation))
-        parts.append(f'<div class="fi-source"><em>Source:</em> {html.escape(cite(question.source))}</div>')
+        parts.append(f'<div class="fi-source"><em>Source:</em> {cite_html(question.source)}</div>')
     elif result.status == "invalid":
         parts.append("(This was not counted as an attempt.)")
     elif question.hint:
@@ -159,6 +178,8 @@ class QuestionView:
             widgets.VBox([widgets.HTML(f"<strong>{html.escape(p.left)}</strong>"), box])
             for (box, _), p in zip(self.matches, lefts, strict=True)
         ]
+        for row in rows:
+            row.add_class("fi-match")
         return widgets.VBox(rows)
 
     def answer(self) -> object:
@@ -174,6 +195,23 @@ class QuestionView:
             return {item_id: None if box.value is None else int(box.value) for box, item_id in self.places}
         return {pair_id: box.value for box, pair_id in self.matches}
 
+    def mirror(self, other: QuestionView) -> None:
+        """Show what another copy of this question shows: the same answer, feedback and buttons.
+
+        Copies share question and seed, so their widgets come in the same order.
+        """
+        kind = self.question.type
+        if kind == "single":
+            self.radio.value = other.radio.value
+        elif kind in ("numeric", "text"):
+            self.text.value = other.text.value
+        else:
+            boxes = {"multiple": "ticks", "ordering": "places", "matching": "matches"}[kind]
+            for (box, _), (source, _) in zip(getattr(self, boxes), getattr(other, boxes), strict=True):
+                box.value = source.value
+        self.feedback.value = other.feedback.value
+        self.reveal.layout.display = other.reveal.layout.display
+
     def _checked(self, _button=None) -> Result:
         result = judge(self.question, self.answer())
         self.feedback.value = result_html(self.question, result)
@@ -182,7 +220,7 @@ class QuestionView:
         if result.status == "incorrect":
             self.reveal.layout.display = None
         if self.on_checked is not None:
-            self.on_checked()
+            self.on_checked(self)
         return result
 
     def _hinted(self, _button=None) -> None:
@@ -192,13 +230,15 @@ class QuestionView:
 
     def _revealed(self, _button=None) -> None:
         notice = record_event(self.question.lesson, self.question.id, "answer shown")
-        source = html.escape(cite(self.question.source))
+        source = cite_html(self.question.source)
         body = (
             f"{html.escape(answer_text(self.question))}. {html.escape(self.question.explanation)}"
             f'<div class="fi-source"><em>Source:</em> {source}</div>'
         )
         self.feedback.value = _panel("answer", body)
         self.notice.value = html.escape(notice) if notice else ""
+        if self.on_checked is not None:
+            self.on_checked(self)
 
 
 def _fallback(bank: Bank, questions: list[Question], seed: int) -> tuple[str, str]:
@@ -250,7 +290,7 @@ class Quiz:
         self.questions = [bank.question(i) for i in question_ids] if question_ids else list(bank.questions)
         document, notice = read_progress()
         self.seed = document["seed"]
-        self.views = [QuestionView(q, self.seed, on_checked=self._update_score) for q in self.questions]
+        self.views = [QuestionView(q, self.seed, on_checked=self._answered) for q in self.questions]
         self.score = widgets.HTML(value="")
         self.score.add_class("fi-score")
         self.notice = widgets.HTML(value=html.escape(notice) if notice else "")
@@ -266,12 +306,13 @@ class Quiz:
             body = [self.stage, widgets.HBox([self.previous, self.counter, self.next])]
         else:
             body = [view.box for view in self.views]
-        title = widgets.HTML(f"<h4>Quiz: {html.escape(bank.title)}</h4>")
+        title = widgets.HTML(f"{QUIZ_CSS}<h4>Quiz: {html.escape(bank.title)}</h4>")
         self.box = widgets.VBox([title, self.notice, *body, self.score])
         self.box.add_class("fi-quiz")
         if self.one_at_a_time:
             self.show(0)
         self._update_score(document)
+        SHOWN.add(self)
 
     def show(self, position: int) -> None:
         """Show the question at position (one-at-a-time mode)."""
@@ -281,9 +322,22 @@ class Quiz:
         self.previous.disabled = self.position == 0
         self.next.disabled = self.position == len(self.views) - 1
 
-    def _update_score(self, document: dict | None = None) -> None:
-        if document is None:
-            document = read_progress()[0]
+    def _answered(self, view: QuestionView) -> None:
+        """Bring every quiz of this lesson on the page up to date: copies of the question, scores.
+
+        A lesson asks a question in its section and again in the whole quiz at the end: both
+        copies, and every score line, must tell the same story.
+        """
+        document = read_progress()[0]
+        for shown in list(SHOWN):
+            if shown.bank.lesson != self.bank.lesson:
+                continue
+            for other in shown.views:
+                if other is not view and other.key == view.key:
+                    other.mirror(view)
+            shown._update_score(document)
+
+    def _update_score(self, document: dict) -> None:
         self.score.value = f"<p>{html.escape(quiz_score(self.bank, document).sentence())}</p>"
 
     def _repr_mimebundle_(self, **kwargs):

@@ -222,17 +222,19 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         )
     offsets = {"worked out": (10, -14), "upper bound": (9, -4)}
     for _, point in trade.iterrows():
-        dx, dy = offsets.get(point["kind"], (-8, 8))
+        dx, dy = offsets.get(point["kind"], (8, 8))  # up and right: the legend fills the top left
+        ha = "right" if dx < 0 else "left"
         if point["row"] == TRADE_ROWS["level-2019"]:
-            dx, dy = (-6, 10)
+            # Over its own point and right of the 2017 band: to the left it would read as 2017's.
+            dx, dy, ha = (8, 10, "center")
         ax.annotate(
             point["label"],
             xy=(point["year"], point["times"]),
             xytext=(dx, dy),
             textcoords="offset points",
-            ha="right" if dx < 0 else "left",
+            ha=ha,
             va="bottom" if dy > 0 else "top",
-            fontsize=8,
+            fontsize=8.5,
             color="#222222",
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
@@ -256,7 +258,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             textcoords="offset points",
             ha="right" if point["year"] == companies["year"].min() else "center",
             va="top",
-            fontsize=8,
+            fontsize=8.5,
             color=RUSSIA,
             fontweight="bold",
         )
@@ -269,7 +271,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         f"target set in January 2019: ${float(target['value']):g} bn",
         ha="right",
         va="bottom",
-        fontsize=8,
+        fontsize=8.5,
         color="#333333",
         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
     )
@@ -294,10 +296,10 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             gid=f"note-{row['id']}",
         )
         ax.text(
-            year, height, f"{int(year)}: {words}", fontsize=7.5, ha="center", va="center", bbox=box, zorder=5
+            year, height, f"{int(year)}: {words}", fontsize=8.5, ha="center", va="center", bbox=box, zorder=5
         )
     ax.axhline(1.0, color="#BBBBBB", linewidth=0.8, zorder=0)
-    ax.set_xlim(2002, 2020)
+    ax.set_xlim(2002, 2021)  # room right of 2019 for its label, clear of the 2017 band
     ax.set_xticks(range(2003, 2020, 2))
     ax.set_ylim(0, max(float(trade["times"].max()), target_times) * 1.18)
     ax.set_ylabel("times the 2003 level (2003 = 1)")
@@ -344,7 +346,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             ),
         ],
         loc="upper left",
-        fontsize=8,
+        fontsize=8.5,
         framealpha=0.95,
     )
     first, last_company = companies.iloc[0], companies.iloc[-1]
@@ -729,13 +731,13 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
                 )
             )
     ticks = ["start"] + [f"{s.number}\n{MOVER_TICKS[s.mover]}" for s in steps]
-    ax.set_xticks(x, ticks, fontsize=8)
+    ax.set_xticks(x, ticks, fontsize=8.5)
     ax.set_xlim(-0.6, len(steps) + 0.6)
     ax.set_ylim(0, top * 1.2)
     ax.set_xlabel("step (J: Japan hands over cooperation, R: Russia a territorial step, J+R: both)")
     ax.set_ylabel("value given, not yet matched\n(illustrative units)")
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.95)
+    ax.legend(handles=handles, loc="upper left", fontsize=8.5, framealpha=0.95)
     return finish(
         ax,
         f"Who is exposed at each step: {game.order_label}, {game.installments} "

@@ -10,21 +10,26 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import math
 import re
 import textwrap
 from collections.abc import Iterable
+from functools import cache
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .. import maps
 from ..data import resource
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
+from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
 from ..paths import data_dir
 
 BORDERS_FILE = "borders.geojson"
@@ -73,15 +78,21 @@ LINE_STYLES = [
 # Kunashiri's name moves west of the 1945 line, into the Sea of Okhotsk.
 ISLAND_LABEL_OFFSETS = {"kunashiri": (-3.7, 1.25)}
 # Where each line's year goes, in points from its first point (default: up and to the left).
-YEAR_OFFSETS = {"line-1945": (6, -4)}
+YEAR_OFFSETS = {"line-1945": (6, -4), "border-1875": (-4, 7)}
 CONTEXT_PLACES = {
     # coastline feature name: (where to write its label, lon/lat)
     "Sakhalin": (142.55, 48.6),
     "Hokkaido": (142.3, 43.4),
-    "Kamchatka": (153.3, 51.65),
-    "Urup": (150.2, 45.45),
-    "Shumshu": (154.35, 50.35),
+    "Kamchatka": (150.6, 51.58),
+    "Urup": (150.85, 45.25),
+    "Shumshu": (153.45, 51.2),
 }
+# Where the 1875 line and its year leave no room beside a place (and Shumshu's name would run
+# onto Paramushir), its name goes out to sea with a leader line to this point of its land.
+PLACE_POINTERS = {"Kamchatka": (156.6, 51.8), "Shumshu": (156.35, 50.85)}
+# The coastline file ends at 157°E, where the 1875 line ends too: the map runs a little further
+# east, so the line ends clear of the frame, and says the strip beyond 157°E has no coastline.
+MAP_EXTENT = (139.0, 41.0, 157.6, 52.0)
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -259,7 +270,7 @@ def timeline_chart(
             high + pad,
             -0.6,
             "after the readings \u25b8 ",
-            fontsize=8,
+            fontsize=8.5,
             va="center",
             ha="right",
             color="#333333",
@@ -299,14 +310,7 @@ def timeline_chart(
                 label=f"after the readings (after {month_label(end)})",
             )
         )
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
-        ncol=3,
-        fontsize=8,
-        frameon=False,
-    )
+    legend_below(ax, handles, columns=3, gap=0.13)
     if numbered:
         texts = {i: str(n) for n, i in enumerate(chronological(frame).index, start=1)}
     else:
@@ -315,13 +319,16 @@ def timeline_chart(
             for i, e, d in zip(frame.index, frame["id"], frame["date"], strict=True)
             if e in KEY_EVENTS
         }
-    _place_labels(ax, frame, texts)
     readings, outside = _source_ids(frame)
     source = (
         f"data/timeline.csv, {len(frame)} rows: readings {', '.join(readings) or 'none'}; "
         f"{len(outside)} outside sources listed in data/sources.csv"
     )
-    return finish(ax, title, _wrapped(ax, source), _timeline_alt(frame, end))
+    finish(ax, title, _wrapped(ax, source), _timeline_alt(frame, end))
+    # Last, once the title and source line have taken their room: labels are placed in points
+    # from their marks, so rows that moved closer afterwards would push them onto other rows.
+    _place_labels(ax, frame, texts)
+    return ax
 
 
 def chronological(frame: pd.DataFrame) -> pd.DataFrame:
@@ -330,49 +337,138 @@ def chronological(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
-    """Write texts (row index -> text) by their events, where no other label or mark is."""
+    """Write texts (row index -> text) by their events, clear of the other labels, leaders and marks."""
     keys = frame.loc[list(texts)].sort_values("x", kind="stable")
     renderer = ax.figure.canvas.get_renderer()
     engine = ax.figure.get_layout_engine()
     if engine is not None:
         engine.execute(ax.figure)  # lay the figure out first, so positions on screen are near final
     area = ax.get_window_extent(renderer)
-    # Every mark is an obstacle too: a label must not hide an event.
+    scale = ax.figure.dpi / 72  # pixels per point
+    # Every mark is an obstacle too (a label must not hide an event), and so is any note written.
     marks = ax.transData.transform(frame[["x", "y"]].to_numpy(dtype=float))
-    placed = [Bbox.from_extents(x - 4, y - 4, x + 4, y + 4) for x, y in marks]
+    fixed = [Bbox.from_extents(x - 4, y - 4, x + 4, y + 4) for x, y in marks]
+    fixed += [text.get_window_extent(renderer) for text in ax.texts]
     short = all(len(t) <= 3 for t in texts.values())  # numbers sit closer than names
-    steps, sideways = (
-        ((9, -9, 18, -18, 27, -27), (0, -9, 9)) if short else ((12, -12, 24, -24, 36, -36), (0, -40, 40))
-    )
-    offsets = [(dx, dy) for dy in steps for dx in sideways]
+    # Two heights each side of a row, one box height apart, so that labels can stack in pairs.
+    rises = (10, -10, 24, -24) if short else (13, -13, 27, -27)
+    labels, options = [], []
     for index, row in keys.iterrows():
         label = ax.annotate(
             texts[index],
             xy=(row["x"], row["y"]),
-            xytext=offsets[0],
+            xytext=(0, 0),
             textcoords="offset points",
             ha="center",
             va="center",
-            fontsize=7.5,
+            fontsize=8.5,
             arrowprops={"arrowstyle": "-", "color": "#666666", "linewidth": 0.5},
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             zorder=4,
         )
-        best = None
-        for offset in offsets:
-            label.set_position(offset)
-            label.update_positions(renderer)
-            box = Text.get_window_extent(label, renderer).expanded(1.05, 1.2)
-            clashes = sum(box.overlaps(other) for other in placed)
-            inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 <= area.y1
-            score = clashes + (0 if inside else 10)
-            if best is None or score < best[0]:
-                best = (score, offset)
-            if score == 0:
-                break
-        label.set_position(best[1])
         label.update_positions(renderer)
-        placed.append(Text.get_window_extent(label, renderer))
+        # The text's extent, padded so that neighbours keep a gap beyond its white box.
+        box = Text.get_window_extent(label, renderer).padded(1.5 * scale)
+        anchor = ax.transData.transform((row["x"], row["y"]))
+        # Slid aside by less than half its width, a label still stands over its own mark.
+        side = max(9 * scale, 0.4 * box.width)
+        labels.append(label)
+        options.append(
+            [
+                _Option(
+                    abs(rise) + abs(slide) / scale / 4, (slide / scale, rise), there, _leader(anchor, there)
+                )
+                for rise in rises
+                for slide in (0, -side, side)
+                for there in [box.translated(slide, rise * scale)]
+            ]
+        )
+    for label, place in zip(labels, _best_places(options, fixed, area), strict=True):
+        label.set_position(place.offset)
+
+
+class _Option(NamedTuple):
+    """One place a timeline label may go: its distance, offset (points), box and leader (pixels)."""
+
+    distance: float
+    offset: tuple[float, float]
+    box: Bbox
+    leader: Path
+
+
+def _leader(anchor: np.ndarray, box: Bbox) -> Path:
+    """Return the leader line an annotation draws, from the edge of its label's box to its mark."""
+    centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+    towards = np.asarray(anchor, dtype=float) - centre
+    with np.errstate(divide="ignore"):
+        leaves = np.min(np.array([box.width, box.height]) / 2 / np.abs(towards))
+    # It stops short of the middle of its mark, so that only other marks count as in its way.
+    stops = 1 - 5 / max(np.hypot(*towards), 5)
+    return Path([centre + min(leaves, stops) * towards, centre + stops * towards])
+
+
+def _clashes(one: _Option, other: _Option) -> bool:
+    """Return whether two labels' places clash: boxes overlapping, or a leader crossing either."""
+    return bool(
+        one.box.overlaps(other.box)
+        or one.leader.intersects_path(other.leader)
+        or one.leader.intersects_bbox(other.box)
+        or other.leader.intersects_bbox(one.box)
+    )
+
+
+def _best_places(options: list[list[_Option]], fixed: list[Bbox], area: Bbox) -> list[_Option]:
+    """Return one place per label with the least total cost a bounded depth-first search finds.
+
+    The cost of a place is its distance from the mark, plus 100 for each mark, note or other
+    label its box or leader runs into, plus 1000 if it leaves the axes. Labels are taken in date
+    order, each place cheapest first, so the first layout found is the greedy one; a partial
+    layout is dropped as soon as it cannot beat the best found, since each label still to place
+    costs at least its cheapest place alone.
+    """
+    alone = [
+        [
+            option.distance
+            + 100 * sum(option.box.overlaps(other) or option.leader.intersects_bbox(other) for other in fixed)
+            + (0 if area.containsx(option.box.x0) and area.containsx(option.box.x1) else 1000)
+            + (0 if area.containsy(option.box.y0) and area.containsy(option.box.y1) else 1000)
+            for option in places
+        ]
+        for places in options
+    ]
+    least = [min(costs) for costs in alone]
+    # Only labels whose places can meet need comparing: most pairs are far apart.
+    reach = [
+        Bbox.union([o.box for o in places] + [o.leader.get_extents() for o in places]) for places in options
+    ]
+    near = [[j for j in range(i) if reach[i].overlaps(reach[j])] for i in range(len(options))]
+    best: tuple[float, tuple[int, ...]] = (math.inf, ())
+    budget = 5000  # nodes to visit at most: enough for a dozen labels, quick for any
+
+    @cache
+    def clashes(i: int, k: int, j: int, m: int) -> bool:
+        """Return whether place k of label i clashes with place m of label j (asked many times)."""
+        return _clashes(options[i][k], options[j][m])
+
+    def visit(done: tuple[int, ...], total: float) -> None:
+        """Extend a partial layout (the place of each label so far) by every place of the next."""
+        nonlocal best, budget
+        i = len(done)
+        if total + sum(least[i:]) >= best[0] or budget <= 0:
+            return
+        if i == len(options):
+            best = (total, done)
+            return
+        budget -= 1
+        costed = [
+            (alone[i][k] + 100 * sum(clashes(i, k, j, done[j]) for j in near[i]), k)
+            for k in range(len(options[i]))
+        ]
+        for cost, k in sorted(costed):
+            visit((*done, k), total + cost)
+
+    visit((), 0.0)
+    return [places[k] for places, k in zip(options, best[1], strict=True)]
 
 
 def _timeline_alt(frame: pd.DataFrame, end: str) -> str:
@@ -429,12 +525,12 @@ def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Ax
         bottom = bottom + values
     for x, total in bottom.items():
         if total:
-            ax.text(x, total + 0.4, str(int(total)), ha="center", va="bottom", fontsize=7.5)
+            ax.text(x, total + 0.4, str(int(total)), ha="center", va="bottom", fontsize=8.5)
     busy = [d for d, total in bottom.items() if total]  # name only the decades with events
-    ax.set_xticks(busy, [f"{d}s" for d in busy], rotation=45, ha="right", fontsize=8)
+    ax.set_xticks(busy, [f"{d}s" for d in busy], rotation=45, ha="right", fontsize=8.5)
     ax.set_ylabel("events in the timeline")
     ax.set_ylim(0, bottom.max() * 1.15 + 1)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8.5)
     ax.spines[["top", "right"]].set_visible(False)
     readings, outside = _source_ids(timeline)
     end = readings_end(timeline)
@@ -477,14 +573,14 @@ def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
                     BAR_TEXT.get(row["holder"], label),
                     ha="center",
                     va="center",
-                    fontsize=7.5,
+                    fontsize=8.5,
                     color=ink,
                     bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
                 )
     ticks = sorted(set(periods["start"]) | set(periods["end"]))
     ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.set_xlim(min(ticks) - 2, max(ticks) + 2)
-    ax.set_yticks(range(len(REGION_ORDER)), [REGION_LABELS[r] for r in REGION_ORDER], fontsize=8)
+    ax.set_yticks(range(len(REGION_ORDER)), [REGION_LABELS[r] for r in REGION_ORDER], fontsize=8.5)
     ax.set_ylim(len(REGION_ORDER) - 0.4, -0.6)
     ax.set_xlabel("year: each bar runs from one line (a treaty, or 1945) to the next")
     for spine in ("top", "right", "left"):
@@ -494,7 +590,7 @@ def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=label)
         for label, colour, hatch, _ in HOLDERS.values()
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8.5)
     ids = "; ".join(f"{r.timeline_id}: {r.source_id}" for r in lines.itertuples())
     source = f"data/geo/borders.geojson and data/timeline.csv ({ids})"
     title = "Who held what: Sakhalin and the Kurils, 1855 to today"
@@ -523,7 +619,9 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
     """
     lines = border_lines(timeline)
     chosen = lines if layers is None else lines[lines["layer"].isin([str(x) for x in layers])]
-    ax = maps.label_islands(maps.base_map(ax), offsets=ISLAND_LABEL_OFFSETS)
+    ax = maps.label_islands(maps.base_map(ax, extent=MAP_EXTENT), offsets=ISLAND_LABEL_OFFSETS)
+    ax.tick_params(labelsize=8.5)
+    _mark_no_data(ax)
     _label_places(ax)
     for n, (_, line) in enumerate(lines.iterrows()):
         if line["id"] not in set(chosen["id"]):
@@ -557,9 +655,9 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
             loc="upper center",
             bbox_to_anchor=(0.5, -0.1),
             ncol=2,
-            fontsize=7.5,
+            fontsize=8.5,
             title="Lines (schematic: drawn between the islands, not surveyed)",
-            title_fontsize=8,
+            title_fontsize=9,
             frameon=False,
         )
         drawn = "; ".join(chosen["label"])
@@ -581,6 +679,24 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
     return finish(ax, f"Where the line ran: {years}", _wrapped(ax, source), alt)
 
 
+def _mark_no_data(ax: Axes) -> None:
+    """Hatch the strip of the map east of the coastline file's edge, and say it has no coastline."""
+    edge, east = maps.REGION[2], ax.get_xlim()[1]
+    ax.axvspan(edge, east, facecolor="#F4F4F4", edgecolor="#BBBBBB", hatch="..", linewidth=0, zorder=1)
+    ax.text(
+        (edge + east) / 2,
+        sum(ax.get_ylim()) / 2,
+        f"no coastline data east of {edge:g}°E",
+        rotation=90,
+        ha="center",
+        va="center",
+        fontsize=8.5,
+        color="#555555",
+        bbox={"facecolor": "#F4F4F4", "edgecolor": "none", "pad": 1.0},
+        zorder=2,
+    )
+
+
 def _label_places(ax: Axes) -> None:
     """Name the places the border lines run between: Sakhalin, Hokkaido, Kamchatka, Urup, Shumshu."""
     names = {f["properties"]["name"]: f["properties"] for f in maps.coastlines()}
@@ -592,14 +708,16 @@ def _label_places(ax: Axes) -> None:
         text = ru if name in ("Sakhalin", "Kamchatka", "Urup", "Shumshu") else ja
         other = ja if text == ru else ru
         label = f"{text}\n({other})" if other and other != text and name != "Hokkaido" else text
-        ax.text(
-            lon,
-            lat,
+        pointer = PLACE_POINTERS.get(name)
+        ax.annotate(
             label,
-            fontsize=7.5,
+            xy=pointer or (lon, lat),
+            xytext=(lon, lat),
+            fontsize=8.5,
             color="#333333",
             ha="center",
             va="center",
             style="italic",
+            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6} if pointer else None,
             zorder=3,
         )

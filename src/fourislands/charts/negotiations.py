@@ -20,7 +20,7 @@ from ..data import load
 from ..errors import DataError
 from ..explore.split import Split, island_areas, island_names, option_shares
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
-from ..lesson import Block
+from ..lesson import Block, source_html, source_words
 
 KINDS = ("declaration", "summit", "two-plus-two", "ministerial", "proposal", "statement")
 KIND_STYLE = {  # marker and colour: the shape alone tells the kinds apart
@@ -82,13 +82,6 @@ def _source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
 # --- cards ------------------------------------------------------------------------------------
 
 
-def _cite(source_id: str, sources: pd.DataFrame) -> str:
-    row = sources.loc[source_id]
-    if row["kind"] == "reading":
-        return f"{source_id} [{row['file']}]"
-    return f"{source_id} <{row['url']}>"
-
-
 def _card(row: pd.Series, sources: pd.DataFrame, issues: dict[str, str]) -> tuple[str, str]:
     when = date_words(row["date"], row["precision"])
     place = _text(row["place"])
@@ -109,7 +102,7 @@ def _card(row: pd.Series, sources: pd.DataFrame, issues: dict[str, str]) -> tupl
             f"Reading issue {html.escape(row['issue_id'])} ({html.escape(topic)}): a reading errs "
             "or two disagree here; see data/reading_issues.csv."
         )
-    cite = html.escape(_cite(row["source_id"], sources))
+    cite = source_html(row["source_id"], sources)
     page = (
         '<div class="fi-card" style="flex: 1 1 320px; border: 1px solid #999; border-radius: 6px; '
         'padding: 6px 12px;">'
@@ -128,7 +121,7 @@ def _card(row: pd.Series, sources: pd.DataFrame, issues: dict[str, str]) -> tupl
             for who, col in (("Japan", "japan_side"), ("Russia", "russia_side"))
             if _text(row[col])
         ]
-        + [f"  {_text(row['agreed'])}", f"  Source: {_cite(row['source_id'], sources)}"]
+        + [f"  {_text(row['agreed'])}", f"  Source: {source_words(row['source_id'], sources)}"]
         + ([f"  Reading issue {row['issue_id']}"] if _text(row["issue_id"]) else [])
     )
     return page, text
@@ -137,7 +130,7 @@ def _card(row: pd.Series, sources: pd.DataFrame, issues: dict[str, str]) -> tupl
 def _plan_card(items: pd.DataFrame, title: str, sources: pd.DataFrame) -> tuple[str, str]:
     items = items.sort_values("position")
     entries = "".join(f"<li>{html.escape(_text(t))}</li>" for t in items["text"])
-    cites = "; ".join(html.escape(_cite(s, sources)) for s in dict.fromkeys(items["source_id"]))
+    cites = "; ".join(source_html(s, sources) for s in dict.fromkeys(items["source_id"]))
     page = (
         '<div class="fi-card fi-plan" style="flex: 1 1 320px; border: 1px solid #999; '
         'border-radius: 6px; padding: 6px 12px;">'
@@ -221,7 +214,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             xytext=(0, 9 + 13 * (n % 2)),
             textcoords="offset points",
             ha="center",
-            fontsize=7.5,
+            fontsize=8.5,
             arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5},
         )
     if len(earlier):
@@ -234,7 +227,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             0.03,
             f"Left of the scale: {names}",
             transform=ax.transAxes,
-            fontsize=7.5,
+            fontsize=8.5,
             color="#333333",
         )
     counts = shown["kind"].value_counts()
@@ -352,7 +345,7 @@ def meeting_count_chart(
             textcoords="offset points",
             ha="left" if reading else "right",
             va="top" if reading else "bottom",
-            fontsize=8,
+            fontsize=8.5,
             fontweight="bold" if reading else "normal",
         )
     # The cut-offs to compare: the readings' totals that reading issue I-2 is about.
@@ -374,7 +367,7 @@ def meeting_count_chart(
             textcoords="offset points",
             ha="right" if n % 2 == 0 else "left",
             va="bottom",
-            fontsize=8,
+            fontsize=8.5,
             bbox={
                 "boxstyle": "round,pad=0.2",
                 "facecolor": "white",
@@ -389,7 +382,7 @@ def meeting_count_chart(
     ax.set_ylabel("Abe-Putin meetings so far")
     ax.set_xlabel("cut-off date of the count")
     ax.grid(color="#E5E5E5", linewidth=0.6)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8.5)
     top = rows.iloc[-1]
     parts = ", ".join(
         f"{r['count']} by the end of {r['as_of']}"
@@ -437,10 +430,13 @@ def settlement_share_chart(
     alpha = np.where(shares["plus_alpha"], np.maximum(half - japan, 0), 0.0)
     russia = 100 - japan - alpha
     y = np.arange(len(shares))[::-1]
-    ax.barh(y, japan, color=JAPAN, edgecolor="black", linewidth=0.6, label="Japan")
+    # Bars thinner than the default leave a gap above each one for the label of a small share.
+    height = 0.64
+    ax.barh(y, japan, height=height, color=JAPAN, edgecolor="black", linewidth=0.6, label="Japan")
     ax.barh(
         y,
         alpha,
+        height=height,
         left=japan,
         color="white",
         edgecolor=JAPAN,
@@ -451,6 +447,7 @@ def settlement_share_chart(
     ax.barh(
         y,
         russia,
+        height=height,
         left=japan + alpha,
         color=RUSSIA,
         edgecolor="black",
@@ -462,18 +459,11 @@ def settlement_share_chart(
         if j >= 15:
             ax.text(1.5, yi, f"Japan {j:.1f}%", ha="left", va="center", fontsize=8.5)
         elif j > 0:
-            ax.text(
-                j + 1,
-                yi,
-                f"Japan {j:.1f}%",
-                ha="left",
-                va="center",
-                fontsize=8.5,
-                color="white",
-                fontweight="bold",
-            )
+            # Too small to hold its label, which written beside it would sit on Russia's part:
+            # the label goes above the bar, over Japan's end of it.
+            ax.text(0.8, yi + height / 2 + 0.03, f"Japan {j:.1f}%", ha="left", va="bottom", fontsize=8.5)
         if a > 0:
-            ax.text(j + a / 2, yi, f"+ alpha\n{a:.1f}", ha="center", va="center", fontsize=7.5, bbox=box)
+            ax.text(j + a / 2, yi, f"+ alpha\n{a:.1f}", ha="center", va="center", fontsize=8.5, bbox=box)
         if r >= 15:
             ax.text(
                 99,
@@ -488,12 +478,14 @@ def settlement_share_chart(
         else:
             ax.text(101, yi, f"Russia {r:.1f}%", ha="left", va="center", fontsize=8.5)
     ax.axvline(half, color="black", linestyle="--", linewidth=1)
-    ax.text(half, len(shares) - 0.45, "half the land", ha="center", va="bottom", fontsize=8)
+    # Beside the dashed line, not across it.
+    ax.text(half + 1, len(shares) - 0.5, "half the land", ha="left", va="bottom", fontsize=8.5)
     ax.set_yticks(y, list(shares["label"]), fontsize=8.5)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(shares) - 0.1)
     ax.set_xlabel("share of the four islands' land (%), from the island areas")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8.5, frameon=False)
+    omitted = "; ".join(settlement_options.loc[~settlement_options["id"].isin(option_ids), "label"])
     total = sum(island_areas(islands).values())
     described = "; ".join(
         f"{lab}: Japan {j:.1f}%" + (f" plus an alpha up to {half:g}%" if a else "")
@@ -504,12 +496,19 @@ def settlement_share_chart(
         f"option short of an equal split by area leaves Russia the larger part, because Etorofu/Iturup "
         f"alone is {100 * island_areas(islands)['etorofu'] / total:.1f}% of the land."
     )
+    if omitted:
+        alt += f" Options in the table not drawn here: {omitted}."
     sources = list(settlement_options.set_index("id").loc[list(option_ids), "source_id"])
     sources += list(islands["source_id"])
     return finish(
         ax,
         "How much land each settlement option gives each side",
-        _source_line("settlement_options", sources, " and data/islands.csv; shares computed from the areas"),
+        _source_line(
+            "settlement_options",
+            sources,
+            " and data/islands.csv; shares computed from the areas"
+            + (f"; options in the table not drawn here: {omitted}" if omitted else ""),
+        ),
         alt,
     )
 
@@ -595,6 +594,7 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     at its south-western end, a schematic position (only the size is computed).
     """
     ax = maps.base_map(new_axes(ax, size=(7.0, 5.6)), extent=SPLIT_EXTENT)
+    ax.tick_params(labelsize=8.5)  # the base map writes its ticks smaller than course charts need
     areas = island_areas(islands)
     to_japan = set(split.japan_islands)
     for island in areas:
@@ -624,17 +624,18 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
             transform=ax.transAxes,
             ha="right",
             va="bottom",
-            fontsize=7.5,
+            fontsize=8.5,
             bbox={"facecolor": "white", "edgecolor": "none"},
         )
-    maps.label_islands(ax, offsets={"kunashiri": (-1.15, 0.55), "habomai": (0.2, -0.4)})
+    # Habomai's name sits clear above the schematic note in the bottom right corner.
+    maps.label_islands(ax, offsets={"kunashiri": (-1.15, 0.55), "habomai": (0.2, -0.3)})
     ax.legend(
         handles=[
             Patch(facecolor=JAPAN, edgecolor="black", hatch="///", label="to Japan"),
             Patch(facecolor=RUSSIA, edgecolor="black", label="with Russia"),
         ],
         loc="upper left",
-        fontsize=8,
+        fontsize=8.5,
         framealpha=0.95,
     )
     japan_names = [names[i] for i in split.japan_islands]

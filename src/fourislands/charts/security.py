@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from .. import maps
 from ..errors import DataError
-from ..figures import finish, new_axes
+from ..figures import finish, legend_below, new_axes
 from ..paths import data_dir
 
 PLACES_FILE = "places.geojson"
@@ -41,8 +42,21 @@ LABEL_OFFSETS = {
     "place-notsuke": (-5, -9, "right"),
     "place-cape-nosappu": (-4, -11, "right"),
     "strait-soya": (7, -10, "left"),
+    "strait-catherine": (6, -13, "left"),  # a little lower, off Etorofu's south-western tip
+    # North of the strait, in two lines between the Bal ring and Kunashiri's leader: beside the
+    # marker the name covered Shikotan.
+    "strait-nemuro": (-10, 30, "center"),
 }
-ISLAND_LABEL_SHIFTS = {"etorofu": (0.9, -1.35), "kunashiri": (-1.9, 1.15)}
+TWO_LINE_LABELS = {"strait-nemuro"}
+LEADER_FROM = 14  # points: a name set further than this from its point gets a leader line
+# In degrees from each island's centre, clear of the rings of the range map and of the explorer's
+# first map: Shikotan's name in the water between it and Kunashiri, Etorofu's to the north-west.
+ISLAND_LABEL_SHIFTS = {
+    "etorofu": (-1.97, 0.68),
+    "kunashiri": (-1.6, 1.2),
+    "shikotan": (-1.04, -0.05),
+    "habomai": (0.25, -0.62),
+}
 # Reading 000's asymmetry: Japan's economic lever, Russia's military one (ids of data rows).
 LEVERAGE_ROWS = {
     "Japan: economic": [
@@ -221,7 +235,7 @@ def _style(launcher: Launcher) -> tuple[str, str, str]:
 
 def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_EXTENT) -> Axes:
     """Draw land, straits, places, sea lanes and one range ring per launcher; return ax."""
-    ax = maps.base_map(new_axes(ax, size=(9.0, 6.6)), extent=extent)
+    ax = maps.base_map(new_axes(ax, size=(9.0, 7.6)), extent=extent)
     ax.set_autoscale_on(False)
     for lane in load_lanes():
         xs, ys = zip(*lane.coordinates, strict=True)
@@ -269,8 +283,10 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
                 gid=f"place-{place.id}",
             )
             dx, dy, align = LABEL_OFFSETS.get(place.id, (6, -10, "left"))
+            # A name set further off than its neighbours keeps a line to its point.
+            leader = {"arrowstyle": "-", "color": "#333333", "linewidth": 0.6, "shrinkB": 4}
             ax.annotate(
-                place.label,
+                place.label.replace(" ", "\n", 1) if place.id in TWO_LINE_LABELS else place.label,
                 (place.lon, place.lat),
                 xytext=(dx, dy),
                 textcoords="offset points",
@@ -278,6 +294,7 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
                 fontweight="bold" if strait else "normal",
                 ha=align,
                 zorder=7,
+                arrowprops=leader if math.hypot(dx, dy) > LEADER_FROM else None,
                 bbox={
                     "boxstyle": "round,pad=0.12",
                     "facecolor": "white",
@@ -285,7 +302,14 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
                     "edgecolor": "none",
                 },
             )
+    before = len(ax.texts)
     maps.label_islands(ax, offsets=ISLAND_LABEL_SHIFTS)
+    for name in ax.texts[before:]:
+        # Above the rings, on white: a ring of any range drawn through a name leaves it readable.
+        name.set_zorder(7)
+        name.set_bbox(
+            {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
+        )
     for launcher in launchers:
         colour, line, _hatch = _style(launcher)
         lons, lats = maps.ring_points(launcher.lon, launcher.lat, launcher.range_km)
@@ -337,7 +361,8 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
         Line2D([], [], color="black", marker="o", markersize=3.5, linestyle="", label="Place"),
         Line2D([], [], color="#555555", linestyle=":", label="Sea lane (schematic)"),
     ]
-    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.92)
+    # Inside the map, the key hid the south-east arc of the 300 km ring.
+    legend_below(ax, handles, columns=2, gap=0.09)
     return ax
 
 
@@ -437,7 +462,10 @@ def site_distances(
                 bar.get_y() + bar.get_height() / 2,
                 f"{value:.0f} km",
                 va="center",
-                fontsize=7,
+                fontsize=8,
+                # Above the range lines, on white, so a line running through a value hides no digit.
+                zorder=4,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
         ax.axvline(
             launcher.range_km,
@@ -577,6 +605,21 @@ def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) 
     return pd.DataFrame(points, columns=columns).sort_values(["x", "kind"], ignore_index=True)
 
 
+def _dodged(xs: np.ndarray, level: float, close: float, step: float = 0.16) -> np.ndarray:
+    """Return the heights of one row's points (xs sorted): runs of points closer than `close`
+    alternate above and below the row, so that markers drawn on top of each other stay apart."""
+    ys = np.full(len(xs), level, dtype=float)
+    first = 0
+    while first < len(xs):
+        end = first + 1
+        while end < len(xs) and xs[end] - xs[end - 1] < close:
+            end += 1
+        if end - first > 1:
+            ys[first:end] += np.where(np.arange(end - first) % 2 == 0, step, -step)
+        first = end
+    return ys
+
+
 def deployment_timeline(
     military: pd.DataFrame,
     start: int = 2010,
@@ -586,7 +629,10 @@ def deployment_timeline(
 ) -> Axes:
     """Timeline of the military table: one row per kind, numbered points explained in a key."""
     points = timeline_points(military, start, end)
-    ax = new_axes(ax, size=(11.0, 5.0))
+    # Narrow enough to show near full size in a notebook column, with the key under the chart.
+    ax = new_axes(ax, size=(8.5, 7.2))
+    # About one marker's width, in years: closer points of one kind would hide each other.
+    close = (end + 1 - start) * 0.018
     kinds = [k for k in KINDS if k in set(points["kind"])]
     level = {kind: len(kinds) - 1 - n for n, kind in enumerate(kinds)}
     key_lines = []
@@ -594,7 +640,7 @@ def deployment_timeline(
     for kind in kinds:
         colour, marker = KIND_STYLE[kind]
         mine = points[points["kind"] == kind]
-        y = np.full(len(mine), level[kind], dtype=float)
+        y = _dodged(mine["x"].to_numpy(), level[kind], close)
         bars = ax.errorbar(
             mine["x"],
             y,
@@ -610,40 +656,44 @@ def deployment_timeline(
         bars.lines[0].set_gid(f"timeline-{kind}")
         if kind not in label_kinds:
             continue
-        for n, (_i, point) in enumerate(mine.iterrows()):
+        for n, (point, height) in enumerate(zip(mine.to_dict("records"), y, strict=True)):
             number += 1
             ax.annotate(
                 str(number),
-                (point["x"], level[kind]),
-                xytext=(0, 9 if n % 2 == 0 else -15),
+                (point["x"], height),
+                xytext=(0, 8 if n % 2 == 0 else -17),
                 textcoords="offset points",
                 ha="center",
-                fontsize=7.5,
+                fontsize=9,
                 fontweight="bold",
             )
             note = f" (see {point['issues'].replace(';', ', ')})" if point["issues"] else ""
             line = f"{number:>2}  {point['date_text']}: {point['label']}{note}"
-            key_lines.append(textwrap.fill(line, 58, subsequent_indent="      "))
+            key_lines.append(textwrap.fill(line, 95, subsequent_indent="       "))
     counts = points["kind"].value_counts()
-    ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=9)
+    ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=10)
     ax.set_ylim(-0.7, len(kinds) - 0.3)
     ax.set_xlim(start, end + 1)
     ax.set_xticks(range(start, end + 2))
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=9)
     ax.set_xlabel("year (a bar shows the month or year a date covers)")
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
+    key = None
     if key_lines:
-        ax.text(
-            1.02,
-            1.0,
+        # Under the x-axis label, wherever the layout puts it: the key is read with the chart.
+        key = ax.annotate(
             "Numbered events\n" + "\n".join(key_lines),
-            transform=ax.transAxes,
+            xy=(0, 0),
+            xycoords=("axes fraction", ax.xaxis.label),
+            xytext=(0, -8),
+            textcoords="offset points",
             va="top",
             ha="left",
-            fontsize=7,
+            fontsize=9,
             family="DejaVu Sans",
-            linespacing=1.25,
+            linespacing=1.3,
+            annotation_clip=False,
         )
     dropped = len(military) - int(points["ids"].str.count(";").add(1).sum())
     per_kind = ", ".join(f"{counts[k]} {k}" for k in kinds)
@@ -659,9 +709,16 @@ def deployment_timeline(
         f"{dropped} rows of the table fall outside these years or have no date."
     )
     sources = ", ".join(dict.fromkeys(s for cell in points["sources"] for s in cell.split(";")))
-    source = _wrapped(f"data/military.csv ({sources}).", 150)
+    source = _wrapped(f"data/military.csv ({sources}).", 105)
     title = f"Deployments, incidents and talks around the islands, {start}-{end}"
-    return finish(ax, title, source, alt)
+    finish(ax, title, source, alt)
+    if key is not None:
+        # The source line sits where the key ended when finish() measured; the layout that makes
+        # room for the source line then shrinks the axes, so tie it to the key instead.
+        line = next(t for t in ax.texts if t.get_text().startswith("Source: "))
+        line.xycoords = ("axes fraction", key)
+        line.xy = (0, 0)
+    return ax
 
 
 # ---------------------------------------------------------------------------- leverage
@@ -682,11 +739,13 @@ def leverage_table(economy: pd.DataFrame, military: pd.DataFrame) -> pd.DataFram
                 value, unit, what = row["range_km"], "km range", row["system_or_event"]
             else:
                 value, unit, what = row["personnel"], "personnel", row["system_or_event"]
+            number = float(value)
             rows.append(
                 {
                     "lever": side,
                     "what": what,
-                    "figure": float(value),
+                    # Counts as counts: a float column would show 68 items as "68.0 items".
+                    "figure": int(number) if number.is_integer() else number,
                     "unit": unit,
                     "date": row["date"],
                     "source_id": row["source_id"],

@@ -21,7 +21,7 @@ from .. import maps
 from ..data import load
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
-from ..lesson import Block
+from ..lesson import Block, source_html, source_words
 from .negotiations import SPLIT_EXTENT, draw_partial_island
 
 SIDES = {"japan": "Japan", "russia": "Russia"}
@@ -63,6 +63,12 @@ OPINION_GROUPS = (
         ),
     ),
 )
+# The red-line weights a package was scored with, as its chart's x-axis label and source line say
+# them: the role-play explorer lets a student count every line the same.
+WEIGHTING_WORDS = {
+    "illustrative": ("illustrative weights for red lines", "with illustrative weights"),
+    "equal": ("every red line counts the same", "counting every red line the same"),
+}
 GROUP_STYLE = {  # colour and hatch: the group is also named on the axis
     "Japanese public: Mainichi 2016": (JAPAN, ""),
     "Former residents: NHK 2015, best solution": (JAPAN, "///"),
@@ -105,13 +111,6 @@ RUBRIC = (
 
 def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _cite(source_id: str, sources: pd.DataFrame) -> str:
-    row = sources.loc[source_id]
-    if row["kind"] == "reading":
-        return f"{source_id} [{row['file']}]"
-    return f"{source_id} <{row['url']}>"
 
 
 def _wrapped(text: str, width: int = 125) -> str:
@@ -158,14 +157,14 @@ def position_cards(red_lines: pd.DataFrame, sources: pd.DataFrame | None = None)
         items, lines = [], [f"{name}: what {'Tokyo' if side == 'japan' else 'Moscow'} says it cannot give up"]
         for _, row in rows.iterrows():
             kind = KIND_LABELS.get(row["kind"], str(row["kind"]))
-            cite = _cite(row["source_id"], sources)
+            cite = source_words(row["source_id"], sources)
             issue = ""
             if _text(row["issue_id"]):
                 topic = topics.get(row["issue_id"], "")
                 issue = f"<br>Reading issue {html.escape(row['issue_id'])}: {html.escape(topic)}."
             body = (
                 f"<strong>{html.escape(kind)}.</strong> {html.escape(row['statement'])}"
-                f'<br><span style="font-size: 85%; color: #444;">{html.escape(cite)}: '
+                f'<br><span style="font-size: 85%; color: #444;">{source_html(row["source_id"], sources)}: '
                 f"&ldquo;{html.escape(row['quote'])}&rdquo;{issue}</span>"
             )
             items.append((row["id"], body))
@@ -188,7 +187,7 @@ def recommendation_cards(plan_items: pd.DataFrame, sources: pd.DataFrame | None 
         "</span></li>"
         for _, row in rows.iterrows()
     )
-    cites = "; ".join(html.escape(_cite(s, sources)) for s in dict.fromkeys(rows["source_id"]))
+    cites = "; ".join(source_html(s, sources) for s in dict.fromkeys(rows["source_id"]))
     page = _deck(
         [
             '<div class="fi-card fi-plan" style="flex: 1 1 340px; border: 1px solid #999; '
@@ -208,18 +207,21 @@ def recommendation_cards(plan_items: pd.DataFrame, sources: pd.DataFrame | None 
 def essay_prompt() -> Block:
     """Return the seminar essay: the prompt and its rubric (four criteria with their points)."""
     total = sum(points for _, points, _ in RUBRIC)
+    # JupyterLab right-aligns table cells by default: text reads from the left and from the top.
+    cell = "style='text-align: left; vertical-align: top;'"
+    number = "style='text-align: center; vertical-align: top;'"
     rows = "".join(
-        f"<tr><td><strong>{html.escape(name)}</strong></td><td style='text-align: center;'>{points}</td>"
-        f"<td>{html.escape(about)}</td></tr>"
+        f"<tr><td {cell}><strong>{html.escape(name)}</strong></td><td {number}>{points}</td>"
+        f"<td {cell}>{html.escape(about)}</td></tr>"
         for name, points, about in RUBRIC
     )
     page = (
         '<div class="fi-essay" style="border: 1px solid #999; border-left: 6px solid #009E73; '
         'padding: 6px 12px; margin: 8px 0;">'
         f"<p><strong>Essay.</strong> {html.escape(ESSAY_PROMPT)}</p>"
-        '<table class="fi-rubric"><tr><th>Criterion</th><th>Points</th>'
-        "<th>Full marks when the essay ...</th></tr>"
-        f"{rows}<tr><td><strong>Total</strong></td><td style='text-align: center;'>{total}</td><td></td></tr>"
+        f'<table class="fi-rubric"><tr><th {cell}>Criterion</th><th {number}>Points</th>'
+        f"<th {cell}>Full marks when the essay ...</th></tr>"
+        f"{rows}<tr><td {cell}><strong>Total</strong></td><td {number}>{total}</td><td {cell}></td></tr>"
         "</table></div>"
     )
     text = "\n".join(
@@ -400,7 +402,8 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 118)
     ax.set_xticks(range(0, 101, 20))
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_xlabel("score out of 100 (illustrative weights for red lines; poll shares as printed)")
+    axis_words, source_words = WEIGHTING_WORDS[score.weighting]
+    ax.set_xlabel(f"score out of 100 ({axis_words}; poll shares as printed)")
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(
@@ -424,7 +427,7 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
     sources = sorted({c.source_id for c in score.lines} | {s for o in score.opinions for s in o.sources})
     source = _wrapped(
         f"data/red_lines.csv, data/opinion_polls.csv and data/nhk_survey.csv ({', '.join(sources)}); "
-        "scores computed by the course (explore/roleplay.py) with illustrative weights.",
+        f"scores computed by the course (explore/roleplay.py) {source_words}.",
         115,
     )
     title = textwrap.fill(f"How each side would receive: {score.short_summary}", 78, break_on_hyphens=False)
@@ -544,7 +547,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
     missing = needed - set(table.columns)
     if missing:
         raise DataError("package table", f"missing columns {sorted(missing)}")
-    ax = new_axes(ax, size=(9.5, 6.2))
+    ax = new_axes(ax, size=(9.0, 6.2))
     points = table.round({"japan_score": 1, "russia_score": 1})
     counts = points.groupby(["japan_score", "russia_score"]).size().reset_index(name="n")
     ax.scatter(
@@ -597,7 +600,8 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
                 edgecolor="black",
                 linewidth=1.5,
                 zorder=3,
-                label=textwrap.fill(f"{label} ({jx:.0f}, {ry:.0f})", 30),
+                # A no-break space keeps the two scores of the key on one line.
+                label=textwrap.fill(f"{label} ({jx:.0f},\u00a0{ry:.0f})", 30),
             )
     ax.set_xlim(-5, 108)
     ax.set_ylim(-5, 110)
@@ -608,9 +612,9 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
     ax.legend(
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
-        fontsize=7.5,
+        fontsize=9,
         title="Key (Japan score, Russia score)" if highlight else None,
-        title_fontsize=8,
+        title_fontsize=9,
         frameon=False,
         labelspacing=0.9,
     )

@@ -343,23 +343,33 @@ def change_table_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
 def spread_labels(ys: Sequence[float], gap: float, low: float, high: float) -> list[float]:
     """Return label positions as close to ys as possible, at least `gap` apart, inside [low, high].
 
-    Keeps the order of ys. When the labels need more room than there is, they are spaced evenly.
+    Keeps the order of ys. Labels that would crowd each other form a block, evenly spaced and
+    centred on the mean of their true positions, so a label moves down as readily as up. When the
+    labels need more room than there is, they are spaced evenly.
     """
     if not ys:
         return []
     order = sorted(range(len(ys)), key=lambda i: ys[i])
-    placed = [float(ys[i]) for i in order]
-    if gap * (len(placed) - 1) > high - low:
-        gap = (high - low) / max(len(placed) - 1, 1)
-    placed[0] = max(placed[0], low)
-    for i in range(1, len(placed)):
-        placed[i] = max(placed[i], placed[i - 1] + gap)
-    placed[-1] = min(placed[-1], high)
-    for i in range(len(placed) - 2, -1, -1):
-        placed[i] = min(placed[i], placed[i + 1] - gap)
+    wanted = [float(ys[i]) for i in order]
+    if gap * (len(wanted) - 1) > high - low:
+        gap = (high - low) / max(len(wanted) - 1, 1)
+
+    def start(first: int, count: int) -> float:
+        """Where a block of labels wanted[first:first + count] starts: centred, inside the bounds."""
+        centre = sum(wanted[first + k] - k * gap for k in range(count)) / count
+        return min(max(centre, low), high - (count - 1) * gap)
+
+    blocks: list[list] = []  # [first label, number of labels, position of the first]
+    for n in range(len(wanted)):
+        blocks.append([n, 1, start(n, 1)])
+        # Merge with the block below while they overlap; a merged block may reach the one below it.
+        while len(blocks) > 1 and blocks[-1][2] < blocks[-2][2] + blocks[-2][1] * gap - 1e-9:
+            first, count = blocks[-2][0], blocks[-2][1] + blocks[-1][1]
+            blocks[-2:] = [[first, count, start(first, count)]]
     result = [0.0] * len(ys)
-    for position, index in enumerate(order):
-        result[index] = placed[position]
+    for first, count, bottom in blocks:
+        for k in range(count):
+            result[order[first + k]] = bottom + k * gap
     return result
 
 
@@ -382,6 +392,8 @@ def survey_slopes(
     top = max(float(change[["percent_1991", "percent_2015"]].to_numpy().max()), 10.0)
     high = min(100.0, top * 1.08 + 2)
     gap = high * 0.045
+    # Room below zero, so labels of small shares can spread down as well as up, off the x axis.
+    bottom = -1.5 * gap
     left_labels, right_labels = [], []
     for _, row in change.iterrows():
         colour = ANSWER_COLOURS[answers.index(row["answer"]) % len(ANSWER_COLOURS)]
@@ -400,9 +412,11 @@ def survey_slopes(
         name = SHORT_ANSWERS.get(row["answer"], row["answer"])
         group = f" ({GROUP_SHORT[row['group']]})" if len(chosen) > 1 else ""
         right_labels.append((row["percent_2015"], f"{row['percent_2015']:.1f}  {name}{group}", colour))
-    for side, labels, x, ha in (("left", left_labels, -0.03, "right"), ("right", right_labels, 1.03, "left")):
-        ys = spread_labels([y for y, _, _ in labels], gap, 0, high)
+    for side, labels, x, ha in (("left", left_labels, -0.07, "right"), ("right", right_labels, 1.07, "left")):
+        ys = spread_labels([y for y, _, _ in labels], gap, bottom + gap / 2, high)
         for (y, text, colour), placed in zip(labels, ys, strict=True):
+            # A leader only where a label had to move away from its point.
+            moved = abs(placed - y) > gap * 0.1
             ax.annotate(
                 text,
                 xy=(0 if side == "left" else 1, y),
@@ -412,10 +426,12 @@ def survey_slopes(
                 va="center",
                 fontsize=7.5,
                 color="black",
-                arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2},
+                arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.8, "shrinkA": 1, "shrinkB": 3}
+                if moved
+                else None,
             )
     ax.set_xlim(-0.32, 1.9)
-    ax.set_ylim(0, high)
+    ax.set_ylim(bottom, high)
     ax.set_xticks([0, 1], ["1991", "2015"])
     ax.set_ylabel(
         "percent (among those who answered)" if drop_no_answer else "percent of the group (as printed)"
@@ -603,7 +619,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     drawable = polls[polls["_draw"].notna()]
     skipped = polls[polls["_draw"].isna()]
-    ax = new_axes(ax, size=(9.5, 1.4 + 0.6 * (len(drawable) + len(countries))))
+    ax = new_axes(ax, size=(9.0, 1.6 + 0.68 * (len(drawable) + len(countries))))
     y = 0.0
     ticks, labels, headings = [], [], []
     for country in countries:
@@ -625,15 +641,21 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 linewidth=1.4 if kind == "approximate" else 0.5,
                 gid=f"poll-{row['id']}",
             )[0]
-            note = {"lower bound": " (a lower bound)", "approximate": " (in words)"}.get(kind, "")
-            flag = f"  disputed, {row['issue_id']}" if disputed else ""
+            printed = row["value_as_printed"]
+            # Words the reading printed are quoted, so they do not read as the course's own grammar.
+            value = f"\u201c{printed}\u201d (in words)" if kind == "approximate" else printed
+            note = "\n(a lower bound)" if kind == "lower bound" else ""
+            flag = f"\ndisputed, {row['issue_id']}" if disputed else ""
             ax.text(
-                bar.get_width() + 1,
+                bar.get_width() + 1.5,
                 y,
-                f"{row['value_as_printed']}{note}{flag}",
+                f"{value}{note}{flag}",
                 va="center",
-                fontsize=7.5,
+                fontsize=9,
                 fontweight="bold" if disputed else "normal",
+                # The x limit leaves room for every label; counted in the layout, a label past the
+                # frame would shrink the axes and push itself further out.
+                in_layout=False,
             )
             ticks.append(y)
             labels.append(_poll_label(row))
@@ -652,9 +674,9 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
             color=COUNTRY_COLOURS[country],
         )
         ax.axhline(heading_y + 0.55, color="#999999", linewidth=0.6)
-    ax.set_yticks(ticks, labels, fontsize=7.5)
+    ax.set_yticks(ticks, labels, fontsize=9)
     ax.set_ylim(y + 0.6, 0.7)
-    ax.set_xlim(0, 125)
+    ax.set_xlim(0, 140)
     ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel("percent of respondents, as the readings print it")
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
@@ -672,14 +694,16 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
         )
     )
     ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.09), ncol=2, fontsize=7.5, frameon=False
+        handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.07), ncol=2, fontsize=9, frameon=False
     )
     alt = _opinion_alt(drawable, skipped)
     sources = ", ".join(dict.fromkeys(polls["source_id"]))
     source = _wrap(
         f"data/opinion_polls.csv ({sources}; each bar is one row, so a poll two readings report "
         "shows twice); checked against mainichi-2016-11-07 for the Mainichi polls (I-3)",
-        125,
+        # The source line starts under the axes, right of the long poll labels: a line that runs
+        # past the figure would make the layout squeeze the bars.
+        85,
     )
     return finish(ax, "What the polls in the readings say, in Japan and in Russia", source, alt)
 

@@ -29,6 +29,7 @@ from ..charts.seminar import SIDES, package_map, package_score_chart
 from ..data import load
 from ..errors import DataError
 from ..figures import show, show_in
+from ..lesson import source_html
 from .split import PROMISE_1956, Split, island_areas, island_names, split_by_islands, split_by_share
 
 # The parts of a package other than territory: value -> (short label, what it means).
@@ -832,7 +833,7 @@ def verdict(score: PackageScore) -> str:
         crossed = score.crossed(side)
         partly = score.partly(side)
         value = score.red_line_score(side)
-        text = f"{name} keeps {value:.0f}% of its red lines at stake (weighted)"
+        text = f"{name} keeps {value:.0f}% of its red lines at stake ({WEIGHTINGS[score.weighting]})"
         if crossed:
             text += f"; crossed: {_and(c.short for c in crossed)}"
         if partly:
@@ -909,20 +910,22 @@ def weights_table(weighting: str = "illustrative") -> pd.DataFrame:
     table["weight"] = table["id"].map(weights)
     table["share of side (%)"] = (
         100 * table["weight"] / table.groupby("side")["weight"].transform("sum")
-    ).round(0)
+    ).round(1)
+    if (table["weight"] == table["weight"].round()).all():
+        table["weight"] = table["weight"].astype(int)  # whole weights print as 3, not 3.0
     return table
 
 
 # ---------------------------------------------------------------------------- in words, as HTML
 
 
+def _percent(value: float) -> str:
+    """A poll share at the data's precision (one decimal at most): 63.9, 75, not 64 or 75.0."""
+    return f"{round(float(value), 1):g}"
+
+
 def _status(status: str) -> str:
     return f"{SYMBOLS[status]} {status}"
-
-
-def _cite(source_id: str, sources: pd.DataFrame) -> str:
-    row = sources.loc[source_id]
-    return f"{source_id} [{row['file']}]" if row["kind"] == "reading" else source_id
 
 
 def summary_html(score: PackageScore) -> str:
@@ -949,7 +952,7 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
         rows = "".join(
             "<tr>"
             f"<td style='white-space: nowrap;'>{html.escape(_status(c.status))}</td>"
-            f"<td>{html.escape(c.statement)}<br><small>{html.escape(_cite(c.source_id, sources))}"
+            f"<td>{html.escape(c.statement)}<br><small>{source_html(c.source_id, sources)}"
             f"{', reading issue ' + html.escape(c.issue_id) if c.issue_id else ''}; "
             f"weight {c.weight:g}</small></td>"
             f"<td>{html.escape(c.reason)}</td></tr>"
@@ -958,20 +961,24 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
         )
         blocks.append(
             f"<p><strong>{name}'s red lines:</strong> {score.red_line_score(side):.0f} of 100 kept "
-            f"(weighted)</p><table class='fi-red-lines'><tr><th>status</th><th>red line</th>"
-            f"<th>why</th></tr>{rows}</table>"
+            f"({html.escape(WEIGHTINGS[score.weighting])})</p><table class='fi-red-lines'>"
+            f"<tr><th>status</th><th>red line</th><th>why</th></tr>{rows}</table>"
         )
     polls = "".join(
         f"<li><strong>{html.escape(o.group)} ({html.escape(o.poll)}), {html.escape(o.measure)}: "
-        f"{o.score:.0f}%.</strong> {html.escape(o.reason)} "
-        f"<small>({html.escape(_cite(o.sources[0], sources))})</small></li>"
+        f"{_percent(o.score)}%.</strong> {html.escape(o.reason)} "
+        f"<small>({source_html(o.sources[0], sources)})</small></li>"
         for o in score.opinions
     )
     blocks.append(f"<p><strong>The publics</strong></p><ul>{polls}</ul>")
+    why = (
+        "They are the course's choice, not the readings'"
+        if score.weighting == "illustrative"
+        else "The readings give no weights, so this is one choice among others"
+    )
     blocks.append(
-        f"<p><small>Weights: {html.escape(WEIGHTINGS[score.weighting])}. They are the course's "
-        "illustrative choice, not the readings': a kept line counts 1, partly kept 0.5, crossed 0, "
-        "and lines not at stake are left out.</small></p>"
+        f"<p><small>Weights: {html.escape(WEIGHTINGS[score.weighting])}. {why}. A kept line counts 1, "
+        "partly kept 0.5, crossed 0, and lines not at stake are left out of a side's score.</small></p>"
     )
     return "".join(blocks)
 
@@ -1053,7 +1060,8 @@ class RoleplayExplorer(widgets.VBox):
             [
                 widgets.HTML(
                     "<strong>Build a package.</strong> Choose one option in each column, or start from a "
-                    "position with a button. The scores use illustrative weights."
+                    "position with a button. The scores use the weights chosen below: the course's "
+                    "illustrative weights, or every line counting the same."
                 ),
                 widgets.HBox([widgets.Label("Start from:"), *self.presets], layout={"flex_flow": "row wrap"}),
                 choices,

@@ -419,7 +419,8 @@ def explain(game: Game) -> list[str]:
             f"step {best.number}: {_fmt(best.gain_by_stopping(runner))}): it has received what is "
             f"worth {_fmt(best.received(runner))} to it and still owes what costs it "
             f"{_fmt(v.cost(runner) - best.given(runner))}. This is {NAMES[victim]}'s fear of being "
-            f"'eaten and run' from; reading 000 puts it as “{FEARS[victim]}” [{READING}]."
+            f"'eaten and run' from; The Strange Rapprochement (reading 000) puts it as "
+            f"“{FEARS[victim]}” [{READING}]."
         )
     if game.order == "simultaneous":
         lines.append(
@@ -435,40 +436,59 @@ def explain(game: Game) -> list[str]:
 # --- the view ---------------------------------------------------------------------------------
 
 
+# Cell style for the steps table: padding so the columns do not run together, and borders.
+CELL = "padding: 3px 8px; border: 1px solid #999; text-align: left; vertical-align: top;"
+# The plan points under each of Japan's steps, as visible text (the title tooltip repeats them).
+POINTS_LIST = "margin: 2px 0 0 0; padding-left: 0.8em; list-style: none; font-size: 90%; color: #333;"
+
+
 def steps_html(game: Game) -> str:
-    """Return the steps as an HTML table: what is handed over, and each side's account."""
+    """Return the steps as an HTML table: what is handed over (with the plan points' texts, as
+    visible text), and each side's account."""
     if not game.ok:
         return ""
-    head = (
-        "<tr><th>Step</th><th>Handed over</th><th>Japan: given / received / exposed</th>"
-        "<th>Russia: given / received / exposed</th><th>Would gain by stopping now</th></tr>"
+    head = "".join(
+        f'<th scope="col" style="{CELL}">{label}</th>'
+        for label in (
+            "Step",
+            "Handed over",
+            "Japan: given / received / exposed",
+            "Russia: given / received / exposed",
+            "Would gain by stopping now",
+        )
     )
     rows = []
     for step in game.steps:
         parts = []
         if step.japan_points:
-            texts = " | ".join(f"{p}. {game.points[p - 1]}" for p in step.japan_points)
+            texts = [f"{p}. {game.points[p - 1]}" for p in step.japan_points]
+            items = "".join(f"<li>{html.escape(t)}</li>" for t in texts)
             parts.append(
-                f'<span title="{html.escape(texts, quote=True)}">Japan: plan '
+                f'<div><span title="{html.escape(" | ".join(texts), quote=True)}">Japan: plan '
                 f"{_points_words(step.japan_points)}</span>"
+                f'<ul style="{POINTS_LIST}">{items}</ul></div>'
             )
         if step.russia_part:
-            parts.append(f"Russia: {html.escape(step.russia_part)}")
+            parts.append(f"<div>Russia: {html.escape(step.russia_part)}</div>")
         accounts = [
             f"{_fmt(step.given(s))} / {_fmt(step.received(s))} / <strong>{_fmt(step.exposure(s))}</strong>"
             for s in SIDES
         ]
         stoppers = [f"{NAMES[s]} (+{_fmt(step.gain_by_stopping(s))})" for s in SIDES if step.would_stop(s)]
-        rows.append(
-            f"<tr><td>{step.number}</td><td>{'; '.join(parts)}</td><td>{accounts[0]}</td>"
-            f"<td>{accounts[1]}</td><td>{', '.join(stoppers) or 'nobody'}</td></tr>"
-        )
+        cells = [
+            str(step.number),
+            "".join(parts),
+            accounts[0],
+            accounts[1],
+            ", ".join(stoppers) or "nobody",
+        ]
+        rows.append("<tr>" + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>")
     return (
         '<table class="fi-steps" style="border-collapse: collapse; font-size: 90%;">'
-        f"{head}{''.join(rows)}</table>"
+        f"<tr>{head}</tr>{''.join(rows)}</table>"
         "<p><small>Given: at what it costs the giver. Received: at what it is worth to the "
-        "receiver. Exposed: given minus received, when positive. Hover over a step to read its "
-        "plan points.</small></p>"
+        "receiver. Exposed: given minus received, when positive. Under each of Japan's steps are "
+        "the points of the plan it hands over.</small></p>"
     )
 
 
@@ -563,7 +583,7 @@ class SequencingExplorer(widgets.VBox):
                 widgets.HTML(
                     "<strong>Who moves first, and in how many steps?</strong> The values are "
                     f"illustrative units from 0 to {VALUE_LIMIT}, not measurements; the fears are "
-                    "reading 000's."
+                    "those of The Strange Rapprochement (reading 000)."
                 ),
                 self.order,
                 self.installments,

@@ -1,0 +1,343 @@
+"""Browser fixtures: headless Chromium, Jupyter servers started and stopped by the tests, lessons run."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+BIN = Path(sys.executable).parent  # jupyter and voila of the same environment
+SCREENSHOTS = ROOT / "build" / "screenshots"
+# Whole-lesson pictures for a read-through (make screenshots): they cost about 4 s a lesson.
+WHOLE_LESSONS = os.environ.get("FOURISLANDS_WHOLE_SCREENSHOTS") == "1"
+WINDOW = {"width": 1280, "height": 900}  # a laptop screen, the file browser open beside the notebook
+LESSONS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+# Offline and quiet: no sandbox (root in containers), no GPU, and no name resolves except this
+# machine's, so a request to the internet fails at once instead of waiting on DNS.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+# A news or update toast can cover the cell a test clicks.
+NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+SERVER_START_SECONDS = 60
+KERNEL_READY_MS = 60_000
+RUN_ALL_MS = 120_000  # generous for a loaded machine, still finite
+# Lessons run ahead of the one under test: their kernels work while the browser clicks and draws.
+RUN_AHEAD = 2
+
+
+def missing_browser_tools() -> str | None:
+    """Return why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: run `bash tools/install_chromium.sh` (Debian chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Python Playwright is missing: run `make install` (playwright==1.65.2)"
+    return None
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def log_tail(log: Path) -> str:
+    """Return the end of a server's log, for a failure message."""
+    return log.read_text(errors="replace")[-3000:]
+
+
+def wait_until_answering(name: str, url: str, server: subprocess.Popen, log: Path) -> None:
+    """Return once url answers 200; fail with the server's log if it dies or stays silent."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"{name} exited with code {server.returncode}:\n{log_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"{name} did not answer within {SERVER_START_SECONDS} s:\n{log_tail(log)}")
+
+
+def stop_process_group(server: subprocess.Popen) -> None:
+    """Stop a server and its kernels (one process group, by its id): politely first, then for good."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+@contextmanager
+def serving(name: str, command: list[str], home: Path, ready_url: str) -> Iterator[Path]:
+    """Run a Jupyter server until the block ends, its state and log in home; yield the log's path.
+
+    The server starts a process group of its own, so stopping the group stops its kernels too,
+    and it sees its own config, runtime and progress files, never the developer's.
+    """
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        FOURISLANDS_PROGRESS=str(home / "progress.json"),
+    )
+    log = home / f"{name.lower()}.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            command, env=env, cwd=home, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_answering(name, ready_url, server, log)
+        yield log
+    finally:
+        stop_process_group(server)
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: its address, token and the folder it serves."""
+
+    url: str
+    token: str
+    root: Path
+
+    def notebook_url(self, stem: str) -> str:
+        """Return the address that opens a lesson in a workspace of its own, with no saved layout."""
+        return f"{self.url}/lab/workspaces/{stem}/tree/{stem}.ipynb?reset&token={self.token}"
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """Yield one headless Debian Chromium driven by Playwright; skip loudly where there is none.
+
+    Package-scoped: Playwright's sync API keeps an event loop running in the main thread, and the
+    notebook runs of later test files (nbclient, asyncio) fail while it is open.
+    """
+    reason = missing_browser_tools()
+    if reason:
+        pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="package")
+def lab(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """Yield one JupyterLab serving a throwaway copy of notebooks/, its state kept in a temp folder."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)  # the lessons save as they run: never the sources
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
+    port, token = free_port(), secrets.token_hex(16)
+    lab = Lab(f"http://127.0.0.1:{port}", token, root)
+    command = [
+        str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+    ]  # fmt: skip
+    with serving("JupyterLab", command, home, f"{lab.url}/api/status?token={token}"):
+        yield lab
+
+
+def code_cell_count(lab: Lab, stem: str) -> int:
+    """Return how many code cells a lesson has: the number of prompts that must show a count."""
+    notebook = json.loads((lab.root / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return sum(cell["cell_type"] == "code" for cell in notebook["cells"])
+
+
+# The indicator also reads idle before the kernel exists ("No Kernel | Initializing"), and a Run
+# All then does nothing: ready means idle with a kernel named in the toolbar. Or a kernel dialog.
+KERNEL_READY_OR_DIALOG = """(panel) => {
+    const idle = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+    const kernel = panel.querySelector('.jp-Toolbar-kernelName');
+    const named = kernel !== null && !/No Kernel/.test(kernel.textContent);
+    return (idle !== null && named) || document.querySelector('.jp-Dialog') !== null;
+}"""
+# True when every code cell of the notebook shows an execution count, as in "[12]:".
+ALL_CELLS_RAN = """([panel, count]) => {
+    const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return prompts.length === count && prompts.every((p) => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+}"""
+# Tracebacks and warnings: JupyterLab shows both with this MIME type, on a red background.
+STDERR = "[data-mime-type='application/vnd.jupyter.stderr']"
+# The notebook's height down to its last cell; the panel's own scroll height adds a blank
+# scroll-past-the-end margin as tall as the panel, so it cannot be used.
+NOTEBOOK_HEIGHT = """(outer) => {
+    outer.scrollTop = 0;
+    const cells = outer.querySelectorAll('.jp-Cell');
+    const last = cells[cells.length - 1].getBoundingClientRect().bottom;
+    return [last - outer.getBoundingClientRect().top, outer.clientHeight];
+}"""
+# Resolves once the browser has laid out and painted twice: the cells drawn for a new window size.
+NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+@dataclass
+class Lesson:
+    """A lesson as a test sees it: the browser tab, the notebook's panel in it, the notebook's name."""
+
+    page: Page
+    panel: Locator
+    stem: str
+
+
+class Course:
+    """The lessons open in one JupyterLab tab, each run with its own kernel, a few ahead of the tests.
+
+    One JupyterLab page, not one per lesson: loading the page costs more than running a lesson.
+    While the tests click through one lesson, the next ones run in their kernels.
+    """
+
+    def __init__(self, lab: Lab, browser: Browser) -> None:
+        self.lab = lab
+        self.context = browser.new_context(viewport=WINDOW)
+        self.page = self.context.new_page()
+        self.panel_ids: dict[str, str] = {}
+        self.ran: set[str] = set()
+        self.page.goto(lab.notebook_url(LESSONS[0]))
+
+    def start(self, stem: str) -> None:
+        """Open a lesson from the file browser (the first one is open already) and run all its cells."""
+        if stem != LESSONS[0]:
+            self.page.locator(".jp-DirListing-item", has_text=f"{stem}.ipynb").dblclick()
+        tab = self.tab(stem)
+        tab.wait_for()
+        self.panel_ids[stem] = tab.get_attribute("data-id")
+        self.start_run_all(self.panel(stem))
+
+    def tab(self, stem: str) -> Locator:
+        """Return the notebook's tab in the main area."""
+        return self.page.locator(f"#jp-main-dock-panel .lm-TabBar-tab[title^='Name: {stem}.ipynb']")
+
+    def panel(self, stem: str) -> Locator:
+        """Return the notebook's panel: toolbar, cells and outputs."""
+        return self.page.locator(f"[id='{self.panel_ids[stem]}']")
+
+    def start_run_all(self, panel: Locator) -> None:
+        """Wait for the kernel (choosing the default one if asked), then click Run > Run All Cells."""
+        self.page.wait_for_function(
+            KERNEL_READY_OR_DIALOG, arg=panel.element_handle(), polling=250, timeout=KERNEL_READY_MS
+        )
+        dialog = self.page.locator(".jp-Dialog")
+        if dialog.count():
+            dialog.locator(".jp-mod-accept").click()
+            self.page.wait_for_function(
+                KERNEL_READY_OR_DIALOG, arg=panel.element_handle(), polling=250, timeout=KERNEL_READY_MS
+            )
+        self.page.locator(".lm-MenuBar-item", has_text="Run").click()
+        self.page.locator("[data-command='runmenu:run-all']").click()
+
+    def show(self, stem: str) -> Lesson:
+        """Bring a lesson's tab to the front once every code cell has run; fail with the errors if not."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for ahead in LESSONS[: LESSONS.index(stem) + RUN_AHEAD + 1]:
+            if ahead not in self.panel_ids:
+                self.start(ahead)
+        self.tab(stem).click()
+        panel = self.panel(stem)
+        if stem not in self.ran:
+            count = code_cell_count(self.lab, stem)
+            try:
+                self.page.wait_for_function(
+                    ALL_CELLS_RAN, arg=[panel.element_handle(), count], polling=250, timeout=RUN_ALL_MS
+                )
+            except PlaywrightTimeout:
+                keep_screenshot(self.page, stem, "failed")
+                errors = panel.locator(STDERR).all_inner_texts()
+                pytest.fail(f"{stem}: not every cell ran within {RUN_ALL_MS / 1000:.0f} s; stderr: {errors}")
+            self.ran.add(stem)
+        return Lesson(self.page, panel, stem)
+
+    def save_whole_lesson(self, stem: str, path: Path) -> None:
+        """Save the lesson's whole notebook panel, every cell: the window grows until it all fits."""
+        lesson = self.show(stem)
+        outer = lesson.panel.locator(".jp-WindowedPanel-outer")
+        # Cells off screen are drawn at an estimated height: growing the window draws them and
+        # the notebook grows with them, so measure again until it fits.
+        for _ in range(5):
+            height, visible = outer.evaluate(NOTEBOOK_HEIGHT)
+            if height <= visible:
+                break
+            size = self.page.viewport_size
+            grown = int(size["height"] - visible + height + 20)
+            self.page.set_viewport_size({"width": size["width"], "height": grown})
+            self.page.evaluate(NEXT_FRAMES)
+        outer.evaluate("outer => { outer.scrollTop = 0; }")
+        lesson.panel.screenshot(path=path)
+        self.page.set_viewport_size(WINDOW)  # a student's window again, for the next lesson
+
+    def close(self) -> None:
+        """Close the tab; the server's teardown stops the kernels."""
+        self.context.close()
+
+
+@pytest.fixture(scope="package")
+def course(lab: Lab, browser: Browser) -> Iterator[Course]:
+    """Yield every lesson open and running in the one browser."""
+    opened = Course(lab, browser)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module", params=LESSONS)
+def lesson(request: pytest.FixtureRequest, course: Course) -> Iterator[Lesson]:
+    """Yield one lesson, run, in front; with FOURISLANDS_WHOLE_SCREENSHOTS=1 keep a picture of all of it."""
+    yield course.show(request.param)
+    if WHOLE_LESSONS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        course.save_whole_lesson(request.param, SCREENSHOTS / f"{request.param[:2]}-whole.png")
+
+
+def keep_screenshot(shown: Page | Locator, stem: str, what: str) -> None:
+    """Save a picture of a page or of one element as build/screenshots/NN-what.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shown.screenshot(path=SCREENSHOTS / f"{stem[:2]}-{what}.png")

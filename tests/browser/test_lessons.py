@@ -1,0 +1,194 @@
+"""Each lesson run in JupyterLab in Chromium: a chart shows, a quiz takes clicks and keys, explorers move."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from .conftest import ROOT, STDERR, keep_screenshot
+
+# Lesson 00 draws no chart and has no explorer: its quiz stands in for the chart.
+WITHOUT_FIGURES = {"00-start-here"}
+FIGURE = ".fi-figure img, .jp-RenderedImage img"
+CHANGE_MS = 20_000  # a click goes to the kernel and back, and a chart is redrawn
+
+
+def single_choice_questions(stem: str) -> list[dict]:
+    """Return a lesson's single-choice questions from its bank, in bank order."""
+    (bank,) = (ROOT / "data" / "quizzes").glob(f"{stem[:2]}-*.yaml")
+    questions = yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]
+    return [q for q in questions if q["type"] == "single"]
+
+
+def right_and_wrong(question: dict) -> tuple[str, str]:
+    """Return the text of the correct option and of the first wrong one."""
+    right = next(o["text"] for o in question["options"] if o.get("correct"))
+    wrong = next(o["text"] for o in question["options"] if not o.get("correct"))
+    return right, wrong
+
+
+def question_box(panel, question: dict):
+    """Return the first quiz box in the notebook that asks this question."""
+    prompt = panel.page.locator("p > strong").get_by_text(question["prompt"], exact=True)
+    return panel.locator(".fi-question", has=prompt).first
+
+
+def option_label(box, text: str):
+    """Return the clickable label of the option with exactly this text."""
+    return box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+
+
+def test_no_cell_shows_an_error_or_a_warning(lesson):
+    shown = lesson.panel.locator(STDERR).all_inner_texts()
+    assert shown == [], f"{len(shown)} outputs on a red background, first: {shown[:1]}"
+
+
+def test_first_chart_renders_as_an_image(lesson):
+    if lesson.stem in WITHOUT_FIGURES:
+        assert lesson.panel.locator(FIGURE).count() == 0, f"{lesson.stem} draws a chart now: test it"
+        assert lesson.panel.locator(".fi-quiz .widget-radio-box").first.is_visible()
+        return
+    from playwright.sync_api import expect
+
+    image = lesson.panel.locator(FIGURE).first
+    image.scroll_into_view_if_needed()
+    expect(image).to_be_visible()
+    # decode() rejects for a broken image, so a PNG that does not load fails here too.
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0, "the chart image is empty"
+    assert image.get_attribute("alt"), "the chart has no alt text"
+    keep_screenshot(image, lesson.stem, "chart")
+
+
+def test_every_image_has_alt_text(lesson):
+    images = lesson.panel.locator(".jp-OutputArea img")
+    alts = images.evaluate_all("nodes => nodes.map((img) => (img.getAttribute('alt') || '').trim())")
+    missing = sum(1 for alt in alts if not alt or alt.startswith("No description"))
+    assert missing == 0, f"{missing} of {len(alts)} images have no alt text"
+
+
+def test_quiz_answered_wrongly_then_rightly_by_clicking(lesson):
+    from playwright.sync_api import expect
+
+    question = single_choice_questions(lesson.stem)[0]
+    right, wrong = right_and_wrong(question)
+    box = question_box(lesson.panel, question)
+    feedback = box.locator(".fi-feedback")
+    option_label(box, wrong).click()
+    box.locator(".fi-check").click()
+    expect(feedback).to_contain_text("Not quite", timeout=CHANGE_MS)
+    option_label(box, right).click()
+    box.locator(".fi-check").click()
+    expect(feedback).to_contain_text("Correct.", timeout=CHANGE_MS)
+    expect(feedback).not_to_contain_text("Not quite")
+    keep_screenshot(box, lesson.stem, "quiz")
+
+
+# True once the explorer's output shows something: a chart, or words.
+OUTPUT_DRAWN = "(output) => output.querySelector('img') !== null || output.textContent.trim() !== ''"
+# True once the explorer's output differs from before and shows as many images as it did.
+OUTPUT_REDRAWN = """([output, before, images]) =>
+    output.innerHTML !== before && output.querySelectorAll('img').length >= images"""
+
+
+def test_explorer_output_changes_when_a_control_moves(lesson):
+    explorer = lesson.panel.locator(".fi-explorer").first
+    if lesson.stem in WITHOUT_FIGURES:
+        assert explorer.count() == 0, f"{lesson.stem} has an explorer now: test it"
+        return
+    output = explorer.locator(".fi-explorer-output").first
+    output.scroll_into_view_if_needed()
+    # Compare against the drawn output, not a widget still being built: that would "change" by itself.
+    lesson.page.wait_for_function(OUTPUT_DRAWN, arg=output.element_handle(), polling=250, timeout=CHANGE_MS)
+    before = output.inner_html()
+    images = output.locator("img").count()
+    toggles = explorer.locator(".widget-toggle-button:not(.mod-active)")
+    control = toggles.first if toggles.count() else explorer.locator("input[type=checkbox]").first
+    control.click()
+    lesson.page.wait_for_function(
+        OUTPUT_REDRAWN, arg=[output.element_handle(), before, images], polling=250, timeout=CHANGE_MS
+    )
+    keep_screenshot(explorer, lesson.stem, "explorer")
+
+
+# Text a student cannot read whole: it runs past its own box (cut off with an ellipsis, or over
+# the line below) or past the notebook's right edge. Only elements holding text of their own count.
+CUT_TEXT = """(panel) => {
+    const right = panel.getBoundingClientRect().right;
+    return [...panel.querySelectorAll('.fi-question *, .fi-explorer *')]
+        .filter((node) => node.offsetParent !== null && node.tagName !== 'IMG')
+        .filter((node) => [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
+        .filter((node) => node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1
+            || node.getBoundingClientRect().right > right + 1)
+        .map((node) => node.textContent.trim().slice(0, 80));
+}"""
+
+
+def test_no_text_is_typeset_as_math(lesson):
+    # The course has no formulas: typeset math means two dollar signs were read as LaTeX.
+    math = lesson.panel.locator("mjx-container")
+    garbled = math.evaluate_all("nodes => nodes.map((node) => node.parentElement.textContent.slice(0, 80))")
+    assert garbled == [], f"{len(garbled)} passages typeset as LaTeX, first: {garbled[:1]}"
+
+
+def test_quiz_and_explorer_text_is_shown_whole(lesson):
+    cut = lesson.panel.evaluate(CUT_TEXT)
+    assert cut == [], f"{len(cut)} texts cut off or running over the next line: {cut[:5]}"
+
+
+@pytest.mark.parametrize("lesson", ["01-history"], indirect=True)
+def test_quiz_answered_with_the_keyboard_only(lesson):
+    from playwright.sync_api import expect
+
+    first, second = single_choice_questions(lesson.stem)[:2]
+    right, _ = right_and_wrong(second)
+    box = question_box(lesson.panel, second)
+    keyboard = lesson.page.keyboard
+    # Start where a student reading down the page would be: on the question before.
+    question_box(lesson.panel, first).locator(".fi-check").focus()
+    focused_option = box.locator("input[type=radio]:focus")
+    for _ in range(6):
+        keyboard.press("Tab")
+        if focused_option.count():
+            break
+    assert focused_option.count(), "Tab never reached an option of the next question"
+    chosen = focused_option.evaluate("radio => radio.parentElement.textContent.trim()")
+    keyboard.press("Space")
+    check = box.locator(".fi-check")
+    for _ in range(8):
+        keyboard.press("Tab")
+        if check.evaluate("button => button === document.activeElement"):
+            break
+    assert check.evaluate("button => button === document.activeElement"), "Tab never reached Check"
+    keyboard.press("Enter")
+    verdict = "Correct." if chosen == right else "Not quite"
+    expect(box.locator(".fi-feedback")).to_contain_text(verdict, timeout=CHANGE_MS)
+
+
+# Focuses the last control before the explorer, where a student tabbing down the page would be.
+FOCUS_BEFORE = """(explorer) => {
+    const controls = [...document.querySelectorAll('button, input, select, textarea, [tabindex="0"]')]
+        .filter((node) => node.offsetParent !== null && !node.disabled);
+    const before = controls.filter((node) =>
+        explorer.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
+    before[before.length - 1].focus();
+}"""
+
+
+@pytest.mark.parametrize("lesson", ["02-negotiations"], indirect=True)
+def test_explorer_worked_with_the_keyboard_only(lesson):
+    explorer = lesson.panel.locator(".fi-explorer").first
+    output = explorer.locator(".fi-explorer-output").first
+    output.scroll_into_view_if_needed()
+    lesson.page.wait_for_function(OUTPUT_DRAWN, arg=output.element_handle(), polling=250, timeout=CHANGE_MS)
+    explorer.evaluate(FOCUS_BEFORE)
+    inside = explorer.locator("input:focus, button:focus")
+    lesson.page.keyboard.press("Tab")
+    assert inside.count(), "Tab from the control before the explorer does not reach the explorer"
+    before, images = output.inner_html(), output.locator("img").count()
+    lesson.page.keyboard.press("Space")
+    lesson.page.wait_for_function(
+        OUTPUT_REDRAWN, arg=[output.element_handle(), before, images], polling=250, timeout=CHANGE_MS
+    )
+    keep_screenshot(explorer, lesson.stem, "explorer-keyboard")
