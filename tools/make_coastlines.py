@@ -55,7 +55,7 @@ NAMED_POINTS: tuple[tuple[float, float, str, str | None, str | None, str | None]
     (155.70, 50.40, "Paramushir", "Paramushiru", "Paramushir", None),
     (156.35, 50.75, "Shumshu", "Shumushu", "Shumshu", None),
     (155.56, 50.86, "Atlasov", "Araido", "Atlasova", None),
-    (156.80, 51.50, "Kamchatka", "Kamuchatka", "Kamchatka", None),
+    (156.80, 51.50, "Kamchatka", "Kamuchatsuka", "Kamchatka", None),
     (140.00, 50.50, "Asian mainland", None, None, None),
 )
 

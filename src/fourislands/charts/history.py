@@ -83,7 +83,7 @@ CONTEXT_PLACES = {
     # coastline feature name: (where to write its label, lon/lat)
     "Sakhalin": (142.55, 48.6),
     "Hokkaido": (142.3, 43.4),
-    "Kamchatka": (150.6, 51.58),
+    "Kamchatka": (150.3, 51.58),
     "Urup": (150.85, 45.25),
     "Shumshu": (153.45, 51.2),
 }
