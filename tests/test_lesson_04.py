@@ -353,8 +353,13 @@ def test_exposure_chart_plots_each_sides_exposure_after_every_step(points):
     for side in seq.SIDES:
         line = next(x for x in ax.lines if x.get_gid() == f"exposure-{side}")
         assert list(line.get_ydata()) == pytest.approx([0.0] + [s.exposure(side) for s in game.steps])
-    assert "Russia would gain by stopping here" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Russia would gain by stopping here, Japan exposed" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
     assert "Japan's exposure peaks at 6 after step 4" in ax.fourislands_alt
+    # Hatched: the steps where Russia gains by stopping while Japan is exposed, as the words say.
+    hatched = sorted(round(p.get_x() + p.get_width() / 2) for p in ax.patches if p.get_hatch() == "//")
+    assert hatched == [s.number for s in game.eat_and_run_steps("russia")] == [1, 2, 3, 4, 5, 6]
 
 
 def all_widgets(widget):

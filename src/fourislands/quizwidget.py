@@ -41,6 +41,7 @@ QUIZ_CSS = """<style>
 .fi-question .widget-label, .fi-question .widget-label-basic, .fi-question .widget-label-basic span {
   white-space: normal; overflow: visible; height: auto; line-height: 1.4; }
 .fi-question .fi-match { border-left: 4px solid #BBBBBB; padding-left: 8px; margin: 2px 0 12px 0; }
+.fi-question a { color: var(--jp-content-link-color, #0072B2); text-decoration: underline; }
 </style>"""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -49,6 +50,7 @@ CHROMIUM_FLAGS = [
 NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 SERVER_START_SECONDS = 60
 KERNEL_READY_MS = 60_000
+OPEN_TRIES, OPEN_MS = 3, 10_000
 RUN_ALL_MS = 120_000  # generous for a loaded machine, still finite
 # Lessons run ahead of the one under test: their kernels work while the browser clicks and draws.
 RUN_AHEAD = 2
@@ -244,12 +246,23 @@ class Course:
 
     def start(self, stem: str) -> None:
         """Open a lesson from the file browser (the first one is open already) and run all its cells."""
-        if stem != LESSONS[0]:
-            self.page.locator(".jp-DirListing-item", has_text=f"{stem}.ipynb").dblclick()
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         tab = self.tab(stem)
+        if stem != LESSONS[0]:
+            item = self.page.locator(".jp-DirListing-item", has_text=f"{stem}.ipynb")
+            # The listing redraws whenever a running lesson saves: a double-click can land on an
+            # item being replaced and open nothing, so try again.
+            for _ in range(OPEN_TRIES):
+                item.dblclick()
+                try:
+                    tab.wait_for(timeout=OPEN_MS)
+                    break
+                except PlaywrightTimeout:
+                    continue
         tab.wait_for()
         self.panel_ids[stem] = tab.get_attribute("data-id")
-        self.start_run_all(self.panel(stem))
+        self.start_run_all(stem)
 
     def tab(self, stem: str) -> Locator:
         """Return the notebook's tab in the main area."""
@@ -259,8 +272,11 @@ class Course:
         """Return the notebook's panel: toolbar, cells and outputs."""
         return self.page.locator(f"[id='{self.panel_ids[stem]}']")
 
-    def start_run_all(self, panel: Locator) -> None:
+    def start_run_all(self, stem: str) -> None:
         """Wait for the kernel (choosing the default one if asked), then click Run > Run All Cells."""
+        from playwright.sync_api import expect
+
+        panel = self.panel(stem)
         self.page.wait_for_function(
             KERNEL_READY_OR_DIALOG, arg=panel.element_handle(), polling=250, timeout=KERNEL_READY_MS
         )
@@ -270,6 +286,9 @@ class Course:
             self.page.wait_for_function(
                 KERNEL_READY_OR_DIALOG, arg=panel.element_handle(), polling=250, timeout=KERNEL_READY_MS
             )
+        # Run All acts on the notebook in front, which a late-opening tab may have taken over.
+        self.tab(stem).click()
+        expect(self.tab(stem)).to_have_class(re.compile(r"\blm-mod-current\b"))
         self.page.locator(".lm-MenuBar-item", has_text="Run").click()
         self.page.locator("[data-command='runmenu:run-all']").click()
 

@@ -112,16 +112,32 @@ def test_explorer_output_changes_when_a_control_moves(lesson):
     keep_screenshot(explorer, lesson.stem, "explorer")
 
 
-# Text a student cannot read whole: it runs past its own box (cut off with an ellipsis, or over
-# the line below) or past the notebook's right edge. Only elements holding text of their own count.
+# Text a student cannot read whole: a box whose text runs past its edges (cut off with an
+# ellipsis, or over the line below), or text drawn past the notebook's right edge. Inline
+# elements have no box of their own and a scrolling box shows all its text: neither counts.
 CUT_TEXT = """(panel) => {
     const right = panel.getBoundingClientRect().right;
-    return [...panel.querySelectorAll('.fi-question *, .fi-explorer *')]
-        .filter((node) => node.offsetParent !== null && node.tagName !== 'IMG')
-        .filter((node) => [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
-        .filter((node) => node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1
-            || node.getBoundingClientRect().right > right + 1)
-        .map((node) => node.textContent.trim().slice(0, 80));
+    const inside = [...panel.querySelectorAll('.fi-question, .fi-explorer')];
+    const boxes = inside.flatMap((root) => [...root.querySelectorAll('*')]).filter((node) => {
+        if (node.offsetParent === null || node.tagName === 'IMG' || !node.textContent.trim()) return false;
+        const style = getComputedStyle(node);
+        if (style.display === 'inline' || ['auto', 'scroll'].includes(style.overflowX)) return false;
+        return node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1;
+    });
+    const innermost = boxes.filter((node) => !boxes.some((inner) => inner !== node && node.contains(inner)));
+    const range = document.createRange();
+    const beyond = [];
+    for (const root of inside) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            range.selectNodeContents(walker.currentNode);
+            const rect = range.getBoundingClientRect();
+            if (walker.currentNode.textContent.trim() && rect.width > 0 && rect.right > right + 1) {
+                beyond.push(walker.currentNode.parentElement);
+            }
+        }
+    }
+    return [...innermost, ...beyond].map((node) => node.textContent.trim().slice(0, 80));
 }"""
 
 

@@ -661,11 +661,12 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 # --- the sequencing game ----------------------------------------------------------------------
 
-SIDE_STYLE = {  # colour, line style, marker, hatch for 'would gain by stopping'
+SIDE_STYLE = {  # colour, line style, marker, hatch for 'would gain by stopping, the other exposed'
     "japan": (JAPAN, "-", "o", "\\\\"),
     "russia": (RUSSIA, "--", "s", "//"),
 }
 NAMES = {"japan": "Japan", "russia": "Russia"}
+OTHER = {"japan": "russia", "russia": "japan"}
 MOVER_TICKS = {"japan": "J", "russia": "R", "both": "J+R"}
 
 
@@ -674,7 +675,8 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
 
     Exposure is the value a side has given that is not yet matched by what it has received:
     what it loses if the other side stops there. Hatched columns mark the steps after which a
-    side would gain by stopping, the 'eat and run' moments. Values are illustrative.
+    side would gain by stopping while the other is exposed, the 'eat and run' moments. Values are
+    illustrative.
     """
     if not getattr(game, "ok", False):
         raise ValueError(getattr(game, "message", "This is not a game the chart can draw."))
@@ -685,7 +687,8 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
     top = max([0.0] + [max(s.exposure("japan"), s.exposure("russia")) for s in steps])
     top = top if top > 0 else 1.0
     for side, (colour, line, marker, hatch) in SIDE_STYLE.items():
-        runs = [s.number for s in steps if s.would_stop(side)]
+        # Only while the other side is exposed: stopping late, when nobody is hurt, is no 'eat and run'.
+        runs = [s.number for s in game.eat_and_run_steps(side)]
         for number in runs:
             ax.axvspan(
                 number - 0.45,
@@ -727,7 +730,7 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
                     facecolor="none",
                     edgecolor=colour,
                     hatch=hatch,
-                    label=f"{NAMES[side]} would gain by stopping here",
+                    label=f"{NAMES[side]} would gain by stopping here, {NAMES[OTHER[side]]} exposed",
                 )
             )
     ticks = ["start"] + [f"{s.number}\n{MOVER_TICKS[s.mover]}" for s in steps]

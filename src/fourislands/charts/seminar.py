@@ -297,7 +297,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
             label=group,
         )
         for bar, value in zip(bars, values, strict=True):
-            ax.text(value + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}%", va="center", fontsize=8.5)
+            ax.text(value + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}%", va="center", fontsize=9)
         ax.text(
             0.5,
             heading_y[group] - 0.1,
@@ -307,7 +307,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
             fontsize=9,
             fontweight="bold",
         )
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=9)
     ax.set_xlim(0, 100)
     ax.set_ylim(min(y) - 0.7, 0.4)
     ax.set_xlabel("percent of respondents, as printed (each poll asked its own question)")

@@ -1033,7 +1033,9 @@ class RoleplayExplorer(widgets.VBox):
             style={"button_width": "auto"},
             tooltips=["the course's illustrative weights", "every red line counts 1"],
         )
-        self.draw_map = widgets.Checkbox(value=draw_map, description="Draw the map", indent=False)
+        self.draw_map = widgets.Checkbox(
+            value=draw_map, description="Draw the map", indent=False, layout={"width": "auto"}
+        )
         self.presets = []
         for label in PRESETS:
             button = widgets.Button(description=label, layout=widgets.Layout(width="auto"), tooltip=label)

@@ -283,6 +283,7 @@ def split_explorer() -> widgets.VBox:
             value=island in PROMISE_1956,
             description=f"{names[island]} ({areas[island]:,.0f} km²)",
             indent=False,
+            layout={"width": "auto"},  # the default width cuts a long name with an ellipsis
         )
         for island in areas
     }
