@@ -12,6 +12,7 @@ from course_root import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
+from matplotlib.text import Annotation, Text
 
 from fourislands import DataError, load
 from fourislands.charts import negotiations as charts
@@ -114,6 +115,16 @@ def test_timeline_plots_every_row_at_its_date_and_kind():
         if charts.date_value(d, p) >= 1990
     )
     assert sorted(plotted[:, 0]) == pytest.approx(expected)
+    # The row labels count the table's rows, those left of the scale too.
+    ticks = [label.get_text() for label in ax.get_yticklabels()]
+    counts = table["kind"].value_counts()
+    assert all(f"{kind.replace('-', ' ')} ({counts[kind]})" in ticks for kind in counts.index)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    labels = [text for text in ax.texts if isinstance(text, Annotation) and text.arrow_patch is not None]
+    names = [Text.get_window_extent(label, renderer) for label in labels]  # the words, not the leader
+    assert len(names) == (table["kind"] == "declaration").sum() - len(table[table["date"] < "1990"])
+    assert not any(a.overlaps(b) for i, a in enumerate(names) for b in names[i + 1 :]), "names touch"
     early = table[table["date"].str[:4].astype(int) < 1990]
     for document in early["document"]:
         assert document in texts(ax)

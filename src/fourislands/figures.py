@@ -42,7 +42,7 @@ def finish(ax: Axes, title: str, source: str, alt: str) -> Axes:
         xycoords="axes fraction",
         xytext=(0, -4),
         textcoords="offset points",
-        fontsize=7.5,
+        fontsize=8,
         color="#444444",
         ha="left",
         va="top",

@@ -180,6 +180,9 @@ def round_cards(
 # --- the rounds on a timeline -----------------------------------------------------------------
 
 
+DECLARATION_TIERS = (7, 20, -9)  # label offsets in points from the marker: up, higher up, down
+
+
 def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: int = 1990) -> Axes:
     """Plot every row of the negotiations table as a marker: date across, kind of meeting down.
 
@@ -208,12 +211,15 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
         )
     declarations = shown[shown["kind"] == "declaration"].sort_values("x")
     for n, (_, row) in enumerate(declarations.iterrows()):
+        # Three tiers, two above the row and one below: neighbours' long names cannot touch.
+        rise = DECLARATION_TIERS[n % len(DECLARATION_TIERS)]
         ax.annotate(
             f"{_text(row['document'])} ({date_words(row['date'], row['precision'])})",
             xy=(row["x"], positions["declaration"]),
-            xytext=(0, 9 + 13 * (n % 2)),
+            xytext=(0, rise),
             textcoords="offset points",
             ha="center",
+            va="bottom" if rise > 0 else "top",
             fontsize=8.5,
             arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5},
         )
@@ -230,7 +236,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             fontsize=8.5,
             color="#333333",
         )
-    counts = shown["kind"].value_counts()
+    counts = rows["kind"].value_counts()  # the table's rows, those left of the scale included
     ax.set_yticks(
         list(positions.values()),
         [f"{k.replace('-', ' ')} ({counts.get(k, 0)})" for k in positions],
@@ -241,7 +247,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
     ax.set_xticks(range(start, last + 1, 5))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_xlabel("year (a month or year without a day is drawn at its middle)")
-    ax.set_ylabel("kind of row (number of rows)")
+    ax.set_ylabel("kind of row (rows in the table)")
     busiest = shown.assign(year=shown["x"].astype(int))["year"].value_counts()
     gap = _longest_gap(sorted(shown["x"]))
     alt = (
