@@ -1,14 +1,18 @@
-"""Shared fixtures: the project folder, and a throwaway copy of it that a test may break."""
+"""Shared fixtures: a throwaway copy of the project a test may break, and a built fixture exercise."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from course_root import ROOT
+
+# The exercise the grader tests build and grade: small, with every kind of check.
+EXERCISE_FIXTURE = Path(__file__).parent / "fixtures" / "solutions" / "99-fixture.ipynb"
 
 
 @pytest.fixture
@@ -19,6 +23,22 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "course.yml", copy / "course.yml")
     monkeypatch.setenv("FOURISLANDS_HOME", str(copy))
     return copy
+
+
+@pytest.fixture(scope="module")
+def built_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Yield a course folder holding the real data and the fixture exercise, built as for students."""
+    from fourislands import exercise_build
+
+    home = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("exercises"))
+    shutil.copy(ROOT / "course.yml", home)
+    (home / "solutions").mkdir()
+    shutil.copy(EXERCISE_FIXTURE, home / "solutions")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOURISLANDS_HOME", str(home))
+        exercise_build.write("99-fixture")
+        yield home
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from course_root import ROOT
 
-from fourislands import exercise_build
 from fourislands.cli import main
 from fourislands.grading import gradebook
 from fourislands.grading.grader import grade
 from fourislands.grading.runner import Limits
 
-FIXTURE = Path(__file__).parent / "fixtures" / "solutions" / "99-fixture.ipynb"
 LIMITS = Limits(cell_seconds=2.0, total_seconds=20.0, memory_mb=1536)
 RIGHT = {
     "q1": 'q1 = len(load("islands"))',
@@ -30,20 +26,6 @@ RIGHT = {
         "ax.bar(d['id'], d['area_km2'])\nax.set_title('Areas')\nax.set_ylabel('km2')\nq3 = ax"
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    """A course folder holding the real data and the fixture exercise, built."""
-    home = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("exercises"))
-    shutil.copy(ROOT / "course.yml", home)
-    (home / "solutions").mkdir()
-    shutil.copy(FIXTURE, home / "solutions")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FOURISLANDS_HOME", str(home))
-        exercise_build.write("99-fixture")
-        yield home
 
 
 def released(course: Path) -> nbformat.NotebookNode:
@@ -238,10 +220,10 @@ REJECTED = {
 
 
 @pytest.fixture(scope="module")
-def graded(course, tmp_path_factory):
+def graded(built_course, tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     for name, (build, _, _) in CASES.items():
-        made = build(course)
+        made = build(built_course)
         text = made if isinstance(made, str) else nbformat.writes(made)
         (folder / f"{name}.ipynb").write_text(text, encoding="utf-8")
     for name, (content, _) in REJECTED.items():
@@ -267,8 +249,10 @@ def test_what_is_not_an_exercise_notebook_is_rejected_with_a_reason(graded, name
     assert result.status == "rejected" and REJECTED[name][1] in result.reason
 
 
-def test_outputs_are_complete_deterministic_and_merge_manual_scores(graded, course, tmp_path, monkeypatch):
-    monkeypatch.setenv("FOURISLANDS_HOME", str(course))
+def test_outputs_are_complete_deterministic_and_merge_manual_scores(
+    graded, built_course, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FOURISLANDS_HOME", str(built_course))
     results = sorted(graded.values(), key=lambda r: r.student)
     out = tmp_path / "out"
     gradebook.write_outputs(results, out)
@@ -297,8 +281,8 @@ def test_outputs_are_complete_deterministic_and_merge_manual_scores(graded, cour
     assert "2 of 3 points" in (out / "feedback" / "correct.md").read_text()
 
 
-def test_a_crash_while_writing_leaves_the_old_gradebook_whole(graded, course, tmp_path, monkeypatch):
-    monkeypatch.setenv("FOURISLANDS_HOME", str(course))
+def test_a_crash_while_writing_leaves_the_old_gradebook_whole(graded, built_course, tmp_path, monkeypatch):
+    monkeypatch.setenv("FOURISLANDS_HOME", str(built_course))
     out = tmp_path / "out"
     results = sorted(graded.values(), key=lambda r: r.student)
     gradebook.write_outputs(results[:3], out)
@@ -314,11 +298,11 @@ def test_a_crash_while_writing_leaves_the_old_gradebook_whole(graded, course, tm
     assert not [p for p in out.rglob("*.tmp")]
 
 
-def test_the_command_line_grades_a_folder(course, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("FOURISLANDS_HOME", str(course))
+def test_the_command_line_grades_a_folder(built_course, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FOURISLANDS_HOME", str(built_course))
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "Alice Smith (1).ipynb").write_text(nbformat.writes(answered(course, RIGHT)))
+    (folder / "Alice Smith (1).ipynb").write_text(nbformat.writes(answered(built_course, RIGHT)))
     assert main(["grade", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
     assert "1 graded, 0 rejected" in capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "out" / "gradebook.csv").read_text().splitlines()))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 from matplotlib.text import Annotation, Text
 
-from fourislands import DataError, load
+from fourislands import DataError, load, maps
 from fourislands.charts import negotiations as charts
 from fourislands.explore import bargaining, split
 from fourislands.figures import show
@@ -299,7 +299,7 @@ def test_the_description_gives_both_sides_and_the_promise(islands, options, area
 
 
 def test_part_of_an_island_has_the_requested_share_of_its_area():
-    whole = charts._island_rings("etorofu")
+    whole = maps.island_rings("etorofu")
     scale = np.array([math.cos(math.radians(45.0)), 1.0])
     total = sum(charts._area(r * scale) for r in whole)
     for fraction in (0.1, 0.21, 0.5):
@@ -314,7 +314,7 @@ def test_split_map_colours_the_islands_and_says_which_go_where(islands, areas):
     assert_finished(ax, "islands")
     assert "Etorofu / Iturup" in ax.fourislands_alt and "schematic" in texts(ax)
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
-    island_rings = sum(len(charts._island_rings(i)) for i in split.split_by_share(50, areas).japan_islands)
+    island_rings = sum(len(maps.island_rings(i)) for i in split.split_by_share(50, areas).japan_islands)
     assert len(hatched) == island_rings + len(charts.part_of_island("etorofu", 0.2))
 
 

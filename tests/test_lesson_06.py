@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 
-from fourislands import DataError, lessons, load
+from fourislands import DataError, lessons, load, maps
 from fourislands.charts import seminar
 from fourislands.data import package
 from fourislands.explore import roleplay
@@ -421,7 +421,7 @@ def test_score_chart_names_the_weights_it_was_drawn_with(ev, weighting, words):
 
 def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
     islands = load("islands")
-    rings = {i: len(seminar._island_rings(i)) for i in ALL_ISLANDS}
+    rings = {i: len(maps.island_rings(i)) for i in ALL_ISLANDS}
     two = roleplay.score_package("two", "demilitarised", ev=ev)
     ax = seminar.package_map(islands, two)
     assert_finished(ax, "settlement_options", "islands")

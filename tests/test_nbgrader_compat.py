@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
-import pytest
-from course_root import ROOT
-from test_grader import FIXTURE, LIMITS, RIGHT, answered
+from test_grader import LIMITS, RIGHT, answered
 
-from fourislands import exercise_build
 from fourislands.grading.grader import grade
 from fourislands.grading.nbgrader_compat import nbgrader_scores
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    home = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("exercises"))
-    shutil.copy(ROOT / "course.yml", home)
-    (home / "solutions").mkdir()
-    shutil.copy(FIXTURE, home / "solutions")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FOURISLANDS_HOME", str(home))
-        exercise_build.write("99-fixture")
-        yield home
-
-
-def test_nbgrader_and_the_course_grader_give_the_same_scores(course, tmp_path):
+def test_nbgrader_and_the_course_grader_give_the_same_scores(built_course, tmp_path):
     submissions = {
-        "complete": answered(course, RIGHT),
-        "partly-wrong": answered(course, {**RIGHT, "q1": "q1 = 3", "q3": "q3 = ____"}),
-        "wrong-order": answered(course, {**RIGHT, "q2": RIGHT["q2"].replace("False", "True")}),
-        "untouched": answered(course, {}),
+        "complete": answered(built_course, RIGHT),
+        "partly-wrong": answered(built_course, {**RIGHT, "q1": "q1 = 3", "q3": "q3 = ____"}),
+        "wrong-order": answered(built_course, {**RIGHT, "q2": RIGHT["q2"].replace("False", "True")}),
+        "untouched": answered(built_course, {}),
     }
     folder = tmp_path / "submitted"
     folder.mkdir()

@@ -49,12 +49,14 @@ def source_words(source_id: str, sources: pd.DataFrame) -> str:
     return f"{source_id} [{row['file']}]" if row["kind"] == "reading" else f"{source_id} <{row['url']}>"
 
 
+def where_html(source: pd.Series) -> str:
+    """Return where to find a row of sources.csv, as HTML: a reading's [file], or a link to the address."""
+    return html.escape(f"[{source['file']}]") if source["kind"] == "reading" else link(source["url"])
+
+
 def source_html(source_id: str, sources: pd.DataFrame) -> str:
     """Return source_words as HTML, the address as a link."""
-    row = sources.loc[source_id]
-    if row["kind"] == "reading":
-        return html.escape(f"{source_id} [{row['file']}]")
-    return f"{html.escape(source_id)} {link(row['url'])}"
+    return f"{html.escape(source_id)} {where_html(sources.loc[source_id])}"
 
 
 def lesson_header(lesson_id: str) -> Block:

@@ -48,6 +48,16 @@ def _ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     return abs(area), float(cx), float(cy)
 
 
+def island_rings(island: str) -> list[np.ndarray]:
+    """Return the outer rings of a disputed island's land (not its lakes), as (lon, lat) arrays."""
+    return [
+        np.asarray(ring, dtype=float)
+        for feature in coastlines()
+        if feature["properties"].get("island_id") == island and feature["properties"].get("level") == 1
+        for ring in _rings(feature["geometry"])
+    ]
+
+
 def island_positions() -> dict[str, tuple[float, float]]:
     """Return {island id: (lon, lat)}: the area-weighted centre of each disputed island's land."""
     totals: dict[str, list[float]] = {}

@@ -13,7 +13,7 @@ import yaml
 
 from .data import load
 from .errors import DataError
-from .lesson import link
+from .lesson import where_html
 from .paths import data_dir
 
 QUIZ_FOLDER = "quizzes"
@@ -296,10 +296,9 @@ _banks: dict[tuple[str, str], Bank] = {}
 def cite_html(source: Source) -> str:
     """Return a source as HTML: citation, the reading's file or a link to the address, and the quote."""
     row = load("sources").set_index("id").loc[source.id]
-    where = f" [{html.escape(row['file'])}]" if row["kind"] == "reading" else f" {link(row['url'])}"
     quote, table = html.escape(source.quote or ""), html.escape(source.table or "")
     detail = f": &ldquo;{quote}&rdquo;" if source.quote else f", {table}"
-    return f"{html.escape(row['citation'].rstrip('.'))}{where}{detail}"
+    return f"{html.escape(row['citation'].rstrip('.'))} {where_html(row)}{detail}"
 
 
 def _matching_rows(table, where: dict | None):

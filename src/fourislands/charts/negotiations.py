@@ -522,18 +522,6 @@ def settlement_share_chart(
 # --- a map of one split -----------------------------------------------------------------------
 
 
-def _island_rings(island: str) -> list[np.ndarray]:
-    rings = []
-    for feature in maps.coastlines():
-        props = feature["properties"]
-        if props.get("island_id") != island or props.get("level") != 1:
-            continue
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        rings += [np.asarray(p[0], dtype=float) for p in polygons]
-    return rings
-
-
 def _area(ring: np.ndarray) -> float:
     if len(ring) < 3:
         return 0.0
@@ -561,7 +549,7 @@ def part_of_island(island: str, fraction: float) -> list[np.ndarray]:
     A schematic cut square to the island's long axis, so the part has the right size; no
     proposal says where such a line would run.
     """
-    rings = _island_rings(island)
+    rings = maps.island_rings(island)
     if not rings or fraction <= 0:
         return []
     lat0 = math.radians(float(np.mean(np.concatenate(rings)[:, 1])))
@@ -605,7 +593,7 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     to_japan = set(split.japan_islands)
     for island in areas:
         japan = island in to_japan
-        for ring in _island_rings(island):
+        for ring in maps.island_rings(island):
             ax.add_patch(
                 Polygon(
                     ring,

@@ -437,18 +437,6 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
 # ---------------------------------------------------------------------------- a package on the map
 
 
-def _island_rings(island: str) -> list[np.ndarray]:
-    rings = []
-    for feature in maps.coastlines():
-        props = feature["properties"]
-        if props.get("island_id") != island or props.get("level") != 1:
-            continue
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        rings += [np.asarray(p[0], dtype=float) for p in polygons]
-    return rings
-
-
 def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
     """Map the four islands as a package divides them, with its other three parts in a box.
 
@@ -464,7 +452,7 @@ def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
     for island in islands["id"]:
         to_japan = island in split.japan_islands
         hatch = ("..." if island in later else "///") if to_japan else None
-        for ring in _island_rings(island):
+        for ring in maps.island_rings(island):
             ax.add_patch(
                 Polygon(
                     ring,
