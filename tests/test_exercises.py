@@ -12,6 +12,7 @@ from nbclient import NotebookClient
 
 from fourislands import exercise_build
 from fourislands.exercises import Exercise, ____, decoded, friendly_error
+from fourislands.grading.grader import grade
 
 NAMES = exercise_build.exercise_names()
 
@@ -84,3 +85,25 @@ def test_a_solution_round_trips_through_its_encoding(tmp_path):
     question = next(iter(spec["questions"].values()))
     assert decoded(question["solution"]).strip()
     assert repr(____) == "____" and isinstance(Exercise(NAMES[0]).spec, dict)
+
+
+def test_the_grader_gives_full_marks_to_every_exercise_answered_with_its_solution(tmp_path):
+    # Through the grader, answers reach the tests as snapshots (a chart as its ChartRecord), not as
+    # the objects a solution run sees: every hidden test must work on those too.
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    full = {}
+    for name in NAMES:
+        graded, _ = exercise_build.questions(nbformat.read(exercise_build.solution_path(name), as_version=4))
+        full[name] = {q: float(spec["points"]) for q, spec in graded.items()}
+        notebook = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            grade_id = exercise_build.nbgrader_meta(cell).get("grade_id", "")
+            if grade_id.endswith("-answer"):
+                cell.source = graded[grade_id.removesuffix("-answer")]["solution"]
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    results = {r.exercise: r for r in grade([folder], jobs=2)}
+    for name in NAMES:
+        earned = {q.question: q.earned for q in results[name].questions}
+        reasons = {q.question: q.reason for q in results[name].questions if q.earned < full[name][q.question]}
+        assert earned == full[name], f"{name}: {reasons}"

@@ -88,16 +88,21 @@ def _rows(frame: pd.DataFrame, decimals: int) -> list[list[Any]]:
 
 
 def chart_summary(ax: Any) -> dict:
-    """Return what a chart shows: title, axis labels, bar heights, number of lines."""
+    """Return what a chart shows: title, axis labels, bar heights (sorted, and in order), number of lines.
+
+    Hidden tests read a chart through this, never through the Axes: in the grader the answer
+    arrives as a ChartRecord, which carries only this summary.
+    """
     if isinstance(ax, ChartRecord):
         return ax.summary
-    bars = [p for p in ax.patches if type(p).__name__ == "Rectangle"]
+    bars = sorted((p for p in ax.patches if type(p).__name__ == "Rectangle"), key=lambda b: b.get_x())
     return {
         "title": ax.get_title() or ax.get_title(loc="left"),
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
         "bars": len(bars),
         "heights": sorted(round(float(b.get_height()), 1) for b in bars),
+        "heights_left_to_right": [round(float(b.get_height()), 1) for b in bars],
         "widths": sorted(round(float(b.get_width()), 1) for b in bars),
         "lines": len(ax.lines),
     }

@@ -118,7 +118,7 @@ def _graded(path: str, student: str, forced: str | None, limits: Limits, known: 
     workdir = tempfile.mkdtemp(prefix=f"grade-{student}-")
     try:
         private = Path(workdir) / "course"
-        shutil.copytree(data_dir(), private / "data", ignore=shutil.ignore_patterns("geo", "quizzes"))
+        shutil.copytree(data_dir(), private / "data")
         env = {
             "FOURISLANDS_HOME": str(private),
             "FOURISLANDS_PROGRESS": str(Path(workdir) / "progress.json"),
@@ -191,7 +191,8 @@ def grade(
     home = tempfile.mkdtemp(prefix="fourislands-grader-")
     try:
         # The grader's own copy of data and solutions: nothing a submission does changes what tests read.
-        shutil.copytree(data_dir(), Path(home) / "data", ignore=shutil.ignore_patterns("geo"))
+        # geo/ included: answers may draw maps or measure distances (exercise 03).
+        shutil.copytree(data_dir(), Path(home) / "data", ignore=shutil.ignore_patterns("quizzes"))
         shutil.copytree(solution_path(exercise_names()[0]).parent, Path(home) / "solutions")
         jobs = jobs or os.cpu_count() or 1
         results = []
