@@ -33,16 +33,16 @@ seminar: install
 		--VoilaConfiguration.extension_denylist=@jupyter/nbgrader \
 		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
 
-# The browser tests (tests/browser/) need Debian's Chromium: installed here when it is missing and
-# apt-get can run; where it cannot, the script says why and those tests skip with the reason.
+# The browser tests (tests/browser/) need Debian's Chromium and the grader's sandbox tests bubblewrap:
+# installed here when missing and apt-get can run; where it cannot, the script says why.
 test: install
-	bash tools/install_chromium.sh
+	bash tools/install_test_packages.sh
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/python -m pytest
 
 # Only the browser tests, keeping a picture of every lesson whole in build/screenshots/.
 screenshots: install
-	bash tools/install_chromium.sh
+	bash tools/install_test_packages.sh
 	FOURISLANDS_WHOLE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 lint: install

@@ -12,7 +12,7 @@ import pytest
 from fourislands.cli import main
 from fourislands.grading import gradebook
 from fourislands.grading.grader import grade
-from fourislands.grading.runner import Limits
+from fourislands.grading.limits import Limits
 
 LIMITS = Limits(cell_seconds=2.0, total_seconds=20.0, memory_mb=1536)
 RIGHT = {
@@ -263,8 +263,9 @@ def test_outputs_are_complete_deterministic_and_merge_manual_scores(
     assert set(rows) == set(CASES) | set(REJECTED)
     assert rows["correct"]["autograded"] == "7" and rows["correct"]["possible"] == "10"
     assert rows["renamed-pdf"]["status"].startswith("rejected: not a notebook")
-    assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == sorted(rows)
-    assert "time limit" in (out / "feedback" / "endless-loop.md").read_text()
+    assert sorted(p.stem for p in (out / "feedback" / "99-fixture").glob("*.md")) == sorted(CASES)
+    assert sorted(p.stem for p in (out / "feedback" / "not-graded").glob("*.md")) == sorted(REJECTED)
+    assert "time limit" in (out / "feedback" / "99-fixture" / "endless-loop.md").read_text()
     # The grader types a score for a written answer, then merges it.
     written = list(csv.DictReader((out / "written.csv").read_text().splitlines()))
     for row in written:
@@ -278,7 +279,7 @@ def test_outputs_are_complete_deterministic_and_merge_manual_scores(
     merged = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").read_text().splitlines())}
     assert merged["correct"]["w1"] == "2" and merged["correct"]["total"] == "9"
     assert merged["untouched"]["w1"] == ""
-    assert "2 of 3 points" in (out / "feedback" / "correct.md").read_text()
+    assert "2 of 3 points" in (out / "feedback" / "99-fixture" / "correct.md").read_text()
 
 
 def test_a_crash_while_writing_leaves_the_old_gradebook_whole(graded, built_course, tmp_path, monkeypatch):

@@ -49,32 +49,91 @@ def build_exercises(names: list[str]) -> int:
 
 def grade_command(args: argparse.Namespace) -> int:
     """Grade submissions into a gradebook and feedback files; return an exit code."""
-    from .grading.gradebook import merge_written, write_outputs
-    from .grading.grader import grade
-    from .grading.runner import Limits
+    from .grading.gradebook import merge_written
+    from .grading.output_folder import OutputFolder, OutputProblem, check_output_folder
 
-    if args.merge_written:
-        problems = merge_written(args.out)
-    else:
-        if not args.submissions:
-            print("name the submitted notebooks, or folders of them")
-            return 2
-        missing = [str(p) for p in args.submissions if not p.exists()]
-        if missing:
-            print(f"not found: {', '.join(missing)}")
-            return 2
-        limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout, memory_mb=args.memory)
-        try:
-            results = grade(args.submissions, args.exercise, limits, args.jobs)
-        except ValueError as error:
-            print(error)
-            return 2
-        problems = write_outputs(results, args.out)
-        graded = sum(r.status == "graded" for r in results)
-        print(f"{graded} graded, {len(results) - graded} rejected: {args.out / 'gradebook.csv'}")
+    try:
+        if args.merge_written:
+            with OutputFolder(args.out):
+                problems = merge_written(args.out)
+        else:
+            if not args.submissions:
+                print("name the submitted notebooks, or folders of them")
+                return 2
+            missing = [str(p) for p in args.submissions if not p.exists() and not p.is_symlink()]
+            if missing:
+                print(f"not found: {', '.join(missing)}")
+                return 2
+            check_output_folder(args.out, args.submissions)
+            with OutputFolder(args.out) as folder:
+                code, problems = _grade_into(folder, args)
+                if code:
+                    return code
+    except OutputProblem as problem:
+        print(problem)
+        return 2
     for problem in problems:
         print(problem)
     return 0
+
+
+def _grade_into(folder, args: argparse.Namespace) -> tuple[int, list[str]]:
+    """Grade into a locked output folder, keeping each result as it comes; return (code, problems)."""
+    import signal
+
+    from .grading.gradebook import write_outputs
+    from .grading.grader import StudentResult, grade
+    from .grading.limits import Limits
+    from .grading.sandbox import SandboxUnavailable
+    from .grading.students import find_submissions
+
+    try:
+        found = find_submissions(args.submissions, args.roster)
+    except (OSError, ValueError) as error:
+        print(f"the roster cannot be read: {error}")
+        return 2, []
+    for line in found.skipped + found.warnings:
+        print(line)
+    recovered = folder.recovered()
+    if recovered:
+        print(f"{len(recovered)} results of an interrupted run recovered into {args.out}")
+        write_outputs(recovered, args.out)
+        folder.close_journal()
+    results = [
+        StudentResult(student, "", None, "missing", "no submission was found for this student of the roster")
+        for student in found.missing
+    ]
+
+    def keep(result) -> None:
+        results.append(result)
+        folder.record(result)
+
+    limits = Limits(
+        cell_seconds=args.cell_timeout, total_seconds=args.timeout, memory_mb=args.memory, disk_mb=args.disk
+    )
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stopped run still writes
+    interrupted = False
+    try:
+        grade(found, args.exercise, limits, args.jobs, args.sandbox, on_result=keep, announce=print)
+    except SandboxUnavailable as error:
+        print(f"{error}; nothing was graded (--sandbox required)")
+        return 2, []
+    except ValueError as error:
+        print(error)
+        return 2, []
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        problems = write_outputs(results, args.out)
+        folder.close_journal()
+    graded = sum(r.status == "graded" for r in results)
+    rejected = sum(r.status == "rejected" for r in results)
+    print(f"{graded} graded, {rejected} rejected: {args.out / 'gradebook.csv'}")
+    if interrupted:
+        print("interrupted: the files graded so far are in the gradebook; grade the rest into the same --out")
+        return 130, problems
+    return 0, problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     grading.add_argument("--timeout", type=float, default=60.0, help="seconds per submission (default 60)")
     grading.add_argument(
         "--memory", type=int, default=2048, help="memory per submission in MB (default 2048)"
+    )
+    grading.add_argument("--disk", type=int, default=256, help="disk per submission in MB (default 256)")
+    grading.add_argument(
+        "--sandbox",
+        choices=["auto", "required", "off"],
+        default="auto",
+        help="auto: sandbox where bubblewrap runs, else warn; required: refuse without it; off",
+    )
+    grading.add_argument(
+        "--roster",
+        type=Path,
+        help="CSV with columns student and submission (a file or folder name) to name ids",
     )
     grading.add_argument(
         "--merge-written",

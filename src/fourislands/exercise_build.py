@@ -21,14 +21,21 @@ HIDDEN = re.compile(
 WRITTEN_PLACEHOLDER = "YOUR ANSWER HERE"
 
 
+def _metadata_part(cell, key: str) -> dict:
+    """Return one dictionary of a cell's metadata, empty where it is missing, null or not a dictionary."""
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    part = metadata.get(key) if isinstance(metadata, dict) else None
+    return part if isinstance(part, dict) else {}
+
+
 def nbgrader_meta(cell) -> dict:
-    """Return a cell's nbgrader metadata (empty for ordinary cells)."""
-    return cell.get("metadata", {}).get("nbgrader", {})
+    """Return a cell's nbgrader metadata (empty for ordinary cells, and for `"nbgrader": null`)."""
+    return _metadata_part(cell, "nbgrader")
 
 
 def course_meta(cell) -> dict:
     """Return a cell's fourislands metadata (answer name, hints, rubric)."""
-    return cell.get("metadata", {}).get("fourislands", {})
+    return _metadata_part(cell, "fourislands")
 
 
 def solution_path(name: str) -> Path:

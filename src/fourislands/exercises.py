@@ -80,9 +80,10 @@ def grading() -> bool:
 class Exercise:
     """An exercise notebook's helper: public checks, hints in levels, and the solution on request."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, grading: bool = False) -> None:
         self.name = name
         self.lesson = name[:2]
+        self.grading = grading  # the grader's own tests: checks raise, nothing is recorded
         self.hints_shown: dict[str, int] = {}
         self._spec: dict | None = None
 
@@ -125,8 +126,9 @@ class Exercise:
         """Check the answer variable of question in the notebook; say what is wrong, not the answer."""
         spec = self._question(question)
         caller = inspect.currentframe().f_back.f_globals
+        marking = self.grading or grading()
         # The last error a cell raised: the student's, unless grading (where failed tests raise too).
-        error = None if grading() else getattr(sys, "last_value", None)
+        error = None if marking else getattr(sys, "last_value", None)
         if error is not None:
             sys.last_value = None  # report an error once, for the check that follows it
             outcome = CheckResult(question, "error", friendly_error(error))
@@ -138,7 +140,7 @@ class Exercise:
             )
         else:
             outcome = self.result(question, caller[spec["answer"]])
-        if grading():
+        if marking:
             if outcome.status != "passed":
                 raise AssertionError(f"{question}: {outcome.status}: {outcome.message}")
             return outcome
@@ -156,8 +158,15 @@ class Exercise:
         return Block(f'<div class="fi-hint"><strong>{html.escape(text)}</strong></div>', text)
 
     def solution(self, question: str, confirm: bool = False):
-        """Return the solution of question after a confirmation (a button, or confirm=True)."""
-        code = decoded(self._question(question)["solution"])
+        """Return the solution of question after a confirmation (a button, or confirm=True).
+
+        Never while grading: the grader's copy of the checks holds no solutions, and this says so.
+        """
+        spec = self._question(question)
+        if self.grading or grading() or "solution" not in spec:
+            text = f"Solutions are not available while grading ({question})."
+            return Block(f"<p>{html.escape(text)}</p>", text)
+        code = decoded(spec["solution"])
         shown = Block(f"<pre>{html.escape(code)}</pre>", code)
         if confirm:
             record_event(self.lesson, f"{self.name}:{question}", "solution shown")

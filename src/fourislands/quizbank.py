@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import yaml
 
 from .data import load
 from .errors import DataError
+from .jsonschema_fast import jsonschema_module
 from .lesson import where_html
 from .paths import data_dir
 
@@ -123,26 +123,6 @@ class Bank:
         raise BankError(self.path, f"no question {question_id!r}; the questions are: {known}")
 
 
-def _jsonschema():
-    """Return the jsonschema module, imported without its optional IRI grammar.
-
-    jsonschema imports rfc3987_syntax at import time when it is installed, and that module
-    builds a parser that costs over a second; the banks never use the 'iri' format, so it is
-    hidden for the duration of the import (and only then).
-    """
-    if "jsonschema" in sys.modules:
-        return sys.modules["jsonschema"]
-    hide = "rfc3987_syntax" not in sys.modules
-    if hide:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-    try:
-        import jsonschema
-    finally:
-        if hide:
-            del sys.modules["rfc3987_syntax"]
-    return jsonschema
-
-
 def bank_dir() -> Path:
     """Return the folder that holds the question banks."""
     return data_dir() / QUIZ_FOLDER
@@ -151,7 +131,7 @@ def bank_dir() -> Path:
 def _validator():
     """Return a JSON Schema validator for banks (the schema file is read once per process)."""
     if not hasattr(_validator, "cached"):
-        jsonschema = _jsonschema()
+        jsonschema = jsonschema_module()
         schema_path = bank_dir() / SCHEMA_FILE
         try:
             schema = json.loads(schema_path.read_text(encoding="utf-8"))

@@ -59,7 +59,7 @@ RUN_AHEAD = 2
 def missing_browser_tools() -> str | None:
     """Return why the browser tests cannot run here, or None when they can."""
     if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing: run `bash tools/install_chromium.sh` (Debian chromium)"
+        return f"{CHROMIUM} is missing: run `bash tools/install_test_packages.sh` (Debian chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

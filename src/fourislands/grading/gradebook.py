@@ -6,11 +6,12 @@ import csv
 import io
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
 
-from ..exercise_build import questions, solution_path
+from ..exercise_build import exercise_names, questions, solution_path
 from .grader import StudentResult, results_from_json, results_json
 
 WRITTEN_COLUMNS = [
@@ -40,35 +41,51 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _written_specs(results: list[StudentResult]) -> dict[str, dict]:
-    """Return {exercise: {written question: {points, rubric}}} for the exercises graded."""
-    specs = {}
-    for name in sorted({r.exercise for r in results if r.exercise}):
-        specs[name] = questions(nbformat.read(solution_path(name), as_version=4))[1]
-    return specs
+def _written_specs() -> dict[str, dict]:
+    """Return {exercise: {written question: {points, rubric}}} from the solution notebooks."""
+    return {name: questions(nbformat.read(solution_path(name), as_version=4))[1] for name in exercise_names()}
 
 
-def read_manual_scores(path: Path) -> tuple[dict[tuple[str, str], tuple[float, str]], list[str]]:
-    """Return {(student, question): (score, comment)} from a filled written.csv, and problems found."""
-    scores, problems = {}, []
+Marks = dict[tuple[str, str, str], tuple[float, str]]
+
+
+def read_manual_scores(path: Path, specs: dict[str, dict]) -> tuple[Marks, list[dict], list[str]]:
+    """Return typed scores {(student, exercise, question): (score, comment)}, every typed row, and problems.
+
+    A score counts only within 0 and the points the solution gives the question (never the
+    points column of the CSV, which anyone can edit); every typed row is returned, so that
+    rewriting written.csv never loses one.
+    """
+    scores, typed, problems = {}, [], []
     if not path.exists():
-        return scores, problems
+        return scores, typed, problems
     with path.open(encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
-            text = (row.get("score") or "").strip()
+            text, comment = (row.get("score") or "").strip(), (row.get("comment") or "").strip()
+            if not text and not comment:
+                continue
+            typed.append(row)
             if not text:
+                continue
+            key = (row.get("student") or "", row.get("exercise") or "", row.get("question") or "")
+            spec = specs.get(key[1], {}).get(key[2])
+            if spec is None:
+                problems.append(
+                    f"written.csv line {line}: exercise {key[1]!r} has no written question {key[2]!r}; "
+                    "kept, not counted"
+                )
                 continue
             try:
                 score = float(text)
-                maximum = float(row["points"])
-            except (TypeError, ValueError, KeyError):
+            except ValueError:
                 problems.append(f"written.csv line {line}: score {text!r} is not a number; ignored")
                 continue
+            maximum = float(spec["points"])
             if not 0 <= score <= maximum:
                 problems.append(f"written.csv line {line}: score {score:g} is outside 0-{maximum:g}; ignored")
                 continue
-            scores[(row["student"], row["question"])] = (score, row.get("comment") or "")
-    return scores, problems
+            scores[key] = (score, row.get("comment") or "")
+    return scores, typed, problems
 
 
 def _gradebook(results: list[StudentResult], specs: dict, manual: dict) -> str:
@@ -93,7 +110,7 @@ def _gradebook(results: list[StudentResult], specs: dict, manual: dict) -> str:
     for r in results:
         earned = {q.question: q.earned for q in r.questions}
         spec = specs.get(r.exercise, {})
-        manual_scores = {w: manual.get((r.student, w), (None, ""))[0] for w in spec}
+        manual_scores = {w: manual.get((r.student, r.exercise or "", w), (None, ""))[0] for w in spec}
         auto = sum(earned.values())
         hand = sum(s for s in manual_scores.values() if s is not None)
         possible = sum(q.points for q in r.questions) + sum(float(v["points"]) for v in spec.values())
@@ -101,7 +118,7 @@ def _gradebook(results: list[StudentResult], specs: dict, manual: dict) -> str:
             [
                 r.student,
                 r.exercise or "",
-                r.status if r.status == "graded" else f"rejected: {r.reason}",
+                r.status if r.status == "graded" else f"{r.status}: {r.reason}",
             ]
             + [f"{earned[q]:g}" if q in earned else "" for q in autograded]
             + [
@@ -136,7 +153,7 @@ def _feedback(r: StudentResult, spec: dict, manual: dict) -> str:
         lines += ["", "## Notes from the grader", ""] + [f"- {n}" for n in r.notes]
     for question, answer in sorted(r.written.items()):
         info = spec.get(question, {"points": "?", "rubric": []})
-        score, comment = manual.get((r.student, question), (None, ""))
+        score, comment = manual.get((r.student, r.exercise or "", question), (None, ""))
         status = "to be graded by hand" if score is None else f"{score:g} of {info['points']} points"
         lines += [
             "",
@@ -152,14 +169,26 @@ def _feedback(r: StudentResult, spec: dict, manual: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _written_rows(results: list[StudentResult], specs: dict, manual: dict) -> str:
+def _written_rows(results: list[StudentResult], specs: dict, typed: list[dict]) -> tuple[str, list[str]]:
+    """Return written.csv: a row per written answer with what was typed for it, then typed rows left over."""
+    typed_by_key = {
+        (t.get("student") or "", t.get("exercise") or "", t.get("question") or ""): t for t in typed
+    }
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=WRITTEN_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=WRITTEN_COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
+    problems, used = [], set()
     for r in results:
         for question, answer in sorted(r.written.items()):
+            key = (r.student, r.exercise or "", question)
             info = specs.get(r.exercise, {}).get(question, {"points": 0, "rubric": []})
-            score, comment = manual.get((r.student, question), (None, ""))
+            mark = typed_by_key.get(key, {})
+            used.add(key)
+            if mark and (mark.get("answer") or "").strip() != answer.strip():
+                problems.append(
+                    f"{r.student} {r.exercise} {question}: the written answer changed since it was marked; "
+                    "the typed score is kept: check it"
+                )
             writer.writerow(
                 {
                     "student": r.student,
@@ -168,29 +197,70 @@ def _written_rows(results: list[StudentResult], specs: dict, manual: dict) -> st
                     "points": info["points"],
                     "rubric": "; ".join(f"{c['criterion']} ({c['points']})" for c in info["rubric"]),
                     "answer": answer,
-                    "score": "" if score is None else f"{score:g}",
-                    "comment": comment,
+                    "score": (mark.get("score") or "").strip(),
+                    "comment": mark.get("comment") or "",
                 }
             )
-    return out.getvalue()
+    for key, mark in typed_by_key.items():
+        if key not in used:  # a mark for a row no longer graded: kept, so nothing typed is lost
+            writer.writerow(mark)
+            problems.append(f"{' '.join(key)}: a typed score with no graded submission; kept in written.csv")
+    return out.getvalue(), problems
+
+
+def feedback_path(out: Path, result: StudentResult) -> Path:
+    """Return where a result's feedback goes: a folder per exercise, one file per student."""
+    return out / "feedback" / (result.exercise or "not-graded") / f"{result.student}.md"
+
+
+def merged_results(results: list[StudentResult], out: Path) -> tuple[list[StudentResult], list[str]]:
+    """Return results plus the rows of out/results.json they leave alone (other students or files)."""
+    saved = out / "results.json"
+    if not saved.exists():
+        return sorted(results, key=lambda r: r.key), []
+    try:
+        previous = results_from_json(saved.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, KeyError) as error:
+        backup = saved.with_name(f"results.json.damaged-{int(time.time())}")
+        saved.replace(backup)
+        return sorted(results, key=lambda r: r.key), [
+            f"{saved} could not be read ({error}); moved to {backup.name}"
+        ]
+    keys, files = {r.key for r in results}, {r.file for r in results if r.file}
+    students = {r.student for r in results if r.status != "missing"}
+    kept = [
+        r
+        for r in previous
+        if r.key not in keys and r.file not in files and not (r.status == "missing" and r.student in students)
+    ]
+    return sorted(kept + results, key=lambda r: r.key), []
 
 
 def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
-    """Write results.json, written.csv, feedback/*.md and gradebook.csv (last); return problems.
+    """Write results.json, written.csv, feedback/ and gradebook.csv (last); return problems.
 
-    Manual scores already typed into out/written.csv are kept and counted.
+    Rows already in out/ for other students or exercises are kept, and so is every score typed
+    into out/written.csv.
     """
-    manual, problems = read_manual_scores(out / "written.csv")
-    specs = _written_specs(results)
+    results, problems = merged_results(results, out)
+    specs = _written_specs()
+    manual, typed, typed_problems = read_manual_scores(out / "written.csv", specs)
+    written, written_problems = _written_rows(results, specs, typed)
     _atomic_write(out / "results.json", results_json(results) + "\n")
-    _atomic_write(out / "written.csv", _written_rows(results, specs, manual))
+    _atomic_write(out / "written.csv", written)
+    current = set()
     for r in results:
-        _atomic_write(out / "feedback" / f"{r.student}.md", _feedback(r, specs.get(r.exercise, {}), manual))
+        if r.status == "missing":
+            continue  # no file, so nobody to send feedback to
+        current.add(feedback_path(out, r))
+        _atomic_write(feedback_path(out, r), _feedback(r, specs.get(r.exercise, {}), manual))
+    for stale in (out / "feedback").rglob("*.md"):
+        if stale not in current:
+            stale.unlink()
     _atomic_write(out / "gradebook.csv", _gradebook(results, specs, manual))
-    return problems
+    return problems + typed_problems + written_problems
 
 
 def merge_written(out: Path) -> list[str]:
     """Fold the manual scores in out/written.csv into the gradebook and feedback, without regrading."""
-    results = results_from_json((out / "results.json").read_text(encoding="utf-8"))
-    return write_outputs(results, out)
+    return write_outputs([], out)

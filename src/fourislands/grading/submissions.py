@@ -1,64 +1,75 @@
-"""Read what students submit, whatever saved it, and turn it into steps to run against the source."""
+"""Read what students submit, whatever saved it, and turn it into the cells to run against the source."""
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
-import re
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from ..exercise_build import (
-    WRITTEN_PLACEHOLDER,
-    nbgrader_meta,
-    questions,
-    solution_path,
-    student_version,
-)
-from .runner import Step
+from ..exercise_build import WRITTEN_PLACEHOLDER, nbgrader_meta, questions, solution_path, student_version
+from .supervisor import Step
 
 MAX_BYTES = 20 * 1024 * 1024
+CELL_TYPES = ("code", "markdown", "raw")
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 
 
-def student_id(path: Path, taken: set[str]) -> str:
-    """Return a file-safe student id from a file name, unique among those already taken."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem).strip("._") or "student"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
+@dataclass(frozen=True)
+class Source:
+    """An exercise as the grader reads it, once, before any submission runs."""
+
+    name: str
+    solution: nbformat.NotebookNode
+    released: nbformat.NotebookNode
+    graded: dict  # question -> {answer, cell, points, ...}
+    written: dict  # written question -> {points, rubric}
+    tests: dict  # question -> test cell source (public checks and hidden tests)
+    keys: frozenset  # grade ids and cell ids, to recognise a submission of this exercise
 
 
 def _source_text(cell) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    return "".join(str(s) for s in source) if isinstance(source, list) else str(source)
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
+    """Return a regular file's bytes without following a link, or None and the reason."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if path.is_symlink():
+            return None, "a link to another file, not a file: submit the notebook itself"
+        return None, f"the file cannot be read ({error.strerror or error})"
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file (a folder, a device or a pipe)"
+        if info.st_size == 0:
+            return None, "the file is empty"
+        if info.st_size > MAX_BYTES:
+            return (
+                None,
+                f"the file is too large ({info.st_size // 1024 // 1024} MB) to be an exercise notebook",
+            )
+        return file.read(MAX_BYTES + 1), None
 
 
 def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
     """Return the notebook in a file (upgraded to nbformat 4), or None and the reason it is not one."""
-    try:
-        size = path.stat().st_size
-        if size == 0:
-            return None, "the file is empty"
-        if size > MAX_BYTES:
-            return (
-                None,
-                f"the file is too large ({size // 1024 // 1024} MB) to be an exercise notebook",
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, f"the file cannot be read ({error.strerror or error})"
+    raw, problem = _read_bytes(path)
+    if raw is None:
+        return None, problem
     try:
         document = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        return (
-            None,
-            "not a notebook: the file is not JSON text (a PDF, a .py file or a screenshot renamed?)",
-        )
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, "not a notebook: the file is not JSON text (a PDF, a .py file or a screenshot renamed?)"
     if not isinstance(document, dict) or not isinstance(
         document.get("cells", document.get("worksheets")), list
     ):
@@ -67,30 +78,66 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]
         notebook = nbformat.reads(json.dumps(document), as_version=4)
     except Exception as error:  # nbformat raises many kinds on odd documents
         return None, f"not a readable Jupyter notebook ({type(error).__name__}: {str(error)[:120]})"
-    for cell in notebook.cells:
-        cell["source"] = _source_text(cell)
-        cell.setdefault("metadata", {})
+    if not isinstance(notebook.get("metadata"), dict):
+        notebook.metadata = nbformat.NotebookNode()
+    cells = []
+    for cell in notebook.get("cells", []):
+        if isinstance(cell, dict) and cell.get("cell_type") in CELL_TYPES:
+            cell["source"] = _source_text(cell)
+            if not isinstance(cell.get("metadata"), dict):
+                cell["metadata"] = nbformat.NotebookNode()
+            cells.append(cell)
+    notebook.cells = cells
     return notebook, None
 
 
-def identify(notebook: nbformat.NotebookNode, known: dict[str, set[str]], forced: str | None) -> str | None:
-    """Return the exercise a notebook answers: forced, from its metadata, or by its cells' ids."""
+def _string_ids(cells) -> set[str]:
+    ids = {nbgrader_meta(c).get("grade_id") for c in cells} | {c.get("id") for c in cells}
+    return {i for i in ids if isinstance(i, str) and i}
+
+
+def identify(
+    notebook: nbformat.NotebookNode, sources: dict[str, Source], forced: str | None
+) -> tuple[str | None, str | None]:
+    """Return the exercise a notebook answers (forced, else by its cells, else its metadata) and a note."""
     if forced:
-        return forced
-    named = notebook.metadata.get("fourislands", {}).get("exercise")
-    if named in known:
-        return named
-    ids = {nbgrader_meta(c).get("grade_id") for c in notebook.cells} | {c.get("id") for c in notebook.cells}
-    best = max(known, key=lambda name: len(known[name] & ids), default=None)
-    return best if best is not None and known[best] & ids else None
+        return forced, None
+    meta = notebook.metadata.get("fourislands")
+    named = meta.get("exercise") if isinstance(meta, dict) else None
+    ids = _string_ids(notebook.cells)
+    overlap = {name: len(source.keys & ids) for name, source in sources.items()}
+    best = max(overlap, key=lambda name: (overlap[name], name == named), default=None)
+    if named in sources and overlap[named] >= overlap.get(best, 0):
+        return named, None
+    if best is None or overlap[best] == 0:
+        return None, None
+    if isinstance(named, str) and named != best:
+        return (
+            best,
+            f"the notebook's metadata names exercise '{named[:40]}', but its cells are those of '{best}'",
+        )
+    return best, None
 
 
-def cell_keys(name: str) -> set[str]:
-    """Return the grade ids and cell ids of an exercise's cells, to recognise its submissions."""
-    solution = source(name)[0]
-    return {nbgrader_meta(c).get("grade_id") for c in solution.cells if nbgrader_meta(c)} | {
-        c.get("id") for c in solution.cells if c.get("id")
+def load_source(name: str) -> Source:
+    """Return an exercise's solution, released notebook, questions, tests and cell keys."""
+    content = solution_path(name).read_bytes()
+    solution = nbformat.reads(content.decode("utf-8"), as_version=4)
+    graded, written = questions(solution)
+    tests = {
+        nbgrader_meta(c)["grade_id"]: c.source
+        for c in solution.cells
+        if c.cell_type == "code" and nbgrader_meta(c).get("grade")
     }
+    return Source(
+        name=name,
+        solution=solution,
+        released=student_version(solution),
+        graded=graded,
+        written=written,
+        tests={q: tests[q] for q in graded},
+        keys=frozenset(_string_ids(solution.cells)),
+    )
 
 
 def checksum(source: str) -> str:
@@ -100,76 +147,134 @@ def checksum(source: str) -> str:
     ).hexdigest()
 
 
+@functools.cache
+def _transformer():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
+def as_python(code: str) -> str:
+    """Return a cell as IPython runs it: `%magic` and `!shell` lines become calls to get_ipython()."""
+    try:
+        return _transformer().transform_cell(code)
+    except Exception:  # IPython cannot read it either: run it as it is, and Python will say why
+        return code
+
+
+def assigned_names(code: str) -> set[str]:
+    """Return the names a cell may assign at top level (magic lines left out), for answers typed anew."""
+    plain = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(plain)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
 @dataclass
 class Plan:
     """What to run for a submission, and what the grader noticed while preparing it."""
 
     steps: list[Step]
-    answered: set[str]
+    answered: set[str]  # questions whose answer is read after some cell
     written: dict[str, str]
     notes: list[str]
 
 
-@functools.cache
-def _parsed_source(digest: str, content: bytes) -> tuple:
-    """Return (solution, released exercise, graded questions, written questions) of a solution file."""
-    solution = nbformat.reads(content.decode("utf-8"), as_version=4)
-    return (solution, student_version(solution), *questions(solution))
+def _chosen_copies(cells: list, keys: list, stubs: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """Return, for each answer cell key, the position of the copy to use: the last one changed."""
+    positions: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        if key in stubs:
+            positions.setdefault(key, []).append(position)
+    chosen, notes = {}, []
+    for key, found in positions.items():
+        changed = [
+            p
+            for p in found
+            if _source_text(cells[p]).strip() and checksum(_source_text(cells[p])) != stubs[key]
+        ]
+        chosen[key] = changed[-1] if changed else found[0]
+        if len(found) > 1:
+            notes.append(f"the cell '{key}' appears {len(found)} times; the last one you changed was graded")
+    return chosen, notes
 
 
-def source(name: str) -> tuple:
-    """Return the parsed solution of an exercise (parsed once per worker, re-read if it changes)."""
-    content = solution_path(name).read_bytes()
-    return _parsed_source(hashlib.sha256(content).hexdigest(), content)
-
-
-def plan(name: str, notebook: nbformat.NotebookNode) -> Plan:
+def plan(source: Source, notebook: nbformat.NotebookNode) -> Plan:
     """Return the steps for a submission: the source's locked cells, the student's answers, no tests."""
-    _solution, released, graded, written_specs = source(name)
-    answer_of = {spec["cell"]: (q, spec["answer"]) for q, spec in graded.items()}
+    answer_of = {spec["cell"]: (q, spec["answer"]) for q, spec in source.graded.items()}
+    question_of_variable = {spec["answer"]: q for q, spec in source.graded.items()}
     by_key = {}
-    for cell in released.cells:
+    for cell in source.released.cells:
         by_key[nbgrader_meta(cell).get("grade_id")] = cell
         if cell.get("id"):
             by_key.setdefault(cell["id"], cell)
 
     def original(cell):
-        return by_key.get(nbgrader_meta(cell).get("grade_id")) or by_key.get(cell.get("id"))
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        cell_id = cell.get("id")
+        return by_key.get(grade_id if isinstance(grade_id, str) else None) or by_key.get(
+            cell_id if isinstance(cell_id, str) else None
+        )
 
-    steps, answered, written, notes, seen = [], set(), {}, [], set()
-    present = {nbgrader_meta(original(c)).get("grade_id") for c in notebook.cells if original(c) is not None}
-    if "setup" not in present:  # the imports every answer needs run first, whatever was deleted
-        setup = next(c for c in released.cells if nbgrader_meta(c).get("grade_id") == "setup")
-        steps.append(Step("setup", setup.source))
-    for cell in notebook.cells:
-        source_cell = original(cell)
+    cells = notebook.cells
+    originals = [original(c) for c in cells]
+    keys = [nbgrader_meta(o).get("grade_id") if o is not None else None for o in originals]
+    stubs = {
+        nbgrader_meta(c)["grade_id"]: checksum(c.source)
+        for c in source.released.cells
+        if nbgrader_meta(c).get("solution")
+    }
+    chosen, notes = _chosen_copies(cells, keys, stubs)
+    if any(marker in _source_text(c) for c in cells for marker in SOLUTION_MARKERS):
+        notes.append(
+            "the notebook holds the solution notebook's markers (### BEGIN SOLUTION): is it the student's?"
+        )
+    steps, answered, written, seen = [], set(), {}, set()
+    if "setup" not in keys:  # the imports every answer needs run first, whatever was deleted
+        setup = next(c for c in source.released.cells if nbgrader_meta(c).get("grade_id") == "setup")
+        steps.append(Step("setup", as_python(setup.source)))
+    for position, (cell, source_cell, key) in enumerate(zip(cells, originals, keys, strict=True)):
         meta = nbgrader_meta(source_cell) if source_cell is not None else {}
-        key = meta.get("grade_id")
-        if key in seen:
-            continue  # a duplicated cell runs once
-        if source_cell is not None:
-            seen.add(key)
-        if meta.get("solution") and source_cell.cell_type == "markdown":
-            text = _source_text(cell).strip()
-            written[key] = "" if text == WRITTEN_PLACEHOLDER else text
-        elif meta.get("solution"):
-            question, answer = answer_of[key]
-            answered.add(question)
-            steps.append(Step(key, _source_text(cell), answer=answer, question=question))
+        text = _source_text(cell)
+        if meta.get("solution"):
+            if chosen.get(key) != position:
+                continue  # another copy of this answer cell is the one graded
+            if source_cell.cell_type == "markdown":
+                written[key] = "" if text.strip() == WRITTEN_PLACEHOLDER else text.strip()
+            else:
+                question, variable = answer_of[key]
+                answered.add(question)
+                steps.append(Step(key, as_python(text), reads=((question, variable),)))
         elif meta.get("locked"):
-            if checksum(_source_text(cell)) != checksum(source_cell.source):
+            if key in seen:
+                continue  # a duplicated cell runs once
+            seen.add(key)
+            if checksum(text) != checksum(source_cell.source):
                 notes.append(f"cell '{key}' was edited; the original was used")
             if source_cell.cell_type == "code" and not meta.get("grade"):
-                steps.append(Step(key, source_cell.source))
-        elif cell.cell_type == "code" and _source_text(cell).strip():
-            steps.append(Step(f"extra cell {len(steps) + 1}", _source_text(cell)))
-    for cell in released.cells:
+                steps.append(Step(key, as_python(source_cell.source)))
+        elif cell.cell_type == "code" and text.strip():
+            variables = sorted(assigned_names(text) & set(question_of_variable))
+            reads = tuple((question_of_variable[v], v) for v in variables)
+            answered.update(q for q, _ in reads)
+            steps.append(Step(f"extra cell {position + 1}", as_python(text), reads=reads))
+    for cell in source.released.cells:
         key = nbgrader_meta(cell).get("grade_id")
-        if nbgrader_meta(cell).get("locked") and key not in present:
+        if nbgrader_meta(cell).get("locked") and key not in keys:
             notes.append(f"cell '{key}' was deleted; the original was used")
-    for question in graded:
-        if question not in answered:
+    for question, spec in source.graded.items():
+        if spec["cell"] not in keys:
             notes.append(f"the answer cell of {question} is missing")
-    for key in written_specs:
+    for key in source.written:
         written.setdefault(key, "")
     return Plan(steps=steps, answered=answered, written=written, notes=notes)

@@ -1,4 +1,4 @@
-"""tools/install_chromium.sh installs Chromium where it can, and otherwise says why without failing."""
+"""tools/install_test_packages.sh installs Chromium and bubblewrap where it can, else says why (exit 0)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from course_root import ROOT
 
-SCRIPT = ROOT / "tools" / "install_chromium.sh"
+SCRIPT = ROOT / "tools" / "install_test_packages.sh"
 
 
 def stub(folder: Path, name: str, body: str) -> None:
@@ -21,13 +21,18 @@ def stub(folder: Path, name: str, body: str) -> None:
 
 
 def run(tmp_path: Path, *programs: tuple[str, str]) -> subprocess.CompletedProcess:
-    """Run the script with Chromium missing and only these programs on PATH (the rest are bash built-ins)."""
+    """Run the script with Chromium and bubblewrap missing and only these programs (and bash) at hand."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     stub(bin_dir, "fc-list", "exit 0")  # no Japanese font either
     for name, body in programs:
         stub(bin_dir, name, body)
-    env = {"PATH": str(bin_dir), "CHROMIUM": str(tmp_path / "missing" / "chromium"), "HOME": str(tmp_path)}
+    env = {
+        "PATH": str(bin_dir),
+        "CHROMIUM": str(tmp_path / "missing" / "chromium"),
+        "BWRAP": str(tmp_path / "missing" / "bwrap"),
+        "HOME": str(tmp_path),
+    }
     bash = shutil.which("bash")
     return subprocess.run([bash, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
 
@@ -35,8 +40,8 @@ def run(tmp_path: Path, *programs: tuple[str, str]) -> subprocess.CompletedProce
 def test_without_apt_get_it_says_why_and_succeeds(tmp_path):
     done = run(tmp_path, ("id", "echo 0"))
     assert done.returncode == 0
-    assert "not installing chromium fonts-ipafont-gothic: no apt-get here" in done.stderr
-    assert "the browser tests will skip" in done.stderr
+    assert "not installing chromium fonts-ipafont-gothic bubblewrap: no apt-get here" in done.stderr
+    assert "the browser tests skip" in done.stderr and "the sandbox tests fail" in done.stderr
 
 
 def test_as_a_user_without_password_less_sudo_it_never_waits_for_a_password(tmp_path):
@@ -47,23 +52,24 @@ def test_as_a_user_without_password_less_sudo_it_never_waits_for_a_password(tmp_
     assert not calls.exists()
 
 
-def test_as_root_it_installs_both_packages_and_reports_a_package_without_the_browser(tmp_path):
+def test_as_root_it_installs_every_package_and_reports_a_package_without_the_browser(tmp_path):
     calls = tmp_path / "apt-get-calls"
     done = run(tmp_path, ("id", "echo 0"), ("apt-get", f'echo "$@" >> {calls}'), ("env", 'shift; "$@"'))
     assert done.returncode == 0
     lines = calls.read_text().splitlines()
     assert lines[0] == "update -qq"
-    assert lines[1].endswith("install -y -qq chromium fonts-ipafont-gothic")
+    assert lines[1].endswith("install -y -qq chromium fonts-ipafont-gothic bubblewrap")
     assert "did not provide" in done.stderr  # the stub installed nothing: no false success
 
 
 def test_it_is_quiet_and_quick_where_everything_is_installed(tmp_path):
-    browser = tmp_path / "chromium"
+    browser, sandbox = tmp_path / "chromium", tmp_path / "bwrap"
     stub(tmp_path, "chromium", "exit 0")
+    stub(tmp_path, "bwrap", "exit 0")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     stub(bin_dir, "fc-list", "echo 'ipag.ttf: IPAGothic'")
-    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "CHROMIUM": str(browser)}
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "CHROMIUM": str(browser), "BWRAP": str(sandbox)}
     done = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stderr == ""
     assert "are installed" in done.stdout
