@@ -281,15 +281,20 @@ ATTACKS = {
     ),
     "fills-the-disk": (
         attack(
-            q1="chunk = b'x' * (1 << 20)\n"
-            "for name in ['big', '/tmp/big', '/dev/shm/big']:\n"
+            q1="import tempfile\nchunk = b'x' * (1 << 20)\n"
+            "for name in ['big', tempfile.gettempdir() + '/big', '/tmp/big', '/dev/shm/big']:\n"
             "    try:\n        with open(name, 'wb') as handle:\n            for _ in range(10_000):\n"
             "                handle.write(chunk)\n"
             "    except OSError as error:\n        print('full:', name, error.strerror)" + RIGHT_Q1
         ),
         FULL,
         ["passed"],
-        ["full: big File too large", "full: /tmp/big No space left on device", "full: /dev/shm/big No space"],
+        [
+            "full: big File too large",
+            "full: /home/student/tmp/big No space left on device",
+            "full: /tmp/big Read-only file system",
+            "full: /dev/shm/big No space",
+        ],
     ),
     # 11. Leaks
     "reads-the-environment": (

@@ -4,7 +4,8 @@ It starts with exec (inside bubblewrap when the grader can sandbox), holds nothi
 only imported modules and the parsed course data. For each submission the grader sends a start
 request with two pipe ends; the server forks a keeper that, in sandbox mode, enters new user,
 mount, PID, network, IPC and host-name namespaces, mounts a fresh size-capped tmpfs as the
-student's home and /tmp, hides /proc, and forks an init (PID 1 of the new namespace) whose child
+student's home (its temporary folder inside), hides /proc and the server's own scratch folder,
+and forks an init (PID 1 of the new namespace) whose child
 runs the submission: a new session, rlimits, no capabilities, and a seccomp filter that allows
 threads but no new process. The student's code cannot see the server, the grader, other
 submissions or anything but the read-only interpreter, packages and its own copy of the data.
@@ -31,6 +32,7 @@ from pathlib import Path
 from . import isolation
 
 STUDENT_HOME = "/home/student"
+SERVER_SCRATCH = "/run/grader"  # the server's own writable folder (matplotlib's cache), hidden from children
 SHM_BYTES = 1 << 20
 WORK_ENV = "FOURISLANDS_GRADER_WORK"
 MATPLOTLIB_SEED_ENV = "FOURISLANDS_MATPLOTLIB_SEED"
@@ -61,17 +63,17 @@ def _preload() -> None:
 
 
 def _walled_off(disk_bytes: int) -> None:
-    """Enter new namespaces with a private home, /tmp and /dev/shm, and /proc hidden."""
+    """Enter new namespaces with a private home and /dev/shm, and /proc and the server's scratch hidden."""
     uid, gid = os.getuid(), os.getgid()
     isolation.unshare(isolation.SUBMISSION_NAMESPACES)
     isolation.map_ids(uid, gid)
     isolation.private_mounts()
     isolation.mount_tmpfs(STUDENT_HOME, disk_bytes, mode="0700")
-    os.mkdir(f"{STUDENT_HOME}/.tmp")
-    isolation.bind(f"{STUDENT_HOME}/.tmp", "/tmp")  # one size cap for home and /tmp together
     if os.path.isdir("/dev/shm"):
         isolation.mount_tmpfs("/dev/shm", SHM_BYTES)
     isolation.mount_tmpfs("/proc", 4096, read_only=True)  # the server's processes stay out of view
+    if os.path.isdir(SERVER_SCRATCH):
+        isolation.mount_tmpfs(SERVER_SCRATCH, 4096, read_only=True)
 
 
 def _exit_code(status: int) -> int:
@@ -91,7 +93,7 @@ def _run_submission(workdir: str, request: dict) -> None:
         HOME=str(home),
         FOURISLANDS_HOME=str(home / "course"),
         FOURISLANDS_PROGRESS=str(home / "progress.json"),
-        TMPDIR=str(home / "tmp") if not request["isolate"] else "/tmp",
+        TMPDIR=str(home / "tmp"),  # inside the home, so under its size cap
     )
     tempfile.tempdir = None  # forget the server's choice of temporary folder
     devnull = os.open(os.devnull, os.O_RDWR)

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .forkserver import SERVER_SCRATCH
 from .limits import Limits
 
 SANDBOX_MODES = ("auto", "required", "off")
@@ -67,14 +68,18 @@ def _bwrap_command(workspace: Path, control_fd: int, disk_mb: int) -> list[str]:
             command += ["--ro-bind", path, path]
     command += ["--ro-bind", str(workspace / "course"), "/course"]
     command += ["--ro-bind-try", str(workspace / "matplotlib-seed"), "/opt/matplotlib-seed"]
-    command += ["--dir", "/home/student", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
-    command += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/home/student", "--clearenv"]
+    # No tmpfs on /tmp: a course checked out under /tmp (as CI does) would vanish under it. /tmp is
+    # a read-only folder; a submission's temporary files go to TMPDIR, inside its own home.
+    command += ["--dir", "/tmp", "--dir", "/home/student", "--tmpfs", SERVER_SCRATCH]
+    command += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
+    command += ["--chdir", "/home/student", "--clearenv"]
     environment = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": "/home/student",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "MPLCONFIGDIR": f"{SERVER_SCRATCH}/matplotlib",
+        "TMPDIR": SERVER_SCRATCH,
         "FOURISLANDS_MATPLOTLIB_SEED": "/opt/matplotlib-seed",
         "FOURISLANDS_HOME": "/course",
         "FOURISLANDS_GRADING": "1",
