@@ -22,8 +22,14 @@ $(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json
 	cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
+# Where students work when the course folder is read-only (a classroom server): their own copies.
+WORKSPACE ?= $(HOME)/fourislands-work
+
 lab: install
-	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
+	@if [ -w "$(CURDIR)" ]; then root="$(CURDIR)"; else \
+		echo "The course folder is read-only: working in your own copies in $(WORKSPACE)."; \
+		$(BIN)/fourislands workspace "$(WORKSPACE)" || exit 1; root="$(WORKSPACE)"; fi; \
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$$root" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
 
 # The explorers as apps for the projector, one per page and no code (apps/, docs/seminar-apps.md).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 
 import pandas as pd
+import pytest
 
 from fourislands import check_environment, environment_summary
 
@@ -47,3 +48,25 @@ def test_the_summary_names_what_failed():
     summary = environment_summary(checks)
     assert "1 of 2 checks failed (pandas)" in summary and "make lab" in summary
     assert environment_summary(checks[checks["ok"]]).startswith("All 1 checks passed")
+
+
+@pytest.mark.parametrize("points_at", ["course.yml", "nowhere", "data"])
+def test_a_wrong_fourislands_home_fails_the_course_folder_check_and_the_summary_says_so(
+    project_copy, monkeypatch, points_at
+):
+    value = str(project_copy / points_at)
+    monkeypatch.setenv("FOURISLANDS_HOME", value)
+    checks = check_environment().set_index("check")
+    assert not checks.loc["course folder", "ok"]
+    assert "FOURISLANDS_HOME" in checks.loc["course folder", "found"]
+    assert value in checks.loc["course folder", "found"]
+    summary = environment_summary(checks.reset_index())
+    assert "FOURISLANDS_HOME" in summary and value in summary
+    assert "make lab" not in summary
+
+
+def test_broken_data_is_not_answered_with_a_reinstall(project_copy):
+    (project_copy / "data" / "islands.csv").write_text("nonsense\n")
+    summary = environment_summary(check_environment())
+    assert "(data: islands)" in summary and "'found' column" in summary
+    assert "make lab" not in summary

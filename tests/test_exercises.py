@@ -80,6 +80,14 @@ def test_friendly_errors_explain_common_mistakes():
     assert "last line of the error" in friendly_error(RuntimeError("x"))
 
 
+def test_friendly_errors_read_well_without_a_message_and_without_the_cell_file_name():
+    assert friendly_error(KeyboardInterrupt()).startswith("Your code raised KeyboardInterrupt. This usually")
+    assert "interrupted" in friendly_error(KeyboardInterrupt())
+    with pytest.raises(SyntaxError) as unreadable:
+        compile("q1 = (", "/tmp/ipykernel_1/488164831.py", "exec")
+    assert "SyntaxError: '(' was never closed (line 1)." in friendly_error(unreadable.value)
+
+
 def test_a_solution_round_trips_through_its_encoding(tmp_path):
     spec = json.loads((ROOT / "data" / "exercises" / f"{NAMES[0]}.json").read_text())
     question = next(iter(spec["questions"].values()))

@@ -1,4 +1,4 @@
-"""Judging: every question type, every kind of bad input, and arbitrary input (hypothesis)."""
+"""Judging: every question type, numbers with units, pasted text, bad and arbitrary input (hypothesis)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fourislands.judging import judge, normalised_text, parsed_number
-from fourislands.quizbank import read_bank
+from fourislands.quizbank import bank_files, load_bank, read_bank
 
 BANK = read_bank(Path(__file__).parent / "fixtures" / "99-fixture.yaml")
 Q = {q.id: q for q in BANK.questions}
+REAL = [q for path in bank_files() for q in load_bank(path.name[:2]).questions]
+NUMERIC = [q for q in REAL if q.type == "numeric"]
+TEXT = [q for q in REAL if q.type == "text"]
+# What copying from a web page or a PDF brings along unseen: soft hyphen, zero-width space,
+# non-joiner, joiner, word joiner, left-to-right, right-to-left and Arabic letter marks, byte order mark.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\u200e\u200f\u061c\ufeff"
 RIGHT_ORDER = ["shimoda", "st-petersburg", "portsmouth", "san-francisco"]
 RIGHT_MATCH = {"etorofu": "Iturup", "kunashiri": "Kunashir", "habomai": "Khabomai"}
 
@@ -53,6 +59,10 @@ def test_numeric_with_tolerance_units_and_common_mistakes():
         "-49,4",
         -49.44,
         "－４９．４",
+        "-49.4pp",
+        "-49.4 pp",
+        "-49,4 points",
+        "-49.4 Percentage Point",
     ):
         assert judge(q, answer).correct, answer
     assert not judge(q, -49.5).correct
@@ -83,6 +93,90 @@ def test_text_ignores_case_spacing_punctuation_and_accents():
     assert judge(q, "Urup").status == "incorrect"
 
 
+@pytest.mark.parametrize("question", NUMERIC, ids=lambda q: f"{q.lesson}-{q.id}")
+def test_every_numeric_answer_may_carry_its_unit_as_shown_beside_the_field(question):
+    for number in (f"{question.answer:g}", f"{question.answer:,g}"):
+        for between in ("", " ", "\u00a0"):
+            answer = f"{number}{between}{question.unit}"
+            assert judge(question, answer).correct, answer
+            assert judge(question, answer.upper()).correct, answer.upper()
+
+
+@pytest.mark.parametrize("question", NUMERIC, ids=lambda q: f"{q.lesson}-{q.id}")
+def test_a_unit_the_question_does_not_use_is_refused_with_a_message_naming_its_unit(question):
+    for unit in ("kg", "m²", "miles", "°C"):
+        result = judge(question, f"{question.answer:g} {unit}")
+        assert result.status == "invalid" and not result.recorded, unit
+        assert f"asks for {question.unit}:" in result.message
+
+
+@pytest.mark.parametrize(
+    ("lesson", "question", "answers"),
+    [
+        ("00", "total-area", ["5004 km²", "5004 km2", "5,004 km²", "5,004", "5004km²", "5004 sq km"]),
+        ("01", "area-occupied-1945", ["5004 km²", "5004 km2", "5,004 km²", "5,004", "5004 KM²"]),
+        ("01", "share-of-1956-islands", ["6.9%", "6.9 %", "6,9 %", "6.9 percent", "6.9 per cent"]),
+        ("02", "share-three-islands", ["36.7%", "36.7 percent", "36.7 percent of total area"]),
+        ("04", "russia-share-of-japan-lng-2021", ["9%", "9 pct"]),
+        ("04", "trade-2019-below-peak", ["12 USD billion", "12 billion", "12 bn", "12 billion USD"]),
+        ("01", "abe-putin-meetings-total", ["27 meetings", "27 meeting"]),
+        ("03", "coastal-missile-range-gap", ["180 km", "180 kilometres"]),
+        ("05", "russian-poll-change-points", ["-12 pp", "-12 percentage points", "−12 points"]),
+    ],
+)
+def test_numbers_are_read_with_the_usual_spellings_of_their_unit(lesson, question, answers):
+    for answer in answers:
+        assert judge(load_bank(lesson).question(question), answer).correct, answer
+
+
+@pytest.mark.parametrize(
+    ("lesson", "question", "answer", "unit"),
+    [
+        ("00", "total-area", "5004 m²", "km²"),
+        ("00", "total-area", "5004%", "km²"),
+        ("01", "abe-putin-meetings-total", "27%", "meetings"),
+        ("01", "share-of-1956-islands", "6.9 pp", "percent"),
+        # Lesson 05 teaches that a change in shares is in percentage points, not percent.
+        ("05", "russian-poll-change-points", "-12%", "percentage points"),
+        ("04", "trade-2019-below-peak", "12 million", "USD billion"),
+    ],
+)
+def test_a_right_number_in_a_wrong_unit_is_not_an_attempt(lesson, question, answer, unit):
+    result = judge(load_bank(lesson).question(question), answer)
+    assert result.status == "invalid" and not result.recorded
+    assert result.message == (
+        f"This question asks for {unit}: type the number alone, or the number followed by {unit}."
+    )
+
+
+def test_a_number_asked_without_a_unit_is_typed_alone():
+    assert parsed_number("12 km") == "Type the number alone, without a unit."
+    assert parsed_number("12.5") == 12.5
+
+
+@pytest.mark.parametrize("character", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_from_copy_and_paste_are_read_as_absent(character):
+    for answer in (f"Itu{character}rup", f"{character}Iturup", f"Iturup{character}"):
+        result = judge(Q["a-name"], answer)
+        assert result.correct and result.answer == "Iturup", ascii(answer)
+    assert judge(Q["a-number"], f"{character}-49.4{character}").correct
+    assert judge(load_bank("00").question("total-area"), f"5004{character} km²").correct
+
+
+def test_a_line_break_pasted_with_an_answer_is_spacing():
+    assert judge(Q["a-name"], "Iturup\r\n").correct
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), question=st.sampled_from(TEXT))
+def test_any_accepted_answer_with_invisible_characters_pasted_in_is_right(data, question):
+    text = data.draw(st.sampled_from(question.accept))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(INVISIBLE)) + text[at:]
+    assert judge(question, text).correct
+
+
 @pytest.mark.parametrize(
     ("question", "answer", "says"),
     [
@@ -105,6 +199,11 @@ def test_text_ignores_case_spacing_punctuation_and_accents():
         ("a-number", "🙂", "not a number"),
         ("a-number", "٤٩", "not a number"),
         ("a-number", True, "not yes or no"),
+        ("a-number", "1,2345", "not a number"),
+        ("a-number", "12,5,0", "not a number"),
+        ("a-number", "-49 .4", "not a number"),
+        ("a-number", "-49.4%", "asks for percentage points"),
+        ("a-number", "-49.4 kg", "asks for percentage points"),
         ("in-order", {"shimoda": 1}, "every item a position"),
         ("in-order", {i: 1 for i in RIGHT_ORDER}, "one item only"),
         ("in-order", ["shimoda", "shimoda", "portsmouth", "san-francisco"], "exactly once"),
@@ -115,7 +214,10 @@ def test_text_ignores_case_spacing_punctuation_and_accents():
         ("a-name", "x" * 1_000_000, "too long"),
         ("a-name", "Iturup 🙂", "emoji or symbols"),
         ("a-name", "איטורופ", "Right-to-left"),
-        ("a-name", "\u202eputurI", "emoji or symbols"),
+        ("a-name", "\u202eputurI", "invisible character, U+202E (right-to-left override)"),
+        ("a-name", "Iturup\u2066", "invisible character, U+2066 (left-to-right isolate)"),
+        ("a-name", "Itu\x07rup", "invisible character, U+0007"),
+        ("a-name", "Iturup\ue000", "unusual character, U+E000"),
         ("a-name", "?!", "not only punctuation"),
         ("a-name", 42, "as text"),
     ],
@@ -153,3 +255,8 @@ def test_a_number_typed_as_text_reads_back(value):
 def test_normalising_is_idempotent(text):
     once = normalised_text(text)
     assert normalised_text(once) == once
+
+
+def test_an_order_of_numbers_too_long_to_print_is_not_an_order():
+    result = judge(Q["in-order"], [10**5000, "shimoda", "portsmouth", "san-francisco"])
+    assert result.status == "invalid" and "exactly once" in result.message

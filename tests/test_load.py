@@ -20,13 +20,23 @@ from fourislands.data import package
 DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
 
+def csv_rows(path) -> list[list[str]]:
+    """Return every row of a CSV file, the header first."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path, rows: list[list[str]], delimiter: str = ",") -> None:
+    """Write rows to a CSV file as a spreadsheet would, with the given separator."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(rows)
+
+
 def rewrite_cell(path, row_number, column, value):
     """Set one cell of a CSV file (row_number counts the header as row 1)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = csv_rows(path)
     rows[row_number - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    write_rows(path, rows)
 
 
 @pytest.mark.parametrize("name", table_names())

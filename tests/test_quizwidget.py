@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fourislands import progress
 from fourislands.quizbank import read_bank
 from fourislands.quizwidget import Quiz, shuffled
 
@@ -20,12 +21,44 @@ def quiz(tmp_path, monkeypatch) -> Quiz:
     return Quiz(BANK)
 
 
+def test_after_a_restart_each_question_shows_its_last_answer_and_verdict(quiz, tmp_path):
+    view(quiz, "pick-one").radio.value = "kunashiri"
+    view(quiz, "pick-one").check.click()
+    view(quiz, "a-number").text.value = "-49.4"
+    view(quiz, "a-number").check.click()
+    for box, option_id in view(quiz, "pick-many").ticks:
+        box.value = option_id == "habomai"
+    view(quiz, "pick-many").check.click()
+    progress._stores.clear()  # a new kernel: nothing in memory, all from the file
+    again = Quiz(BANK)
+    one = view(again, "pick-one")
+    assert one.radio.value == "kunashiri" and "Not quite" in one.feedback.value
+    assert "Your last answer, saved on" in one.feedback.value and one.reveal.layout.display is None
+    number = view(again, "a-number")
+    assert number.text.value == "-49.4" and "Correct." in number.feedback.value
+    assert [box.value for box, _ in view(again, "pick-many").ticks] == [
+        option_id == "habomai" for _, option_id in view(again, "pick-many").ticks
+    ]
+    assert view(again, "in-order").feedback.value == ""  # never answered: nothing shown
+    assert "1 of 6 questions correct, 3 attempts so far. Next: question 1." in again.score.value
+    assert Quiz(BANK, one_at_a_time=True).counter.value == "Question 1 of 6"
+    view(again, "pick-one").radio.value = "etorofu"
+    view(again, "pick-one").check.click()
+    assert "Next: question 2." in Quiz(BANK).score.value  # pick-many: tried, not yet right
+    assert Quiz(BANK, one_at_a_time=True).counter.value == "Question 2 of 6"
+
+
 def view(quiz: Quiz, question_id: str):
     return next(v for v in quiz.views if v.question.id == question_id)
 
 
 def saved(tmp_path) -> dict:
-    return json.loads((tmp_path / "progress.json").read_text())
+    """Return the attempts and events of the progress file (JSON Lines after a header line)."""
+    records = [json.loads(line) for line in (tmp_path / "progress.json").read_text().splitlines()[1:]]
+    return {
+        "attempts": [r for r in records if r["t"] == "attempt"],
+        "events": [r for r in records if r["t"] == "event"],
+    }
 
 
 def test_wrong_then_right_by_clicking(quiz, tmp_path):

@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only fold the scores typed into OUT/written.csv",
     )
+    work = commands.add_parser(
+        "workspace", help="copy the lessons and exercises into a folder of yours (a read-only install)"
+    )
+    work.add_argument("folder", nargs="?", type=Path, help="where (default ~/fourislands-work)")
     static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
     static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
     static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
@@ -179,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         from .book import book_command  # nbconvert is imported only for this command
 
         return book_command(args)
+    if args.command == "workspace":
+        from .workspace import workspace_command
+
+        return workspace_command(args.folder)
     if args.command == "check-banks":
         return check_banks(args.paths)
     if args.command == "grade":

@@ -8,7 +8,7 @@ import pandas as pd
 import yaml
 
 from .errors import DataError
-from .paths import project_root
+from .paths import home_setting_note, project_root
 
 COURSE_FILE = "course.yml"
 STATUSES = ("ready", "planned")
@@ -81,7 +81,7 @@ def lessons() -> list[Lesson]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(path, "file not found") from None
+        raise DataError(path, "file not found" + home_setting_note()) from None
     except yaml.YAMLError as error:
         raise DataError(path, f"is not valid YAML ({error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("lessons"), list):

@@ -10,8 +10,10 @@ from packaging.requirements import Requirement
 
 from .data import load, table_names
 from .errors import DataError
+from .paths import project_root
 
 MINIMUM_PYTHON = (3, 11)
+COURSE_FOLDER = "course folder"
 
 
 def _package_rows() -> list[dict]:
@@ -35,6 +37,15 @@ def _package_rows() -> list[dict]:
             }
         )
     return rows
+
+
+def _course_folder_row() -> dict:
+    """Return the row that says whether the course folder (set by FOURISLANDS_HOME, if set) is found."""
+    try:
+        found, ok = str(project_root()), True
+    except DataError as error:
+        found, ok = str(error), False
+    return {"check": COURSE_FOLDER, "needed": "a folder holding data/", "found": found, "ok": ok}
 
 
 def _data_rows() -> list[dict]:
@@ -64,7 +75,10 @@ def check_environment() -> pd.DataFrame:
             "ok": sys.version_info[:2] >= MINIMUM_PYTHON,
         }
     ]
-    return pd.DataFrame(rows + _package_rows() + _data_rows())
+    folder = _course_folder_row()
+    # Without the course folder no table can be read: one failed row says why, not one per table.
+    data = _data_rows() if folder["ok"] else []
+    return pd.DataFrame(rows + _package_rows() + [folder] + data)
 
 
 def environment_summary(checks: pd.DataFrame) -> str:
@@ -73,7 +87,15 @@ def environment_summary(checks: pd.DataFrame) -> str:
     if failed.empty:
         return f"All {len(checks)} checks passed: the course is ready."
     names = ", ".join(failed["check"])
-    return (
-        f"{len(failed)} of {len(checks)} checks failed ({names}). "
-        "Run `make lab` from the course folder to reinstall, or see README.md."
-    )
+    advice = []
+    folder = failed[failed["check"] == COURSE_FOLDER]
+    if not folder.empty:
+        advice.append(folder["found"].iloc[0])
+    if failed["check"].str.startswith("data").any():
+        advice.append(
+            "A data file has a problem: the 'found' column says which file, row and column. "
+            "Undo your change to that file, or copy it again from the course."
+        )
+    if (~failed["check"].str.startswith("data") & (failed["check"] != COURSE_FOLDER)).any():
+        advice.append("Run `make lab` from the course folder to reinstall, or see README.md.")
+    return f"{len(failed)} of {len(checks)} checks failed ({names}). " + " ".join(advice)

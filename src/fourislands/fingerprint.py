@@ -34,11 +34,27 @@ class ChartRecord:
         return f"ChartRecord({self.summary})"
 
 
+def not_a_real_number(value: Number) -> str | None:
+    """Return what a number is when it is no ordinary real number (complex, or too big for a float)."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number (one with j in it)"
+    try:
+        float(value)
+    except OverflowError:
+        return "a number too large to be a float (above about 1.8e308)"
+    except (TypeError, ValueError):  # a Decimal signalling NaN, a number type float() does not know
+        return f"a {type(value).__name__} that cannot be read as a float"
+    return None
+
+
 def _rounded(value: Any, decimals: int) -> Any:
     """Return value with numbers rounded, numpy and pandas scalars made plain, text trimmed."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, Number) and not isinstance(value, bool):
+        unreal = not_a_real_number(value)
+        if unreal is not None:  # a dict, so it equals no rounded value of an expected answer
+            return {"not a real number": unreal}
         number = float(value)
         if math.isnan(number):
             return "NaN"
@@ -165,6 +181,8 @@ def compare(expected: dict, value: Any, salt: str) -> tuple[bool, str]:
     if found != kind:
         return False, f"Expected {KIND_WORDS[kind]}, but got {type(value).__name__}."
     decimals = expected.get("decimals", 1)
+    if kind == "number" and (unreal := not_a_real_number(value)) is not None:
+        return False, f"Expected an ordinary real number, such as 12 or -3.5, but got {unreal}."
     if kind in ("number", "text"):
         if _digest(salt, _rounded(value, decimals)) == expected["hash"]:
             return True, "The value is right."
@@ -190,15 +208,21 @@ def compare(expected: dict, value: Any, salt: str) -> tuple[bool, str]:
             "Not the expected text (spaces at the ends do not matter; spelling and case do).",
         )
     if kind == "list":
+        if len(value) != expected["length"]:  # before any per-item work: a wrong answer can be huge
+            return False, f"Expected {expected['length']} items, you have {len(value)}."
         items = [_rounded(v, decimals) for v in list(value)]
-        if len(items) != expected["length"]:
-            return False, f"Expected {expected['length']} items, you have {len(items)}."
         if _digest(salt, items) == expected["hash"]:
             return True, "The list is right."
         if _digest(salt, sorted(items, key=json.dumps)) == expected["sorted_hash"]:
             return False, "The right items, in the wrong order."
         return False, "Some items are not the expected ones."
     if kind == "frame":
+        if isinstance(value, pd.DataFrame) and isinstance(value.columns, pd.MultiIndex):
+            return False, (
+                f"Your table has {value.columns.nlevels} levels of column headers (a MultiIndex, as .agg "
+                "or .pivot_table can make). Flatten them to one level, for example by giving the table "
+                f"a list of new names: table.columns = [...]. Expected columns {expected['columns']}."
+            )
         frame = _frame(value)
         frame = frame.set_axis([str(c) for c in frame.columns], axis=1)  # 1991 and "1991" alike
         columns = list(frame.columns)
@@ -209,13 +233,12 @@ def compare(expected: dict, value: Any, salt: str) -> tuple[bool, str]:
                 [f"extra columns {extra}"] if extra else []
             )
             return False, f"Wrong columns: {'; '.join(parts)}. Expected {expected['columns']}."
-        frame = frame[expected["columns"]]
-        rows = _rows(frame, decimals)
-        if len(rows) != expected["rows"]:
+        if len(frame) != expected["rows"]:  # before any per-row work: a wrong answer can be huge
             return (
                 False,
-                f"Expected {expected['rows']} rows, you have {len(rows)}: check your filter.",
+                f"Expected {expected['rows']} rows, you have {len(frame)}: check your filter.",
             )
+        rows = _rows(frame[expected["columns"]], decimals)
         if _digest(salt, rows) == expected["hash"]:
             return True, "The table is right."
         if _digest(salt, sorted(rows, key=json.dumps)) == expected["sorted_hash"]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,17 +12,44 @@ from .quizbank import Question
 
 MAX_TEXT = 200
 MAX_NUMBER_TEXT = 40
+MAX_ITEMS = 1000  # no question has more than a few dozen choices; the bound keeps judging fast
 LARGEST = 1e15
 # Categories no answer contains: symbols such as emoji, control and format characters
 # (including bidirectional overrides), surrogates, private-use and unassigned code points.
 FORBIDDEN_CATEGORIES = {"So", "Cc", "Cf", "Cs", "Co", "Cn"}
 RIGHT_TO_LEFT = {"R", "AL"}
+# Invisible characters that copying from a web page or a PDF brings along, and that change
+# nothing a reader sees: soft hyphen, zero-width space, non-joiner and joiner, word joiner,
+# left-to-right, right-to-left and Arabic letter marks, byte order mark. Answers are read without them.
+WITHOUT_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u200e\u200f\u061c\ufeff"))
 # ASCII digits only: other scripts' digits are not typed by accident (full-width digits from a
 # Japanese keyboard are folded to ASCII first).
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+LEADING_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
 DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}", re.ASCII)
-UNIT_WORDS = ("%", "percentage points", "percent", "per cent", "points", "pts", "pp")
+PERCENT = ("percent", "%", "per cent", "pct")
+# Other ways to write the units of the banks, keyed by the unit folded as _unit_key() does; a
+# question accepts its own unit as shown and these. "%" is not a way to write percentage points:
+# lesson 05 teaches the difference.
+UNIT_SPELLINGS = {
+    "km2": ("km^2", "sq km", "square km", "square kilometres", "square kilometers"),
+    "km": ("kilometres", "kilometers"),
+    "percent": PERCENT,
+    "percent of total area": PERCENT,
+    "percentage points": (
+        "percentage point",
+        "percent points",
+        "per cent points",
+        "pct points",
+        "points",
+        "pts",
+        "pp",
+    ),
+    "usd billion": ("billion usd", "usd bn", "billion", "bn"),
+    "meetings": ("meeting",),
+}
+UNREADABLE = "That answer could not be read: give text, a number, or a list of the choices."
 
 
 @dataclass(frozen=True)
@@ -58,16 +84,44 @@ def _right(question: Question, answer: Any) -> Result:
     return Result("correct", "Correct.", explanation=question.explanation, score=1.0, answer=answer)
 
 
-def _text_problem(text: object) -> str | None:
-    """Return why text cannot be an answer (empty, too long, emoji, right-to-left), or None."""
-    if not isinstance(text, str):
-        return "Type your answer as text."
-    if len(text) > MAX_TEXT:
-        return f"That answer is too long: keep it under {MAX_TEXT} characters."
+def _is_plain(value: object, inside: bool = False) -> bool:
+    """Return True when value is made only of the exact built-in types the quiz widgets send.
+
+    Only type() and identity are used, so none of value's own code runs: an object of any other
+    class, a subclass included, can raise or lie when it is compared, hashed, iterated or printed.
+    """
+    kind = type(value)
+    if value is None or kind is bool or kind is int or kind is float or kind is str:
+        return True
+    if inside:
+        return False  # answers hold text and numbers: a container inside one is no answer
+    if kind is list or kind is tuple or kind is set or kind is frozenset:
+        return len(value) <= MAX_ITEMS and all(_is_plain(v, inside=True) for v in value)
+    if kind is dict:
+        return len(value) <= MAX_ITEMS and all(
+            _is_plain(k, inside=True) and _is_plain(v, inside=True) for k, v in value.items()
+        )
+    return False
+
+
+def _character_problem(character: str) -> str:
+    """Return a message naming a character no answer contains, and saying what to do about it."""
+    category = unicodedata.category(character)
+    if category == "So":
+        return "Use letters, digits and punctuation only: no answer contains emoji or symbols."
+    kind = "an unusual character" if category in {"Cs", "Co", "Cn"} else "an invisible character"
+    name = unicodedata.name(character, "")
+    named = f"{kind}, U+{ord(character):04X}" + (f" ({name.lower()})" if name else "")
+    return f"Your answer contains {named}, perhaps copied with the text: delete it, or type the answer again."
+
+
+def _text_problem(text: str) -> str | None:
+    """Return why text cannot be an answer (empty, emoji, invisible, right-to-left), or None."""
     if not text.strip():
         return "Type an answer first."
-    if any(unicodedata.category(c) in FORBIDDEN_CATEGORIES and c not in "\t\n" for c in text):
-        return "Use letters, digits and punctuation only: no answer contains emoji or symbols."
+    for character in text:
+        if unicodedata.category(character) in FORBIDDEN_CATEGORIES and not character.isspace():
+            return _character_problem(character)
     if any(unicodedata.bidirectional(c) in RIGHT_TO_LEFT for c in text):
         return (
             "Right-to-left script is not part of any answer in this course: type the answer in "
@@ -84,8 +138,31 @@ def normalised_text(text: str) -> str:
     return " ".join(spaced.split())
 
 
+def _unit_key(unit: str) -> str:
+    """Return a unit folded for comparison: compatibility forms (² as 2), case and spacing."""
+    return " ".join(unicodedata.normalize("NFKC", unit).casefold().split())
+
+
+def _unit_spellings(unit: str | None) -> set[str]:
+    """Return the folded ways to write unit after a number: as shown, and the usual others."""
+    if not unit:
+        return set()
+    key = _unit_key(unit)
+    return {key, *UNIT_SPELLINGS.get(key, ())}
+
+
+def _unit_problem(unit: str | None) -> str:
+    """Return the message for a number followed by a unit the question does not use."""
+    if not unit:
+        return "Type the number alone, without a unit."
+    return f"This question asks for {unit}: type the number alone, or the number followed by {unit}."
+
+
 def parsed_number(answer: object, unit: str | None = None) -> float | str:
-    """Return answer as a finite float, or a message saying why it is not a usable number."""
+    """Return answer as a finite float, or a message saying why it is not a usable number.
+
+    Text may end with unit, the unit shown beside the field, written as shown or another usual way.
+    """
     if isinstance(answer, bool):
         return "Type a number, not yes or no."
     if isinstance(answer, int):
@@ -98,23 +175,26 @@ def parsed_number(answer: object, unit: str | None = None) -> float | str:
         return "Type a number."
     if len(answer) > MAX_TEXT:
         return f"That is too long for a number: keep it under {MAX_NUMBER_TEXT} characters."
-    text = unicodedata.normalize("NFKC", answer).strip().replace("\u2212", "-")
+    text = unicodedata.normalize("NFKC", answer.translate(WITHOUT_INVISIBLE)).strip().replace("\u2212", "-")
     if not text:
         return "Type a number first."
     if len(text) > MAX_NUMBER_TEXT:
         return f"That is too long for a number: keep it under {MAX_NUMBER_TEXT} characters."
-    lowered = text.lower()
-    for word in ((unit.lower(),) if unit else ()) + UNIT_WORDS:
-        if lowered.endswith(word):
-            text = text[: len(text) - len(word)].strip()
-            break
-    if THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    elif DECIMAL_COMMA.fullmatch(text):
-        text = text.replace(",", ".")
-    if not NUMBER.fullmatch(text):
+    leading = LEADING_NUMBER.match(text)
+    rest = text[leading.end() :].strip() if leading else text
+    # What follows the number is a unit unless it goes on like a number ("5 004", "1.2.3").
+    if not leading or rest[:1].isdigit() or rest[:1] in ("+", "-", ".", ","):
         return "That is not a number: type digits, for example 12.5 or -3."
-    value = float(text)
+    if rest and _unit_key(rest) not in _unit_spellings(unit):
+        return _unit_problem(unit)
+    number = leading.group()
+    if THOUSANDS.fullmatch(number):
+        number = number.replace(",", "")
+    elif DECIMAL_COMMA.fullmatch(number):
+        number = number.replace(",", ".")
+    if not NUMBER.fullmatch(number):
+        return "That is not a number: type digits, for example 12.5 or -3."
+    value = float(number)
     if not math.isfinite(value) or abs(value) > LARGEST:
         return "That number is far too large."
     return value
@@ -134,7 +214,7 @@ def _judge_single(question: Question, answer: object) -> Result:
 
 def _judge_multiple(question: Question, answer: object) -> Result:
     options = {o.id: o for o in question.options}
-    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, (Sequence, set, frozenset)):
+    if not isinstance(answer, (list, tuple, set, frozenset)):
         return _invalid("Tick the options that apply.")
     chosen = set(answer)
     if not chosen:
@@ -184,21 +264,19 @@ def _order_from(question: Question, answer: object) -> list[str] | str:
     The answer is either a sequence of item ids or a mapping of item id to position (1 = first).
     """
     ids = [item.id for item in question.items]
-    if isinstance(answer, Mapping):
-        positions = dict(answer)
-        if set(positions) != set(ids) or any(positions[i] in (None, "") for i in ids):
+    if isinstance(answer, dict):
+        if set(answer) != set(ids) or any(answer[i] in (None, "") for i in ids):
             return "Give every item a position."
-        if not all(isinstance(p, int) and not isinstance(p, bool) for p in positions.values()):
+        if not all(isinstance(p, int) and not isinstance(p, bool) for p in answer.values()):
             return "Positions are whole numbers."
-        if sorted(positions.values()) != list(range(1, len(ids) + 1)):
+        if sorted(answer.values()) != list(range(1, len(ids) + 1)):
             return "Give each position to one item only."
-        return sorted(ids, key=positions.__getitem__)
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence):
+        return sorted(ids, key=answer.__getitem__)
+    if not isinstance(answer, (list, tuple)):
         return "Put the items in order."
-    order = list(answer)
-    if sorted(map(str, order)) != sorted(ids) or len(order) != len(ids):
+    if not all(isinstance(i, str) for i in answer) or sorted(answer) != sorted(ids):
         return "Use every item exactly once."
-    return order
+    return list(answer)
 
 
 def _judge_ordering(question: Question, answer: object) -> Result:
@@ -218,7 +296,7 @@ def _judge_ordering(question: Question, answer: object) -> Result:
 
 
 def _judge_matching(question: Question, answer: object) -> Result:
-    if not isinstance(answer, Mapping):
+    if not isinstance(answer, dict):
         return _invalid("Match each item on the left with one on the right.")
     choices = {p.right for p in question.pairs} | set(question.distractors)
     pairs = {p.id: p for p in question.pairs}
@@ -239,18 +317,23 @@ def _judge_matching(question: Question, answer: object) -> Result:
 
 
 def _judge_text(question: Question, answer: object) -> Result:
-    problem = _text_problem(answer)
+    if not isinstance(answer, str):
+        return _invalid("Type your answer as text.")
+    if len(answer) > MAX_TEXT:
+        return _invalid(f"That answer is too long: keep it under {MAX_TEXT} characters.")
+    text = answer.translate(WITHOUT_INVISIBLE)
+    problem = _text_problem(text)
     if problem:
         return _invalid(problem)
-    given = normalised_text(answer)
+    given = normalised_text(text)
     if not given:
         return _invalid("Type a word or a name, not only punctuation.")
     if given in {normalised_text(a) for a in question.accept}:
-        return _right(question, answer.strip())
+        return _right(question, text.strip())
     for wrong in question.wrong_answers:
         if isinstance(wrong.answer, str) and normalised_text(wrong.answer) == given:
-            return Result("incorrect", "Try again.", feedback=wrong.feedback, answer=answer.strip())
-    return Result("incorrect", "Check the spelling, or try again.", answer=answer.strip())
+            return Result("incorrect", "Try again.", feedback=wrong.feedback, answer=text.strip())
+    return Result("incorrect", "Check the spelling, or try again.", answer=text.strip())
 
 
 JUDGES = {
@@ -264,9 +347,9 @@ JUDGES = {
 
 
 def judge(question: Question, answer: object) -> Result:
-    """Return the result of answering question with answer; never raises on any answer."""
-    try:
-        return JUDGES[question.type](question, answer)
-    except (TypeError, ValueError, OverflowError, RecursionError):
-        # A hostile object (a list that cannot be sorted, a broken __eq__) is bad input too.
-        return _invalid("That answer could not be read: please try again.")
+    """Return the result of answering question with answer; never raises, whatever the answer is."""
+    # Past this check the answer holds only exact built-in values, so judging it runs no code of
+    # the caller's: no comparison, hash or conversion can raise, and what is recorded is plain JSON.
+    if not _is_plain(answer):
+        return _invalid(UNREADABLE)
+    return JUDGES[question.type](question, answer)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import random
 import weakref
 
 import ipywidgets as widgets
+from traitlets import TraitError
 
 from .judging import Result, judge
-from .progress import read_progress, record_attempt, record_event
+from .progress import Progress, QuestionProgress, read_progress, record_attempt, record_event
 from .quizbank import Bank, Question, cite_html, load_bank
-from .scores import quiz_score
+from .scores import QuizScore, quiz_score
 
 INSTRUCTIONS = {
     "single": "Choose one answer.",
@@ -21,6 +23,8 @@ INSTRUCTIONS = {
     "matching": "For each item, pick its match.",
     "text": "Type a word or a name.",
 }
+# How long a Check waits for a value the browser may still hold back (see QuestionView._clicked).
+SETTLE_SECONDS = 0.3
 # Okabe-Ito colours (safe for colour-blind readers); words and symbols carry the meaning.
 STYLES = {
     "correct": ("#0072B2", "\u2714 Correct."),
@@ -107,14 +111,17 @@ def result_html(question: Question, result: Result) -> str:
 class QuestionView:
     """One question on screen: its input widgets, Check, Hint and Show-answer buttons, feedback."""
 
-    def __init__(self, question: Question, seed: int, on_checked=None) -> None:
+    def __init__(
+        self, question: Question, seed: int, on_checked=None, saved: QuestionProgress | None = None
+    ) -> None:
         self.question = question
         self.on_checked = on_checked
         self.key = f"{question.lesson}:{question.id}"
         self.inputs = self._inputs(seed)
         self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
         self.check.add_class("fi-check")
-        self.check.on_click(self._checked)
+        self.check.on_click(self._clicked)
+        self.waiting = None  # a judgement scheduled by a Check click, not yet made
         buttons = [self.check]
         self.hint = None
         if question.hint:
@@ -135,6 +142,8 @@ class QuestionView:
         )
         self.box = widgets.VBox([heading, self.inputs, widgets.HBox(buttons), self.feedback, self.notice])
         self.box.add_class("fi-question")
+        if saved is not None and saved.last is not None:
+            self.restore(saved)
 
     def _inputs(self, seed: int) -> widgets.Widget:
         """Return the widgets the student answers with, in a student-specific order."""
@@ -196,6 +205,42 @@ class QuestionView:
             return {item_id: None if box.value is None else int(box.value) for box, item_id in self.places}
         return {pair_id: box.value for box, pair_id in self.matches}
 
+    def show_answer(self, answer: object) -> None:
+        """Put a saved answer back into the widgets (the form judge records it in)."""
+        kind = self.question.type
+        if kind == "single":
+            self.radio.value = answer
+        elif kind == "multiple":
+            for box, option_id in self.ticks:
+                box.value = option_id in answer
+        elif kind == "numeric":
+            self.text.value = f"{answer:g}"
+        elif kind == "text":
+            self.text.value = answer
+        elif kind == "ordering":
+            for box, item_id in self.places:
+                box.value = str(answer.index(item_id) + 1)
+        else:
+            for box, pair_id in self.matches:
+                box.value = answer[pair_id]
+
+    def restore(self, saved: QuestionProgress) -> None:
+        """Show the last saved answer and its verdict, as after a Check (a restart loses nothing)."""
+        result = judge(self.question, saved.last["answer"])
+        if not result.recorded:  # the bank changed since: the old answer no longer fits
+            return
+        try:
+            self.show_answer(result.answer)
+        except (ValueError, KeyError, TypeError, AttributeError, TraitError):
+            return
+        when = saved.last["time"][:10]
+        self.feedback.value = (
+            f'<p class="fi-saved"><em>Your last answer, saved on {html.escape(when)}:</em></p>'
+            + result_html(self.question, result)
+        )
+        if not saved.correct and saved.attempts:
+            self.reveal.layout.display = None
+
     def mirror(self, other: QuestionView) -> None:
         """Show what another copy of this question shows: the same answer, feedback and buttons.
 
@@ -212,6 +257,26 @@ class QuestionView:
                 box.value = source.value
         self.feedback.value = other.feedback.value
         self.reveal.layout.display = other.reveal.layout.display
+
+    def _clicked(self, _button=None) -> None:
+        """Judge what is on screen, once the answer's last change has reached the kernel.
+
+        The browser holds a widget's new value back while an earlier message of the same widget
+        awaits the kernel, but sends a click at once: a Check pressed right after typing could
+        overtake the typed value and judge the one before. Waiting a moment in the kernel's own
+        event loop (never blocking it) lets the held value arrive first.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel event loop (the widget driven from Python): judge now
+            self._checked()
+            return
+        if self.waiting is None:  # clicks while waiting make one judgement, of the latest value
+            self.waiting = loop.call_later(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self.waiting = None
+        self._checked()
 
     def _checked(self, _button=None) -> Result:
         result = judge(self.question, self.answer())
@@ -289,9 +354,12 @@ class Quiz:
     ) -> None:
         self.bank = bank
         self.questions = [bank.question(i) for i in question_ids] if question_ids else list(bank.questions)
-        document, notice = read_progress()
-        self.seed = document["seed"]
-        self.views = [QuestionView(q, self.seed, on_checked=self._answered) for q in self.questions]
+        progress, notice = read_progress()
+        self.seed = progress.seed
+        self.views = [
+            QuestionView(q, self.seed, on_checked=self._answered, saved=progress.of(q.lesson, q.id))
+            for q in self.questions
+        ]
         self.score = widgets.HTML(value="")
         self.score.add_class("fi-score")
         self.notice = widgets.HTML(value=html.escape(notice) if notice else "")
@@ -311,8 +379,8 @@ class Quiz:
         self.box = widgets.VBox([title, self.notice, *body, self.score])
         self.box.add_class("fi-quiz")
         if self.one_at_a_time:
-            self.show(0)
-        self._update_score(document)
+            self.show(quiz_score(bank, progress, [q.id for q in self.questions]).next_unanswered or 0)
+        self._update_score(progress)
         SHOWN.add(self)
 
     def show(self, position: int) -> None:
@@ -329,17 +397,20 @@ class Quiz:
         A lesson asks a question in its section and again in the whole quiz at the end: both
         copies, and every score line, must tell the same story.
         """
-        document = read_progress()[0]
+        progress = read_progress()[0]
         for shown in list(SHOWN):
             if shown.bank.lesson != self.bank.lesson:
                 continue
             for other in shown.views:
                 if other is not view and other.key == view.key:
                     other.mirror(view)
-            shown._update_score(document)
+            shown._update_score(progress)
 
-    def _update_score(self, document: dict) -> None:
-        self.score.value = f"<p>{html.escape(quiz_score(self.bank, document).sentence())}</p>"
+    def _update_score(self, progress: Progress) -> None:
+        score = quiz_score(self.bank, progress)
+        if len(self.questions) < len(self.bank.questions):  # a few questions: no pointer into the rest
+            score = QuizScore(score.questions, score.answered, score.correct, score.attempts)
+        self.score.value = f"<p>{html.escape(score.sentence())}</p>"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs) or {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -208,3 +209,33 @@ def test_explorer_worked_with_the_keyboard_only(lesson):
         OUTPUT_REDRAWN, arg=[output.element_handle(), before, images], polling=250, timeout=CHANGE_MS
     )
     keep_screenshot(explorer, lesson.stem, "explorer-keyboard")
+
+
+def judged_answers(lab, question_id: str) -> list:
+    """Return the answers saved for one question, in order, from the lab's progress file."""
+    lines = (lab.root.parent / "progress.json").read_text().splitlines()[1:]
+    return [record["answer"] for record in map(json.loads, lines) if record.get("question") == question_id]
+
+
+@pytest.mark.parametrize("lesson", ["00-start-here"], indirect=True)
+def test_a_check_clicked_right_after_typing_judges_what_was_typed(lesson, lab):
+    from playwright.sync_api import expect
+
+    (bank,) = (ROOT / "data" / "quizzes").glob("00-*.yaml")
+    question = next(q for q in yaml.safe_load(bank.read_text())["questions"] if q["id"] == "total-area")
+    box = question_box(lesson.panel, question)
+    field, check = box.locator("input[type=text]"), box.locator(".fi-check")
+    field.scroll_into_view_if_needed()
+    typed = []
+    for attempt in range(30):
+        value = f"{question['answer']:g}" if attempt % 2 == 0 else str(int(question["answer"]) - 4 - attempt)
+        field.fill(value)
+        check.click()  # at once, as a quick student does: no pause for the value to reach the kernel
+        typed.append(float(value))
+        verdict = "Correct." if attempt % 2 == 0 else "Not quite"
+        try:
+            expect(box.locator(".fi-feedback")).to_contain_text(verdict, timeout=CHANGE_MS)
+        except AssertionError as failed:
+            judged = judged_answers(lab, "total-area")
+            raise AssertionError(f"attempt {attempt}: typed {typed}, judged {judged}") from failed
+    assert judged_answers(lab, "total-area")[-len(typed) :] == typed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json
@@ -14,6 +13,7 @@ from pathlib import Path
 import nbformat
 
 from ..exercise_build import WRITTEN_PLACEHOLDER, nbgrader_meta, questions, solution_path, student_version
+from ..exercises import assigned_names
 from .supervisor import Step
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -160,24 +160,6 @@ def as_python(code: str) -> str:
         return _transformer().transform_cell(code)
     except Exception:  # IPython cannot read it either: run it as it is, and Python will say why
         return code
-
-
-def assigned_names(code: str) -> set[str]:
-    """Return the names a cell may assign at top level (magic lines left out), for answers typed anew."""
-    plain = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
-    try:
-        tree = ast.parse(plain)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-    return names
 
 
 @dataclass
