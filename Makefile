@@ -43,7 +43,7 @@ seminar: install
 # installed here when missing and apt-get can run; where it cannot, the script says why.
 test: install
 	bash tools/install_test_packages.sh
-	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff check conftest.py src tests tools bench
 	$(BIN)/python -m pytest
 
 # Only the browser tests, keeping a picture of every lesson whole in build/screenshots/.
@@ -52,12 +52,13 @@ screenshots: install
 	FOURISLANDS_WHOLE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 lint: install
-	$(BIN)/ruff check src tests tools bench
-	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/ruff check conftest.py src tests tools bench
+	$(BIN)/ruff format --check conftest.py src tests tools bench
 
 bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/quiz.py
+	$(BIN)/python bench/lessons.py
 	$(BIN)/python bench/grading.py
 
 book: install

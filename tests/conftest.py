@@ -25,12 +25,15 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
-def built_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Yield a course folder holding the real data and the fixture exercise, built as for students."""
+@pytest.fixture(scope="session")
+def built_fixture_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a course folder with the real data and the fixture exercise built, once per session.
+
+    Building runs the solution on a kernel (seconds): the modules that grade share one build.
+    """
     from fourislands import exercise_build
 
-    home = tmp_path_factory.mktemp("course")
+    home = tmp_path_factory.mktemp("built-course")
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("exercises"))
     shutil.copy(ROOT / "course.yml", home)
     (home / "solutions").mkdir()
@@ -38,10 +41,28 @@ def built_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FOURISLANDS_HOME", str(home))
         exercise_build.write("99-fixture")
+    return home
+
+
+@pytest.fixture(scope="module")
+def built_course(built_fixture_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Yield a course folder holding the real data and the fixture exercise, built as for students.
+
+    A copy of the session's build for each module, which may change it freely.
+    """
+    home = tmp_path_factory.mktemp("course") / "course"
+    shutil.copytree(built_fixture_course, home)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOURISLANDS_HOME", str(home))
         yield home
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Keep the progress files the tests write (kernels too) out of the home folder."""
-    folder = Path(tempfile.mkdtemp(prefix="fourislands-tests-"))
-    os.environ["FOURISLANDS_PROGRESS"] = str(folder / "progress.json")
+    config.fourislands_scratch = Path(tempfile.mkdtemp(prefix="fourislands-tests-"))
+    os.environ["FOURISLANDS_PROGRESS"] = str(config.fourislands_scratch / "progress.json")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the progress folder of this run (each worker of pytest -n has its own)."""
+    shutil.rmtree(config.fourislands_scratch, ignore_errors=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from fourislands.kernels import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ROOT / "apps"
@@ -67,13 +68,7 @@ def run_apps() -> dict[str, nbformat.NotebookNode]:
     """
     notebooks = {name: nbformat.read(APPS / name, as_version=4) for name in EXPLORERS}
     clients = [
-        NotebookClient(
-            notebook,
-            timeout=60,
-            kernel_name="python3",
-            store_widget_state=True,
-            resources={"metadata": {"path": str(APPS)}},
-        )
+        notebook_client(notebook, APPS, timeout=60, store_widget_state=True)
         for notebook in notebooks.values()
     ]
 

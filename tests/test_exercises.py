@@ -8,11 +8,11 @@ import os
 import nbformat
 import pytest
 from course_root import ROOT
-from nbclient import NotebookClient
 
 from fourislands import exercise_build
 from fourislands.exercises import Exercise, ____, decoded, friendly_error
 from fourislands.grading.grader import grade
+from fourislands.kernels import notebook_client
 
 NAMES = exercise_build.exercise_names()
 
@@ -22,7 +22,7 @@ def run(notebook, **env):
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+        notebook_client(notebook, ROOT).execute()
     finally:
         for key, value in saved.items():
             os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import io
 import math
 import re
 
 import pytest
 from course_root import ROOT
+from matplotlib.transforms import Bbox
+from PIL import Image
 
 from fourislands import DataError, load, maps
-from fourislands.figures import PALETTE, finish, new_axes, show
+from fourislands.figures import DPI, PAD_INCHES, PALETTE, finish, legend_below, new_axes, png, show
 from fourislands.lesson import lesson_header, reading_issue, source_html, source_words, wrapped
 
 
@@ -30,6 +33,24 @@ def test_a_finished_figure_shows_as_png_with_alt_text_and_source():
     assert metadata["image/png"]["alt"] == "A line that falls, then rises."
     assert ax.get_title(loc="left") == "A title"
     assert any("Source: data/islands.csv" in t.get_text() for t in ax.texts)
+
+
+def test_the_source_line_sits_under_all_the_chart_draws_and_inside_the_saved_image():
+    ax = new_axes()
+    bars = ax.bar(["one", "two"], [3, 1], label="bars")
+    ax.set_xlabel("an axis label")
+    legend_below(ax, [bars], columns=1, gap=0.12)
+    finish(ax, "A title", "a source long enough to wrap " * 8, "Two bars.")
+    image = Image.open(io.BytesIO(png(ax.figure)))
+    renderer = ax.figure.canvas.get_renderer()
+    line = ax.fourislands_source_line.get_window_extent(renderer)
+    rest = ax.get_tightbbox(renderer)  # the line is outside the layout, so not in this box
+    assert line.y1 < rest.y0 < ax.get_legend().get_window_extent(renderer).y0 + 1
+    # The image holds the chart and the line under it, with the white margin around both.
+    whole = Bbox.union([rest, line])
+    margin = 2 * PAD_INCHES * DPI
+    assert abs(image.size[1] - (whole.height + margin)) <= 2
+    assert abs(image.size[0] - (whole.width + margin)) <= 2
 
 
 def test_alt_text_is_escaped_in_the_page():
@@ -59,7 +80,8 @@ def test_every_disputed_island_has_a_position_on_the_map():
 def test_the_base_map_draws_land_inside_the_region():
     ax = maps.label_islands(maps.base_map())
     assert ax.get_xlim() == (maps.REGION[0], maps.REGION[2])
-    assert len(ax.patches) > 200
+    land = next(c for c in ax.collections if c.get_gid() == "coastline-level-1")
+    assert len(land.get_paths()) > 200
     labels = {t.get_text() for t in ax.texts}
     assert "Etorofu / Iturup" in labels and "Shikotan" in labels
 

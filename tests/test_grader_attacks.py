@@ -325,18 +325,43 @@ def _digests(*folders: Path) -> dict[str, str]:
     return digests
 
 
+def _command(pid: int) -> str:
+    try:
+        return (
+            (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 1
+
+
+def _ours(command: str) -> bool:
+    return "fourislands.grading.forkserver" in command or MARK in command
+
+
 def grader_processes() -> list[str]:
-    """Return the command lines of running processes that belong to a grader or an attack."""
-    found = []
+    """Return the command lines of grader or attack processes that outlived their grader.
+
+    Graders running in other test processes at the same time are not counted: a process is left
+    over when, going up through its parents past grader processes and bubblewrap, it reaches PID 1
+    instead of a live grader (its own, or another test's).
+    """
+    left = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if "fourislands.grading.forkserver" in command or MARK in command:
-                found.append(f"{entry.name}: {command}")
-    return found
+        if not entry.name.isdigit() or not _ours(_command(int(entry.name))):
+            continue
+        parent = _parent(int(entry.name))
+        while parent > 1 and (_ours(_command(parent)) or _command(parent).startswith("bwrap")):
+            parent = _parent(parent)
+        if parent <= 1:
+            left.append(f"{entry.name}: {_command(int(entry.name))}")
+    return left
 
 
 @pytest.fixture(scope="module")

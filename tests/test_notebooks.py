@@ -1,7 +1,7 @@
 """Committed notebooks are clean, short-celled and lean on the package.
 
-They run under nbval (pytest collects notebooks/), where notebooks/conftest.py also fails a lesson
-that prints to stderr or takes over 10 seconds.
+They run under nbval (pytest collects notebooks/), where the project's conftest.py also fails a lesson
+that prints to stderr or uses over 8 seconds of processor time.
 """
 
 from __future__ import annotations

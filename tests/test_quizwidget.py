@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import ipywidgets
 import pytest
 
 from fourislands import progress
@@ -192,3 +193,29 @@ def test_copies_mirror_every_kind_of_answer(quiz):
     assert {i: b.value for b, i in view(again, "in-order").places}["shimoda"] == "1"
     assert {i: b.value for b, i in view(again, "match-names").matches}["etorofu"] == "Iturup"
     assert view(again, "a-number").text.value == "12"
+
+
+def test_a_full_quiz_sends_few_messages_and_shares_layouts_it_never_changes(quiz, monkeypatch):
+    # A kernel's messages past a queue of about a thousand are dropped: a full quiz must stay
+    # far below, whatever the bank. Every model a quiz opens is one message to the browser.
+    from fourislands.course import lessons
+    from fourislands.quizwidget import quiz as show_quiz
+
+    opened = []
+    open_model = ipywidgets.Widget.open
+
+    def counted(self):
+        opened.append(self)
+        return open_model(self)
+
+    monkeypatch.setattr(ipywidgets.Widget, "open", counted)
+    for lesson in lessons():
+        opened.clear()
+        shown = show_quiz(lesson.id)
+        questions = len(shown.views)
+        assert len(opened) <= 20 * questions + 10, (lesson.id, len(opened), questions)
+        layouts = [model for model in opened if isinstance(model, ipywidgets.Layout)]
+        assert len(layouts) <= questions + 3, (lesson.id, len(layouts))  # the Show-answer buttons' own
+        # Showing one question's answer button leaves every other question's hidden.
+        shown.views[0].reveal.layout.display = None
+        assert all(view.reveal.layout.display == "none" for view in shown.views[1:])

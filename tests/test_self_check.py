@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from course_root import ROOT
-from nbclient import NotebookClient
 
 from fourislands import exercise_build, exercises
 from fourislands.errors import DataError
 from fourislands.exercises import Exercise, assigned_names, decoded
 from fourislands.fingerprint import compare, fingerprint
+from fourislands.kernels import notebook_client
 
 NAME = "01-history"
 CHECKS = json.loads((ROOT / "data" / "exercises" / f"{NAME}.json").read_text(encoding="utf-8"))
@@ -92,7 +92,7 @@ SEQUENCE = [
 def outputs() -> dict[str, str]:
     """Return, for each step of SEQUENCE, its output as text (a traceback as its error's name)."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for _label, code in SEQUENCE])
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    notebook_client(notebook, ROOT, allow_errors=True).execute()
     texts = {}
     for (label, _code), cell in zip(SEQUENCE, notebook.cells, strict=True):
         texts[label] = "\n".join(

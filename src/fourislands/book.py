@@ -9,18 +9,18 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import nbformat
-import yaml
 from jinja2 import DictLoader
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 
+from . import yaml_fast
 from .course import COURSE_FILE, Lesson, lessons
 from .errors import DataError
+from .kernels import notebook_client
 from .paths import project_root
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -81,7 +81,7 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 def _course_title() -> str:
     """Return the course title from course.yml."""
-    document = yaml.safe_load((project_root() / COURSE_FILE).read_text(encoding="utf-8"))
+    document = yaml_fast.safe_load((project_root() / COURSE_FILE).read_text(encoding="utf-8"))
     return str(document.get("title", "The course"))
 
 
@@ -102,27 +102,40 @@ def _chosen(everything: list[Lesson], notebooks: Iterable[str | Path] | None) ->
     return [lesson for lesson in ready if {lesson.id, _stem(lesson)} & wanted]
 
 
-async def _execute(notebook: nbformat.NotebookNode, folder: Path, env: dict, limit: asyncio.Semaphore):
-    """Run every cell of notebook in a fresh python3 kernel working in folder."""
+async def _execute(
+    notebook: nbformat.NotebookNode,
+    folder: Path,
+    env: dict,
+    limit: asyncio.Semaphore,
+    said: Callable[[float], None],
+) -> None:
+    """Run every cell of notebook in a fresh python3 kernel working in folder; say how long it took."""
     async with limit:
-        client = NotebookClient(
+        started = time.monotonic()
+        client = notebook_client(
             notebook,
+            folder,
             timeout=CELL_TIMEOUT,
-            kernel_name="python3",
             store_widget_state=True,  # read for the figures explorers start with, then dropped
-            # Quiet the kernel's start-up warnings (plain-TCP notice); errors still show.
+            # Quiet the kernel's start-up warnings; errors still show.
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            resources={"metadata": {"path": str(folder)}},
         )
         await client.async_execute(env=env)
+        said(time.monotonic() - started)
 
 
-async def _execute_all(notebooks: list[tuple[nbformat.NotebookNode, Path]], env: dict) -> list:
+async def _execute_all(
+    notebooks: list[tuple[nbformat.NotebookNode, Path]], env: dict, progress: list[Callable[[float], None]]
+) -> list:
     """Run the notebooks side by side, one kernel per core; return each run's exception or None."""
     limit = asyncio.Semaphore(max(1, min(os.cpu_count() or 1, len(notebooks))))
     # Every run ends (and shuts its kernel down) before a failure is reported.
     return await asyncio.gather(
-        *(_execute(notebook, folder, env, limit) for notebook, folder in notebooks), return_exceptions=True
+        *(
+            _execute(nb, folder, env, limit, said)
+            for (nb, folder), said in zip(notebooks, progress, strict=True)
+        ),
+        return_exceptions=True,
     )
 
 
@@ -260,11 +273,14 @@ course in JupyterLab: <code>make lab</code> in the course folder.</p>
 """
 
 
-def build_book(out: Path, notebooks: Iterable[str | Path] | None = None) -> list[Path]:
+def build_book(
+    out: Path, notebooks: Iterable[str | Path] | None = None, say: Callable[[str], None] = lambda _line: None
+) -> list[Path]:
     """Execute the lessons, write them to out as HTML pages with index.html; return the files written.
 
     notebooks names the lessons to build (ids such as "02" or notebook names); all ready lessons
     by default. The index lists every lesson of course.yml; previous and next link built pages.
+    say is told a line as each lesson has run and as each page is written.
     """
     everything = lessons()
     chosen = _chosen(everything, notebooks)
@@ -275,7 +291,11 @@ def build_book(out: Path, notebooks: Iterable[str | Path] | None = None) -> list
     with tempfile.TemporaryDirectory(prefix="fourislands-book-") as scratch:
         # A progress file of the build's own: executing quizzes must not touch a student's.
         env = {**os.environ, "FOURISLANDS_PROGRESS": str(Path(scratch) / "progress.json")}
-        failures = asyncio.run(_execute_all(list(zip(lesson_notebooks, folders, strict=True)), env))
+        progress = [
+            lambda seconds, lesson=lesson: say(f"lesson {lesson.id} ran in {seconds:.1f} s")
+            for lesson in chosen
+        ]
+        failures = asyncio.run(_execute_all(list(zip(lesson_notebooks, folders, strict=True)), env, progress))
     for lesson, failure in zip(chosen, failures, strict=True):
         if failure is not None:
             failure.add_note(f"while building the page of {lesson.notebook}")
@@ -303,6 +323,7 @@ def build_book(out: Path, notebooks: Iterable[str | Path] | None = None) -> list
         path = out / f"{_stem(lesson)}.html"
         _write_atomically(path, _local_links(page, stems))
         written.append(path)
+        say(f"{path} written")
     index = out / "index.html"
     _write_atomically(index, _index(course, everything, {lesson.id for lesson in chosen}))
     return [*written, index]
@@ -312,7 +333,7 @@ def book_command(args: argparse.Namespace) -> int:
     """Build the static edition into args.out (the lessons in args.lessons, or all); return an exit code."""
     started = time.monotonic()
     try:
-        written = build_book(args.out, args.lessons or None)
+        written = build_book(args.out, args.lessons or None, say=lambda line: print(line, flush=True))
     except (DataError, CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         print(error)
         for note in getattr(error, "__notes__", []):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import yaml
 
+from . import yaml_fast
 from .errors import DataError
 from .paths import home_setting_note, project_root
 
@@ -79,7 +80,7 @@ def lessons() -> list[Lesson]:
     """Return the course's lessons in order, as course.yml lists them."""
     path = project_root() / COURSE_FILE
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml_fast.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(path, "file not found" + home_setting_note()) from None
     except yaml.YAMLError as error:

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 from .errors import DataError
 from .exercises import encoded
+from .kernels import notebook_client
 from .paths import data_dir, project_root
 
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
@@ -144,7 +144,7 @@ def checks_from(name: str, solution: nbformat.NotebookNode, executed: nbformat.N
 def public_checks(name: str, solution: nbformat.NotebookNode, timeout: int = 120) -> dict:
     """Return the public-check file of an exercise, by running its solution notebook."""
     executed = probed(name, solution)
-    NotebookClient(executed, timeout=timeout, kernel_name="python3").execute()
+    notebook_client(executed, solution_path(name).parent, timeout=timeout).execute()
     return checks_from(name, solution, executed)
 
 

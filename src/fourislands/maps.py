@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Polygon
+from matplotlib.collections import PolyCollection
 
 from .data import load
 from .figures import LAND, SEA, new_axes
@@ -34,6 +34,15 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"][0]]
     return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+@cache
+def _rings_by_level() -> dict[int, list[list[list[float]]]]:
+    """Return the coastline's outer rings grouped by level (1 land, 2 lakes...), once per process."""
+    levels: dict[int, list] = {}
+    for feature in coastlines():
+        levels.setdefault(feature["properties"].get("level", 1), []).extend(_rings(feature["geometry"]))
+    return levels
 
 
 def _ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
@@ -77,11 +86,13 @@ def base_map(ax: Axes | None = None, extent: tuple[float, float, float, float] =
     ax = new_axes(ax, size=(7.5, 6.5))
     west, south, east, north = extent
     ax.set_facecolor(SEA)
-    for feature in sorted(coastlines(), key=lambda f: f["properties"].get("level", 1)):
-        level = feature["properties"].get("level", 1)
+    # One collection per level (land, lakes, islands in lakes), drawn in that order: a few hundred
+    # coastline rings as separate patches cost a map about 0.3 s more to draw.
+    for level, rings in sorted(_rings_by_level().items()):
         colour = LAND if level % 2 == 1 else SEA
-        for ring in _rings(feature["geometry"]):
-            ax.add_patch(Polygon(ring, closed=True, facecolor=colour, edgecolor="#8C8C8C", linewidth=0.4))
+        land = PolyCollection(rings, closed=True, facecolors=colour, edgecolors="#8C8C8C", linewidths=0.4)
+        land.set_gid(f"coastline-level-{level}")
+        ax.add_collection(land, autolim=False)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     # Degrees of longitude shrink with latitude: keep kilometres square in the middle of the map.

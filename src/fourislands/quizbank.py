@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from . import yaml_fast
 from .data import load
 from .errors import DataError
 from .jsonschema_fast import jsonschema_module
@@ -224,7 +225,7 @@ def read_bank(path: Path) -> Bank:
 def _parsed_bank(path: Path, content: bytes) -> Bank:
     """Return the bank held in content (the bytes of path), checked."""
     try:
-        document = yaml.safe_load(content.decode("utf-8"))
+        document = yaml_fast.safe_load(content.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise BankError(path, f"is not valid YAML ({error})") from None
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))

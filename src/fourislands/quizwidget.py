@@ -14,6 +14,7 @@ from .judging import Result, judge
 from .progress import Progress, QuestionProgress, read_progress, record_attempt, record_event
 from .quizbank import Bank, Question, cite_html, load_bank
 from .scores import QuizScore, quiz_score
+from .shared_models import plain_widget
 
 INSTRUCTIONS = {
     "single": "Choose one answer.",
@@ -24,7 +25,7 @@ INSTRUCTIONS = {
     "text": "Type a word or a name.",
 }
 # How long a Check waits for a value the browser may still hold back (see QuestionView._clicked).
-SETTLE_SECONDS = 0.3
+SETTLE_SECONDS = 0.2
 # Okabe-Ito colours (safe for colour-blind readers); words and symbols carry the meaning.
 STYLES = {
     "correct": ("#0072B2", "\u2714 Correct."),
@@ -56,8 +57,12 @@ SHOWN: weakref.WeakSet[Quiz] = weakref.WeakSet()
 
 def _choice(labels: list[str], tooltip: str) -> widgets.ToggleButtons:
     """Return a row of toggle buttons with nothing chosen yet (Tab to a button, Space to pick)."""
-    return widgets.ToggleButtons(
-        options=labels, value=None, tooltips=[tooltip] * len(labels), style={"button_width": "auto"}
+    return plain_widget(
+        widgets.ToggleButtons,
+        options=labels,
+        value=None,
+        tooltips=[tooltip] * len(labels),
+        style={"button_width": "auto"},
     )
 
 
@@ -118,58 +123,66 @@ class QuestionView:
         self.on_checked = on_checked
         self.key = f"{question.lesson}:{question.id}"
         self.inputs = self._inputs(seed)
-        self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
-        self.check.add_class("fi-check")
+        self.check = plain_widget(
+            widgets.Button,
+            description="Check",
+            button_style="primary",
+            tooltip="Check your answer",
+            classes=("fi-check",),
+        )
         self.check.on_click(self._clicked)
         self.waiting = None  # a judgement scheduled by a Check click, not yet made
         buttons = [self.check]
         self.hint = None
         if question.hint:
-            self.hint = widgets.Button(description="Hint", tooltip="Show a hint")
+            self.hint = plain_widget(widgets.Button, description="Hint", tooltip="Show a hint")
             self.hint.on_click(self._hinted)
             buttons.append(self.hint)
-        self.reveal = widgets.Button(description="Show answer", tooltip="Show the answer (recorded)")
-        self.reveal.layout.display = "none"  # offered only after a first wrong attempt
+        # A layout of its own, as it is shown and hidden: offered only after a first wrong attempt.
+        self.reveal = widgets.Button(
+            description="Show answer",
+            tooltip="Show the answer (recorded)",
+            layout=widgets.Layout(display="none"),
+        )
         self.reveal.on_click(self._revealed)
         buttons.append(self.reveal)
-        self.feedback = widgets.HTML(value="")
-        self.feedback.add_class("fi-feedback")
-        self.notice = widgets.HTML(value="")
-        self.notice.add_class("fi-notice")
-        heading = widgets.HTML(
-            f"<p><strong>{html.escape(question.prompt)}</strong><br>"
-            f"<em>{INSTRUCTIONS[question.type]}</em></p>"
+        self.feedback = plain_widget(widgets.HTML, value="", classes=("fi-feedback",))
+        self.notice = plain_widget(widgets.HTML, value="", classes=("fi-notice",))
+        heading = plain_widget(
+            widgets.HTML,
+            value=f"<p><strong>{html.escape(question.prompt)}</strong><br>"
+            f"<em>{INSTRUCTIONS[question.type]}</em></p>",
         )
-        self.box = widgets.VBox([heading, self.inputs, widgets.HBox(buttons), self.feedback, self.notice])
-        self.box.add_class("fi-question")
+        row = plain_widget(widgets.HBox, children=buttons)
+        self.box = plain_widget(
+            widgets.VBox,
+            children=[heading, self.inputs, row, self.feedback, self.notice],
+            classes=("fi-question",),
+        )
         if saved is not None and saved.last is not None:
             self.restore(saved)
 
     def _inputs(self, seed: int) -> widgets.Widget:
         """Return the widgets the student answers with, in a student-specific order."""
         q = self.question
-        wide = widgets.Layout(width="auto")
         if q.type == "single":
             options = shuffled([(o.text, o.id) for o in q.options], seed, self.key)
-            self.radio = widgets.RadioButtons(options=options, value=None, layout=wide)
+            self.radio = plain_widget(widgets.RadioButtons, "wide", options=options, value=None)
             return self.radio
         if q.type == "multiple":
             order = shuffled(list(q.options), seed, self.key)
             self.ticks = [
-                (widgets.Checkbox(description=o.text, indent=False, layout=wide), o.id) for o in order
+                (plain_widget(widgets.Checkbox, "wide", description=o.text, indent=False), o.id)
+                for o in order
             ]
-            return widgets.VBox([box for box, _ in self.ticks])
+            return plain_widget(widgets.VBox, children=[box for box, _ in self.ticks])
         if q.type in ("numeric", "text"):
             placeholder = "a number" if q.type == "numeric" else "your answer"
             # Synced when the field loses focus: one message, sent before the Check click, where
             # keystroke updates can still be queued when a fast typist presses Tab and Enter.
-            self.text = widgets.Text(
-                placeholder=placeholder,
-                continuous_update=False,
-                layout=widgets.Layout(width="16em"),
-            )
-            unit = widgets.Label(q.unit or "") if q.type == "numeric" else widgets.Label("")
-            return widgets.HBox([self.text, unit])
+            self.text = plain_widget(widgets.Text, "field", placeholder=placeholder, continuous_update=False)
+            unit = plain_widget(widgets.Label, value=(q.unit or "") if q.type == "numeric" else "")
+            return plain_widget(widgets.HBox, children=[self.text, unit])
         # Toggle buttons, not drop-down lists: JupyterLab takes the arrow keys from a focused
         # <select> to move between cells, so a drop-down cannot be worked from the keyboard.
         if q.type == "ordering":
@@ -177,20 +190,22 @@ class QuestionView:
             order = shuffled(list(q.items), seed, self.key)
             self.places = [(_choice(positions, "Position of: " + item.text), item.id) for item in order]
             rows = [
-                widgets.HBox([box, widgets.Label(item.text)])
+                plain_widget(widgets.HBox, children=[box, plain_widget(widgets.Label, value=item.text)])
                 for (box, _), item in zip(self.places, order, strict=True)
             ]
-            return widgets.VBox(rows)
+            return plain_widget(widgets.VBox, children=rows)
         rights = shuffled([p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right")
         lefts = shuffled(list(q.pairs), seed, self.key + ":left")
         self.matches = [(_choice(rights, "Match for: " + p.left), p.id) for p in lefts]
         rows = [
-            widgets.VBox([widgets.HTML(f"<strong>{html.escape(p.left)}</strong>"), box])
+            plain_widget(
+                widgets.VBox,
+                children=[plain_widget(widgets.HTML, value=f"<strong>{html.escape(p.left)}</strong>"), box],
+                classes=("fi-match",),
+            )
             for (box, _), p in zip(self.matches, lefts, strict=True)
         ]
-        for row in rows:
-            row.add_class("fi-match")
-        return widgets.VBox(rows)
+        return plain_widget(widgets.VBox, children=rows)
 
     def answer(self) -> object:
         """Return the student's current answer, in the form the judge expects."""
@@ -360,24 +375,24 @@ class Quiz:
             QuestionView(q, self.seed, on_checked=self._answered, saved=progress.of(q.lesson, q.id))
             for q in self.questions
         ]
-        self.score = widgets.HTML(value="")
-        self.score.add_class("fi-score")
-        self.notice = widgets.HTML(value=html.escape(notice) if notice else "")
+        self.score = plain_widget(widgets.HTML, value="", classes=("fi-score",))
+        self.notice = plain_widget(widgets.HTML, value=html.escape(notice) if notice else "")
         self.position = 0
         self.one_at_a_time = one_at_a_time and len(self.views) > 1
         if self.one_at_a_time:
-            self.previous = widgets.Button(description="Previous", tooltip="Previous question")
-            self.next = widgets.Button(description="Next", tooltip="Next question")
+            self.previous = plain_widget(widgets.Button, description="Previous", tooltip="Previous question")
+            self.next = plain_widget(widgets.Button, description="Next", tooltip="Next question")
             self.previous.on_click(lambda _b: self.show(self.position - 1))
             self.next.on_click(lambda _b: self.show(self.position + 1))
-            self.counter = widgets.Label("")
-            self.stage = widgets.VBox([])
-            body = [self.stage, widgets.HBox([self.previous, self.counter, self.next])]
+            self.counter = plain_widget(widgets.Label, value="")
+            self.stage = plain_widget(widgets.VBox, children=[])
+            body = [self.stage, plain_widget(widgets.HBox, children=[self.previous, self.counter, self.next])]
         else:
             body = [view.box for view in self.views]
-        title = widgets.HTML(f"{QUIZ_CSS}<h4>Quiz: {html.escape(bank.title)}</h4>")
-        self.box = widgets.VBox([title, self.notice, *body, self.score])
-        self.box.add_class("fi-quiz")
+        title = plain_widget(widgets.HTML, value=f"{QUIZ_CSS}<h4>Quiz: {html.escape(bank.title)}</h4>")
+        self.box = plain_widget(
+            widgets.VBox, children=[title, self.notice, *body, self.score], classes=("fi-quiz",)
+        )
         if self.one_at_a_time:
             self.show(quiz_score(bank, progress, [q.id for q in self.questions]).next_unanswered or 0)
         self._update_score(progress)

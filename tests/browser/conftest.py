@@ -49,6 +49,8 @@ CHROMIUM_FLAGS = [
 # A news or update toast can cover the cell a test clicks.
 NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 SERVER_START_SECONDS = 60
+# Kernels over Unix sockets: lessons started side by side never race for a port.
+IPC = "fourislands.server_kernels.ServerIPCKernelManager"
 KERNEL_READY_MS = 60_000
 OPEN_TRIES, OPEN_MS = 3, 10_000
 RUN_ALL_MS = 120_000  # generous for a loaded machine, still finite
@@ -132,13 +134,41 @@ def serving(name: str, command: list[str], home: Path, ready_url: str) -> Iterat
         stop_process_group(server)
 
 
+# Each kernel of the test JupyterLab writes the stacks of its threads to a file when sent SIGUSR1:
+# when a lesson does not finish, the failure says what its kernel was doing.
+STACKS_ON_SIGNAL = """
+import faulthandler, os, signal
+_stacks = open(os.path.join({folder!r}, f"kernel-{{os.getpid()}}.txt"), "w")
+faulthandler.register(signal.SIGUSR1, file=_stacks, all_threads=True)
+"""
+
+
 @dataclass
 class Lab:
-    """A running JupyterLab: its address, token and the folder it serves."""
+    """A running JupyterLab: its address, token, the folder it serves and the folder of its state."""
 
     url: str
     token: str
     root: Path
+    home: Path
+
+    def kernel_report(self) -> str:
+        """Return each kernel's state as the server sees it, and the Python stacks of its kernels."""
+        with urllib.request.urlopen(f"{self.url}/api/kernels?token={self.token}", timeout=10) as answer:
+            states = [f"{k['id'][:8]}: {k['execution_state']}" for k in json.load(answer)]
+        runtime = str(self.home / "runtime")
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    command = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"ipykernel_launcher" in command and runtime.encode() in command:
+                    os.kill(int(entry.name), signal.SIGUSR1)
+        time.sleep(1.0)
+        dumps = sorted((self.home / "stacks").glob("*.txt"))
+        stacks = [f"{path.name} (innermost call first):\n{path.read_text()[:2500]}" for path in dumps]
+        return "kernels: " + ", ".join(states) + "\n" + "\n".join(stacks)
 
     def notebook_url(self, stem: str) -> str:
         """Return the address that opens a lesson in a workspace of its own, with no saved layout."""
@@ -177,12 +207,16 @@ def lab(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (home / "stacks").mkdir()
+    (startup / "00-stacks-on-signal.py").write_text(STACKS_ON_SIGNAL.format(folder=str(home / "stacks")))
     port, token = free_port(), secrets.token_hex(16)
-    lab = Lab(f"http://127.0.0.1:{port}", token, root)
+    lab = Lab(f"http://127.0.0.1:{port}", token, root, home)
     command = [
         str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.user_settings_dir={home / 'settings'}", f"--MultiKernelManager.kernel_manager_class={IPC}",
     ]  # fmt: skip
     with serving("JupyterLab", command, home, f"{lab.url}/api/status?token={token}"):
         yield lab
@@ -311,7 +345,10 @@ class Course:
             except PlaywrightTimeout:
                 keep_screenshot(self.page, stem, "failed")
                 errors = panel.locator(STDERR).all_inner_texts()
-                pytest.fail(f"{stem}: not every cell ran within {RUN_ALL_MS / 1000:.0f} s; stderr: {errors}")
+                pytest.fail(
+                    f"{stem}: not every cell ran within {RUN_ALL_MS / 1000:.0f} s; stderr: {errors}\n"
+                    + self.lab.kernel_report()
+                )
             self.ran.add(stem)
         return Lesson(self.page, panel, stem)
 

@@ -12,7 +12,7 @@ import pytest
 from fourislands import load
 from fourislands.explore.split import island_areas, split_by_islands
 
-from .conftest import BIN, ROOT, SCREENSHOTS, free_port, serving
+from .conftest import BIN, IPC, ROOT, SCREENSHOTS, free_port, serving
 
 APP = "02-split-calculator.ipynb"
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
@@ -22,6 +22,7 @@ VOILA_OPTIONS = [
     "--Voila.ip=127.0.0.1",
     "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
     "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
+    f"--MultiKernelManager.kernel_manager_class={IPC}",
 ]
 # Voila's page asks this CDN for Font Awesome; offline that fails and the app does not need it.
 CDN = "cdn.jsdelivr.net"

@@ -362,7 +362,8 @@ def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
             ha="center",
             va="center",
             fontsize=8.5,
-            arrowprops={"arrowstyle": "-", "color": "#666666", "linewidth": 0.5},
+            # The label's white box is drawn over the leader's start: no clipping to it (patchA).
+            arrowprops={"arrowstyle": "-", "color": "#666666", "linewidth": 0.5, "patchA": None},
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             zorder=4,
         )
@@ -417,6 +418,39 @@ def _clashes(one: _Option, other: _Option) -> bool:
     )
 
 
+def _box_hits(box: Bbox, boxes: np.ndarray) -> np.ndarray:
+    """Return, for each row (x0, y0, x1, y1) of boxes, whether box overlaps it (edges touching count)."""
+    x0, y0, x1, y1 = box.extents
+    return (x0 <= boxes[:, 2]) & (boxes[:, 0] <= x1) & (y0 <= boxes[:, 3]) & (boxes[:, 1] <= y1)
+
+
+def _leader_hits(leader: Path, boxes: np.ndarray) -> np.ndarray:
+    """Return, for each row (x0, y0, x1, y1) of boxes, whether the straight leader enters it.
+
+    The Liang-Barsky test, for all boxes at once: the part of the segment inside each of the four
+    half-planes of a box is an interval of the segment's parameter, and the box is entered when
+    the four intervals meet. Asked for every place of every label, it must be quick.
+    """
+    (ax, ay), (bx, by) = leader.vertices[:2]
+    steps = np.array([ax - bx, bx - ax, ay - by, by - ay])
+    room = np.stack([ax - boxes[:, 0], boxes[:, 2] - ax, ay - boxes[:, 1], boxes[:, 3] - ay], axis=1)
+    enter, leave = np.zeros(len(boxes)), np.ones(len(boxes))
+    hits = np.ones(len(boxes), dtype=bool)
+    for side, step in enumerate(steps):
+        if step == 0:
+            hits &= room[:, side] >= 0  # parallel to this side: inside its half-plane, or never
+        elif step < 0:
+            enter = np.maximum(enter, room[:, side] / step)
+        else:
+            leave = np.minimum(leave, room[:, side] / step)
+    return hits & (enter <= leave)
+
+
+def _hit_count(option: _Option, obstacles: np.ndarray) -> int:
+    """Return how many of the obstacles (rows x0, y0, x1, y1) a place's box or leader runs into."""
+    return int(np.count_nonzero(_box_hits(option.box, obstacles) | _leader_hits(option.leader, obstacles)))
+
+
 def _best_places(options: list[list[_Option]], fixed: list[Bbox], area: Bbox) -> list[_Option]:
     """Return one place per label with the least total cost a bounded depth-first search finds.
 
@@ -426,10 +460,11 @@ def _best_places(options: list[list[_Option]], fixed: list[Bbox], area: Bbox) ->
     layout is dropped as soon as it cannot beat the best found, since each label still to place
     costs at least its cheapest place alone.
     """
+    obstacles = np.array([other.extents for other in fixed]).reshape(-1, 4)
     alone = [
         [
             option.distance
-            + 100 * sum(option.box.overlaps(other) or option.leader.intersects_bbox(other) for other in fixed)
+            + 100 * _hit_count(option, obstacles)
             + (0 if area.containsx(option.box.x0) and area.containsx(option.box.x1) else 1000)
             + (0 if area.containsy(option.box.y0) and area.containsy(option.box.y1) else 1000)
             for option in places

@@ -221,7 +221,15 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             ha="center",
             va="bottom" if rise > 0 else "top",
             fontsize=8.5,
-            arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.5},
+            # The leader starts at the middle of the name's bottom (or top) edge: no clipping to its
+            # box (patchA).
+            arrowprops={
+                "arrowstyle": "-",
+                "color": "#777777",
+                "linewidth": 0.5,
+                "patchA": None,
+                "relpos": (0.5, 0) if rise > 0 else (0.5, 1),
+            },
         )
     if len(earlier):
         names = "; ".join(

@@ -41,7 +41,7 @@ LABEL_OFFSETS = {
     "place-shibetsu": (-5, 0, "right"),
     "place-notsuke": (-5, -9, "right"),
     "place-cape-nosappu": (-4, -11, "right"),
-    "strait-soya": (7, -10, "left"),
+    "strait-soya": (8, -7, "left"),
     "strait-catherine": (6, -13, "left"),  # a little lower, off Etorofu's south-western tip
     # North of the strait, in two lines between the Bal ring and Kunashiri's leader: beside the
     # marker the name covered Shikotan.
@@ -679,10 +679,9 @@ def deployment_timeline(
     ax.set_xlabel("year (a bar shows the month or year a date covers)")
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    key = None
     if key_lines:
         # Under the x-axis label, wherever the layout puts it: the key is read with the chart.
-        key = ax.annotate(
+        ax.annotate(
             "Numbered events\n" + "\n".join(key_lines),
             xy=(0, 0),
             xycoords=("axes fraction", ax.xaxis.label),
@@ -711,14 +710,7 @@ def deployment_timeline(
     sources = ", ".join(dict.fromkeys(s for cell in points["sources"] for s in cell.split(";")))
     source = _wrapped(f"data/military.csv ({sources}).", 105)
     title = f"Deployments, incidents and talks around the islands, {start}-{end}"
-    finish(ax, title, source, alt)
-    if key is not None:
-        # The source line sits where the key ended when finish() measured; the layout that makes
-        # room for the source line then shrinks the axes, so tie it to the key instead.
-        line = next(t for t in ax.texts if t.get_text().startswith("Source: "))
-        line.xycoords = ("axes fraction", key)
-        line.xy = (0, 0)
-    return ax
+    return finish(ax, title, source, alt)
 
 
 # ---------------------------------------------------------------------------- leverage

@@ -15,6 +15,7 @@ CONFIG = """c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
 c.Execute.timeout = {timeout}
+c.Execute.kernel_manager_class = "fourislands.kernels.AsyncIPCKernelManager"
 """
 
 

@@ -1,0 +1,90 @@
+"""Test settings for the whole project: lessons under nbval (fast, quiet, over IPC) and tests side by side."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbval.kernel
+import pytest
+
+from fourislands.kernels import IPCKernelManager
+
+# nbval starts its kernels with jupyter_client's KernelManager: over IPC, lessons tested side by
+# side (pytest -n) never race for a port.
+nbval.kernel.KernelManager = IPCKernelManager
+
+# The lesson's kernel may spend this much processor time, from its start to the last cell. Processor
+# time, not the clock: tests run side by side, and a busy machine must not fail a lesson.
+LESSON_CPU_SECONDS = 8.0
+_spent: dict[str, float] = {}
+
+
+def kernel_cpu_seconds(item) -> float | None:
+    """Return the processor time the notebook's kernel has used so far, where the system says (Linux)."""
+    manager = getattr(getattr(item.parent, "kernel", None), "km", None)
+    pid = getattr(getattr(manager, "provisioner", None), "pid", None)
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Fail a lesson cell that writes to stderr, and the last cell when the lesson is too slow."""
+    outcome = yield
+    report = outcome.get_result()
+    outputs = getattr(item, "test_outputs", None)
+    if call.when != "call" or outputs is None or report.failed:
+        return
+    noisy = [
+        o.get("text", "")[:200]
+        for o in outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
+    if noisy:
+        report.outcome, report.longrepr = "failed", f"the cell printed to stderr: {noisy}"
+        return
+    notebook = str(item.parent.path)
+    _spent[notebook] = _spent.get(notebook, 0.0) + call.duration
+    cells = [i for i in item.parent.session.items if i.parent is item.parent]
+    if item is not cells[-1]:
+        return
+    # Where the kernel's processor time cannot be read (not Linux), the clock stands in for it.
+    used = kernel_cpu_seconds(item) or _spent[notebook]
+    if used > LESSON_CPU_SECONDS:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.parent.path.name} took {used:.1f} s of processor time to run "
+            f"(the limit is {LESSON_CPU_SECONDS:g} s)"
+        )
+
+
+# Modules whose tests share nothing costly to make: spread test by test over the workers of
+# `pytest -n`. Every other module (and each lesson under nbval) runs whole on one worker, so its
+# fixtures are made once and a lesson's cells run in order in one kernel.
+SPREAD = {
+    *(f"test_lesson_0{n}.py" for n in range(1, 7)),
+    "test_exercises.py",
+    "test_judging.py",
+    "test_judging_hostile.py",
+    "test_snapshot.py",
+    "test_data_errors.py",
+    "test_quiz_banks.py",
+}
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs the tests one by one, as before
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Hand `pytest -n` whole modules, or single tests of the modules in SPREAD."""
+    # pytest-xdist's own `--dist loadgroup` cannot be used: it renames tests in a way pytest 9.2 ignores.
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if Path(module).name in SPREAD else module
+
+    return ModuleScheduling(config, log)
