@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/quiz.py
 	$(BIN)/python bench/lessons.py
+	$(BIN)/python bench/explorers.py
 	$(BIN)/python bench/grading.py
 
 book: install

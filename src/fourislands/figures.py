@@ -50,7 +50,9 @@ class _AllButSourceLine:
         # and measuring all an axes draws is the dearest step of drawing a chart.
         ax = self.ax
         children = ax.get_children()
-        shape = (renderer.dpi, ax.bbox.width, ax.bbox.height, tuple(ax.viewLim.bounds), len(children))
+        # Rounded: the tight save moves the axes and their size comes back off in the last digit.
+        size = (round(ax.bbox.width, 3), round(ax.bbox.height, 3))
+        shape = (renderer.dpi, *size, tuple(ax.viewLim.bounds), len(children))
         if self.measured is None or self.measured[0] != shape:
             others = [a for a in children if a is not self.line and a.get_visible()]
             box = ax.get_tightbbox(renderer, bbox_extra_artists=others)
