@@ -53,6 +53,28 @@ def test_the_source_line_sits_under_all_the_chart_draws_and_inside_the_saved_ima
     assert abs(image.size[0] - (whole.width + margin)) <= 2
 
 
+def test_a_figure_is_laid_out_measured_and_drawn_once(monkeypatch):
+    # Measuring all an axes draws is the dearest step of making a chart: two layout passes, the
+    # tight box, and the box the source line sits under. Each one more was a regression (a map
+    # measured its source line twice: the tight save gave back its size off in the last digit).
+    from matplotlib.axes import Axes
+
+    from fourislands.explore.timeline import border_explorer
+
+    ax = new_axes()
+    ax.bar(["one", "two"], [3, 1])
+    ax.set_xlabel("an axis label")
+    finish(ax, "A title", "a source", "Two bars.")
+    measured = []
+    measure = Axes.get_tightbbox
+    monkeypatch.setattr(Axes, "get_tightbbox", lambda *a, **k: measured.append(1) or measure(*a, **k))
+    png(ax.figure)
+    assert len(measured) == 4
+    measured.clear()
+    border_explorer()  # draws its map once
+    assert len(measured) == 4
+
+
 def test_alt_text_is_escaped_in_the_page():
     ax = finish(new_axes(), "t", "s", 'Quotes " and <tags>')
     assert 'alt="Quotes &quot; and &lt;tags&gt;"' in show(ax)._repr_mimebundle_()[0]["text/html"]
