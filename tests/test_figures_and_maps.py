@@ -156,6 +156,18 @@ def test_every_colour_the_package_draws_with_is_okabe_ito_or_a_neutral():
     assert hues == set() and named == set()
 
 
+def test_the_colours_are_written_down_once_in_palette():
+    # A colour changed in one place changes everywhere: no module spells out a palette colour.
+    copies = {
+        str(path.relative_to(ROOT)): colour
+        for path in (ROOT / "src" / "fourislands").rglob("*.py")
+        if path.name != "palette.py"
+        for colour in re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text(encoding="utf-8"))
+        if colour.upper() in PALETTE
+    }
+    assert copies == {}
+
+
 def test_sources_are_named_with_their_file_or_a_link_to_their_address():
     sources = load("sources").set_index("id")
     reading = sources[sources["kind"] == "reading"].index[0]

@@ -18,7 +18,7 @@ from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-from fourislands import load, maps
+from fourislands import dates, load, maps
 from fourislands.charts import history
 from fourislands.explore import timeline as explore
 from fourislands.figures import JAPAN, LAND, RUSSIA, show
@@ -63,26 +63,26 @@ def assert_finished(ax) -> None:
 
 
 def test_date_span_covers_the_whole_period():
-    assert history.date_span("1904") == (dt.date(1904, 1, 1), dt.date(1904, 12, 31))
-    assert history.date_span("2016-02") == (dt.date(2016, 2, 1), dt.date(2016, 2, 29))
-    assert history.date_span("1945-08-09") == (dt.date(1945, 8, 9), dt.date(1945, 8, 9))
+    assert dates.date_span("1904") == (dt.date(1904, 1, 1), dt.date(1904, 12, 31))
+    assert dates.date_span("2016-02") == (dt.date(2016, 2, 1), dt.date(2016, 2, 29))
+    assert dates.date_span("1945-08-09") == (dt.date(1945, 8, 9), dt.date(1945, 8, 9))
 
 
 @pytest.mark.parametrize("bad", ["", "45", "1945-13", "1945-02-30", "1945/08/09", None, "soon"])
 def test_date_span_says_in_words_what_is_wrong(bad):
     with pytest.raises(ValueError, match="date"):
-        history.date_span(bad)
+        dates.date_span(bad)
 
 
 def test_every_timeline_date_parses_as_pandas_reads_it(timeline):
     for date in timeline["date"]:
-        first, last = history.date_span(date)
+        first, last = dates.date_span(date)
         assert (first, last) == (period(date).start_time.date(), period(date).end_time.date())
 
 
 def test_decimal_year_is_the_middle_of_the_period():
-    assert history.decimal_year("1945-08-09") == pytest.approx(1945 + (221 - 0.5) / 365)
-    assert history.decimal_year("1904") == pytest.approx(1904.5, abs=0.01)
+    assert dates.decimal_year("1945-08-09") == pytest.approx(1945 + (221 - 0.5) / 365)
+    assert dates.decimal_year("1904") == pytest.approx(1904.5, abs=0.01)
 
 
 def test_readings_end_and_what_comes_after(timeline):
@@ -190,7 +190,7 @@ def test_timeline_chart_plots_every_event_at_its_date_and_theme(timeline):
     assert len(points) == len(timeline)
     themes = history.themes()
     expected = sorted(
-        (history.decimal_year(d), themes.index(t))
+        (dates.decimal_year(d), themes.index(t))
         for d, t in zip(timeline["date"], timeline["theme"], strict=True)
     )
     assert np.allclose(sorted(map(tuple, points)), expected)

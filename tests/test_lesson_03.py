@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from fourislands import DataError, load, maps
+from fourislands import DataError, dates, load, maps
 from fourislands.charts import security
 from fourislands.explore import ranges
 from fourislands.figures import show
@@ -121,15 +121,16 @@ def test_two_different_ranges_for_one_system_are_refused(military):
 
 
 def test_decimal_year_puts_a_date_in_the_middle_of_what_it_covers():
-    assert security.decimal_year("2016") == 2016.5
+    assert dates.decimal_year("2016") == 2016.5
     # 2013 is not a leap year: 7 February is day 38, whose middle is 37.5 days in.
-    assert security.decimal_year("2013-02-07") == pytest.approx(2013 + 37.5 / 365)
+    assert dates.decimal_year("2013-02-07") == pytest.approx(2013 + 37.5 / 365)
     # July 2016 (leap year) starts after 182 days and lasts 31.
-    assert security.decimal_year("2016-07") == pytest.approx(2016 + (182 + 15.5) / 366)
-    assert security.decimal_year("2016-01") < security.decimal_year("2016-01-20")
-    for bad in ("2016-13-", "16", "", None, 2016):
+    assert dates.decimal_year("2016-07") == pytest.approx(2016 + (182 + 15.5) / 366)
+    assert dates.decimal_year("2016-01") < dates.decimal_year("2016-01-20")
+    assert dates.decimal_year(2016) == 2016.5  # a year typed as a number is still that year
+    for bad in ("2016-13-", "2016-13", "2015-02-29", "16", "", None, 2016.5):
         with pytest.raises(ValueError):
-            security.decimal_year(bad)
+            dates.decimal_year(bad)
 
 
 def test_every_dated_row_in_the_window_is_in_exactly_one_point(military):

@@ -21,6 +21,7 @@ from . import yaml_fast
 from .course import COURSE_FILE, Lesson, lessons
 from .errors import DataError
 from .kernels import notebook_client
+from .palette import SKY
 from .paths import project_root
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -51,12 +52,14 @@ main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
 .fi-book-nav .fi-book-title { font-weight: bold; }
 .fi-book-notice { max-width: 60rem; margin: 0.6rem auto 0; padding: 0 1rem; color: #444;
   font-family: var(--jp-ui-font-family, sans-serif); font-size: 13px; }
-.fi-book-quiz { border: 1px solid #bbb; border-left: 6px solid #56B4E9; padding: 2px 12px; margin: 4px 0; }
 .fi-book-explorer { border: 1px dashed #888; padding: 0 12px; margin: 4px 0; }
 .fi-book-explorer > p { background: #f3f3f3; margin: 0 -12px; padding: 8px 12px; }
 .fi-figure { margin: 0.5rem 0; }
 .fi-figure img { max-width: 100%; height: auto; }
-"""
+""" + (
+    f".fi-book-quiz {{ border: 1px solid #bbb; border-left: 6px solid {SKY}; "
+    "padding: 2px 12px; margin: 4px 0; }\n"
+)
 # The lab template without anything fetched from a CDN (require.js, widget manager, MathJax,
 # mermaid): the pages must read offline, and no output needs those scripts once widgets are
 # replaced by their static versions.

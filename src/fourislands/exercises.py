@@ -19,6 +19,7 @@ from IPython import get_ipython
 from .errors import DataError
 from .fingerprint import Blank, ____, compare
 from .lesson import Block
+from .palette import BLUE, NEUTRAL, PURPLE, VERMILION
 from .paths import data_dir, home_setting_note
 from .progress import record_event
 
@@ -36,7 +37,7 @@ ERROR_ADVICE = {
     "SyntaxError": "Python could not read the code: look for a missing bracket, quote or colon.",
     "KeyboardInterrupt": "the cell was stopped (interrupted) before it ended: run it again and let it end.",
 }
-STYLE = {"passed": "#0072B2", "failed": "#D55E00", "not attempted": "#7F7F7F", "error": "#CC79A7"}
+STYLE = {"passed": BLUE, "failed": VERMILION, "not attempted": NEUTRAL, "error": PURPLE}
 # In code Python cannot read (a cell with a syntax error), a name before `=`, `+=`, `:=`... is taken
 # as assigned: a guess, good enough to tell which answer cell failed.
 ASSIGNMENT = re.compile(r"(?<![\w.])([^\W\d]\w*)\s*(?:[-+*/%@&|^:]|//|\*\*|<<|>>)?=(?!=)")

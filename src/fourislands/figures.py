@@ -1,4 +1,4 @@
-"""What every course figure shares: a colour-blind-safe palette, a title, a source line, alt text."""
+"""What every course figure shares: a title, a source line under all it draws, alt text, one PNG."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-# Okabe-Ito: distinguishable with every common form of colour blindness.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-JAPAN = "#E69F00"
-RUSSIA = "#0072B2"
-NEUTRAL = "#7F7F7F"
-LAND = "#E8E2D0"
-SEA = "#EAF2F8"
+from .palette import JAPAN, LAND, NEUTRAL, PALETTE, RUSSIA, SEA  # noqa: F401  (charts import them here)
+
 DPI = 110
 PAD_INCHES = 0.15  # white margin around a saved figure
 

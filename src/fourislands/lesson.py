@@ -10,6 +10,7 @@ import pandas as pd
 from .course import lessons
 from .data import load
 from .errors import DataError
+from .palette import PURPLE
 
 
 class Block:
@@ -100,7 +101,8 @@ def reading_issue(issue_id: str) -> Block:
         citation = html.escape(outside["citation"])
         checked = f"<p><em>Checked against:</em> {citation} {link(outside['url'])}</p>"
     page = (
-        '<div class="fi-reading-issue" style="border: 1px solid #999; border-left: 6px solid #CC79A7; '
+        '<div class="fi-reading-issue" style="border: 1px solid #999; border-left: 6px solid '
+        f"{PURPLE}; "
         'padding: 6px 12px; margin: 8px 0;">'
         f"<p><strong>Reading the sources: {html.escape(issue['topic'])}</strong> ({issue_id})</p>"
         f"<p><em>What the reading says</em> ({html.escape(who)}): "

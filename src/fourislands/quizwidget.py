@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from traitlets import TraitError
 
 from .judging import Result, judge
+from .palette import BLUE, GREEN, SKY, VERMILION
 from .progress import Progress, QuestionProgress, read_progress, record_attempt, record_event
 from .quizbank import Bank, Question, cite_html, load_bank
 from .scores import QuizScore, quiz_score
@@ -28,17 +29,17 @@ INSTRUCTIONS = {
 SETTLE_SECONDS = 0.2
 # Okabe-Ito colours (safe for colour-blind readers); words and symbols carry the meaning.
 STYLES = {
-    "correct": ("#0072B2", "\u2714 Correct."),
-    "incorrect": ("#D55E00", "\u2718 Not quite."),
+    "correct": (BLUE, "\u2714 Correct."),
+    "incorrect": (VERMILION, "\u2718 Not quite."),
     "invalid": ("#555555", "Please check your answer."),
-    "answer": ("#009E73", "The answer:"),
-    "hint": ("#56B4E9", "Hint:"),
+    "answer": (GREEN, "The answer:"),
+    "hint": (SKY, "Hint:"),
 }
 
 
 # ipywidgets gives an option one line of fixed height and cuts a long label with an ellipsis: a
 # long option then runs over the next one, or loses its end. Let quiz text wrap instead.
-QUIZ_CSS = """<style>
+_WRAP_CSS = """
 .fi-question .widget-radio-box label { display: flex; align-items: flex-start; height: auto;
   line-height: 1.4; padding: 2px 0; }
 .fi-question .widget-radio-box input { flex: none; order: -1; height: 1.4em; margin-top: 0; }
@@ -46,8 +47,13 @@ QUIZ_CSS = """<style>
 .fi-question .widget-label, .fi-question .widget-label-basic, .fi-question .widget-label-basic span {
   white-space: normal; overflow: visible; height: auto; line-height: 1.4; }
 .fi-question .fi-match { border-left: 4px solid #BBBBBB; padding-left: 8px; margin: 2px 0 12px 0; }
-.fi-question a { color: var(--jp-content-link-color, #0072B2); text-decoration: underline; }
-</style>"""
+"""
+QUIZ_CSS = (
+    "<style>"
+    + _WRAP_CSS
+    + f".fi-question a {{ color: var(--jp-content-link-color, {BLUE}); text-decoration: underline; }}\n"
+    + "</style>"
+)
 
 
 # The quizzes built in this kernel. Weak: a quiz lives as long as its widgets do (their buttons

@@ -1,5 +1,7 @@
-"""Lesson 04 figures: trade and companies since 2003, what the 98% energy share measures, the
-Yamal LNG figures, the deal counts of December 2016, and who is exposed in the sequencing game.
+"""Lesson 04 figures: trade since 2003, the 98% energy share, Yamal LNG, the 2016 deals, exposure.
+
+They cover trade and companies since 2003, what the 98% energy share measures, the Yamal LNG
+figures, the deal counts of December 2016, and who is exposed in the sequencing game.
 
 Every figure reads its numbers from the `economy` table by row id (a missing row is a
 DataError naming it); figures kept "as printed" are labelled so, beside the outside checks.
@@ -18,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..dates import decimal_year
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
 
@@ -107,16 +110,6 @@ def _source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
     return textwrap.fill(f"data/{table}.csv ({ids}){extra}", width=125)
 
 
-def _year(date: str) -> float:
-    """Return a date as a year with fraction: a year at its middle, a month or day where it falls."""
-    parts = [int(p) for p in str(date).split("-")]
-    if len(parts) == 1:
-        return parts[0] + 0.5
-    month = parts[1]
-    day = parts[2] if len(parts) == 3 else 15
-    return parts[0] + (month - 1) / 12 + (day - 0.5) / 365
-
-
 # --- trade and companies ----------------------------------------------------------------------
 
 
@@ -164,7 +157,7 @@ def trade_points(economy: pd.DataFrame) -> pd.DataFrame:
                 "row": TRADE_ROWS["fall"],
             },
             {
-                "year": _year(later["date"]),
+                "year": decimal_year(later["date"]),
                 "usd_billion": float(later["value"]),
                 "kind": "printed",
                 "label": f"{_text(later['qualifier'])} ${float(later['value']):g} bn".strip()

@@ -7,11 +7,8 @@ the source and quote) behind them.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import json
 import math
-import re
 import textwrap
 from collections.abc import Iterable
 from functools import cache
@@ -28,12 +25,13 @@ from matplotlib.transforms import Bbox
 
 from .. import maps
 from ..data import resource
+from ..dates import date_span, decimal_year, year_of
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
+from ..palette import BLACK
 from ..paths import data_dir
 
 BORDERS_FILE = "borders.geojson"
-DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Short names for the events the timeline chart labels, when they are on it.
 KEY_EVENTS = {
     "treaty-shimoda-1855": "Shimoda",
@@ -49,7 +47,7 @@ KEY_EVENTS = {
 }
 ORIGIN_STYLE = {
     # origin: (legend label, marker, face colour, edge colour)
-    "reading": ("reported in a reading", "o", "#000000", "#000000"),
+    "reading": ("reported in a reading", "o", BLACK, BLACK),
     "outside": ("from an outside source", "s", "white", PALETTE[2]),
 }
 AFTER_COLOUR = "#DDDDDD"
@@ -73,7 +71,7 @@ LINE_STYLES = [
     (PALETTE[5], "--", 2.2),
     (PALETTE[3], "-.", 2.2),
     (PALETTE[2], ":", 3.0),
-    ("#000000", "-", 2.2),
+    (BLACK, "-", 2.2),
 ]
 # Kunashiri's name moves west of the 1945 line, into the Sea of Okhotsk.
 ISLAND_LABEL_OFFSETS = {"kunashiri": (-3.7, 1.25)}
@@ -93,42 +91,6 @@ PLACE_POINTERS = {"Kamchatka": (156.6, 51.8), "Shumshu": (156.35, 50.85)}
 # The coastline file ends at 157°E, where the 1875 line ends too: the map runs a little further
 # east, so the line ends clear of the frame, and says the strip beyond 157°E has no coastline.
 MAP_EXTENT = (139.0, 41.0, 157.6, 52.0)
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-
-def date_span(date: str) -> tuple[dt.date, dt.date]:
-    """Return the first and last day a date of the data covers: '1904', '1945-08' or '1945-08-09'.
-
-    Raises ValueError, in words, for anything else.
-    """
-    match = DATE_PATTERN.fullmatch(str(date).strip())
-    if not match:
-        raise ValueError(f"{date!r} is not a date like 1855, 1945-08 or 1945-08-09")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        if month is None:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last)
-        return dt.date(year, month, day), dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"{date!r} is not a real calendar date") from None
-
-
-def decimal_year(date: str) -> float:
-    """Return the middle of the period a date covers, as a year with a fraction (1945-08 -> 1945.63)."""
-    first, last = date_span(date)
-    middle = first + (last - first) / 2
-    length = 366 if calendar.isleap(middle.year) else 365
-    return middle.year + (middle.timetuple().tm_yday - 0.5) / length
-
-
-def year_of(date: str) -> int:
-    """Return the year of a date of the data."""
-    return date_span(date)[0].year
 
 
 def readings_end(timeline: pd.DataFrame) -> str:
@@ -539,7 +501,7 @@ def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Ax
         range(int(decade.min()), int(decade.max()) + 1, 10), fill_value=0
     )
     styles = [
-        ("reading", "reported in a reading", "#000000", ""),
+        ("reading", "reported in a reading", BLACK, ""),
         ("outside, same period", "outside source, same period", PALETTE[2], ""),
         ("outside, after the readings", "outside source, after the readings", AFTER_COLOUR, "///"),
     ]
@@ -681,7 +643,7 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
             va="bottom" if dy > 0 else "top",
             fontsize=9,
             fontweight="bold",
-            color=colour if colour != PALETTE[6] else "#000000",
+            color=colour if colour != PALETTE[6] else BLACK,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8},
             zorder=5,
         )

@@ -1,5 +1,4 @@
-"""Lesson 02 figures: negotiation rounds as cards and on a timeline, the summit count, the land
-shares of the settlement options, and a map of one split."""
+"""Lesson 02 figures: the negotiation rounds, the summit count, the options' land shares, a split map."""
 
 from __future__ import annotations
 

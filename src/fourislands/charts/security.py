@@ -15,24 +15,27 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .. import maps
+from ..dates import decimal_year
 from ..errors import DataError
 from ..figures import finish, legend_below, new_axes
+from ..palette import BLACK, BLUE, GREEN, PURPLE, SKY, VERMILION
 from ..paths import data_dir
+from ..words import and_list
 
 PLACES_FILE = "places.geojson"
 MAP_EXTENT = (141.0, 41.6, 152.6, 48.4)  # west, south, east, north: Soya Strait to Urup
 KINDS = ("deployment", "announcement", "exercise", "incident", "cooperation")
 # Okabe-Ito colours, each with its own marker: the kind is also named on the y axis.
 KIND_STYLE = {
-    "deployment": ("#D55E00", "s"),
-    "announcement": ("#CC79A7", "D"),
-    "exercise": ("#009E73", "^"),
-    "incident": ("#000000", "X"),
-    "cooperation": ("#56B4E9", "o"),
+    "deployment": (VERMILION, "s"),
+    "announcement": (PURPLE, "D"),
+    "exercise": (GREEN, "^"),
+    "incident": (BLACK, "X"),
+    "cooperation": (SKY, "o"),
 }
 # One ring style per system, shared by the range map and the distance chart.
-SYSTEM_STYLE = {"Bal": ("#0072B2", "-", ""), "Bastion": ("#D55E00", "--", "///")}
-OTHER_STYLE = ("#009E73", "-.", "...")
+SYSTEM_STYLE = {"Bal": (BLUE, "-", ""), "Bastion": (VERMILION, "--", "///")}
+OTHER_STYLE = (GREEN, "-.", "...")
 STRAIT_KINDS = ("strait", "place")
 # Where to write a point's name, in points from the point (dx, dy, alignment): the default is
 # right and below; these keep the names on the crowded Nemuro coast apart.
@@ -219,13 +222,6 @@ def _wrapped(text: str, width: int = 120) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _and(labels: list[str]) -> str:
-    """Return labels as an English list ('a, b and c'), or 'none of them'."""
-    if not labels:
-        return "none of them"
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
 # ---------------------------------------------------------------------------- maps
 
 
@@ -386,13 +382,14 @@ def range_map(military: pd.DataFrame, ax: Axes | None = None) -> Axes:
         island = "Kunashiri/Kunashir" if launcher.system == "Bal" else "Etorofu/Iturup"
         parts.append(
             f"the {launcher.system} ring ({launcher.range_km:g} km, drawn from a schematic site on "
-            f"{island}) takes in {_and(covered(launcher, targets))}"
+            f"{island}) takes in {and_list(covered(launcher, targets), none='none of them')}"
         )
     left_out = [t.label for t in targets if all(t.label not in covered(x, targets) for x in launchers)]
     alt = (
         "Map of eastern Hokkaido and the disputed islands with two missile range rings: "
         + "; ".join(parts)
-        + f". Outside every ring: {_and(left_out)}. Dotted sea lanes run through the straits "
+        + f". Outside every ring: {and_list(left_out, none='none of them')}. "
+        "Dotted sea lanes run through the straits "
         "between the Sea of Okhotsk and the Pacific."
     )
     return finish(ax, "What a 120 km and a 300 km reach cover from the islands", _map_source(), alt)
@@ -409,7 +406,8 @@ def launcher_map(
     outside = [t.label for t in targets if t.label not in inside]
     alt = (
         f"Map with one range ring of {range_km:g} km around a launcher at {lat:.2f}°N "
-        f"{lon:.2f}°E. Inside the ring: {_and(inside)}. Outside: {_and(outside)}."
+        f"{lon:.2f}°E. Inside the ring: {and_list(inside, none='none of them')}. "
+        f"Outside: {and_list(outside, none='none of them')}."
     )
     title = f"{label}: {range_km:g} km from {lat:.2f}°N, {lon:.2f}°E"
     return finish(ax, title, _map_source(), alt)
@@ -512,21 +510,6 @@ def site_distances(
 
 
 # ---------------------------------------------------------------------------- timeline
-
-
-def decimal_year(date: str) -> float:
-    """Return the middle of a date given as YYYY, YYYY-MM or YYYY-MM-DD, in years."""
-    if not isinstance(date, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-        raise ValueError(f"not a date: {date!r}")
-    parts = [int(p) for p in date.split("-")]
-    year = parts[0]
-    days = 366 if calendar.isleap(year) else 365
-    if len(parts) == 1:
-        return year + 0.5
-    month_start = sum(calendar.monthrange(year, m)[1] for m in range(1, parts[1]))
-    if len(parts) == 2:
-        return year + (month_start + calendar.monthrange(year, parts[1])[1] / 2) / days
-    return year + (month_start + parts[2] - 0.5) / days
 
 
 def _half_width(precision: str, date: str) -> float:
@@ -701,7 +684,10 @@ def deployment_timeline(
         for kind in kinds
         if kind in label_kinds
     }
-    when = "; ".join(f"{kind} points fall in {_and([str(y) for y in ys])}" for kind, ys in years.items())
+    when = "; ".join(
+        f"{kind} points fall in {and_list([str(y) for y in ys], none='none of them')}"
+        for kind, ys in years.items()
+    )
     alt = (
         f"Timeline of Russian deployments, announcements, exercises, incidents and Japan-Russia "
         f"cooperation from {start} to {end}, one row per kind ({per_kind} points): {when}. "
@@ -754,7 +740,6 @@ __all__ = [
     "MAP_EXTENT",
     "Place",
     "covered",
-    "decimal_year",
     "deployment_timeline",
     "distance_table",
     "draw_ring_map",

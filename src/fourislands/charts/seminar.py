@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ from ..data import load
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
 from ..lesson import Block, source_html, source_words
+from ..palette import GREEN
+from ..words import and_list
 from .negotiations import SPLIT_EXTENT, draw_partial_island
 
 SIDES = {"japan": "Japan", "russia": "Russia"}
@@ -117,13 +119,6 @@ def _wrapped(text: str, width: int = 125) -> str:
     return textwrap.fill(text, width=width)
 
 
-def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # ---------------------------------------------------------------------------- cards
 
 
@@ -216,7 +211,8 @@ def essay_prompt() -> Block:
         for name, points, about in RUBRIC
     )
     page = (
-        '<div class="fi-essay" style="border: 1px solid #999; border-left: 6px solid #009E73; '
+        '<div class="fi-essay" style="border: 1px solid #999; border-left: 6px solid '
+        f"{GREEN}; "
         'padding: 6px 12px; margin: 8px 0;">'
         f"<p><strong>Essay.</strong> {html.escape(ESSAY_PROMPT)}</p>"
         f'<table class="fi-rubric"><tr><th {cell}>Criterion</th><th {number}>Points</th>'
@@ -500,10 +496,10 @@ def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
     japan_names = [names[i] for i in split.japan_islands if i not in later]
     if split.partial_island:
         japan_names.append(f"part of {names[split.partial_island]}")
-    later_text = f", then {_and([names[i] for i in territory.later])} later" if later else ""
+    later_text = f", then {and_list([names[i] for i in territory.later])} later" if later else ""
     alt = (
         f"Map of the four islands under the package {score.summary}: Japan gets "
-        f"{_and(japan_names) or 'no island'}{later_text}, {split.japan_percent:.1f}% of the land"
+        f"{and_list(japan_names) or 'no island'}{later_text}, {split.japan_percent:.1f}% of the land"
         f"{' in the end' if later else ''}; Russia keeps {split.russia_percent:.1f}%.{schematic}"
     )
     in_the_end = " in the end" if later else ""

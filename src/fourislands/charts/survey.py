@@ -23,6 +23,8 @@ from matplotlib.patches import Patch
 
 from ..errors import DataError
 from ..figures import JAPAN, PALETTE, RUSSIA, finish, new_axes
+from ..palette import GREEN, VERMILION
+from ..words import and_list
 
 GROUPS = ("former_residents", "descendants", "total")
 GROUP_NAMES = {
@@ -34,8 +36,8 @@ GROUP_SHORT = {"former_residents": "former res.", "descendants": "descendants", 
 # Group: (colour, hatch, line style, marker). Hatch, line style and marker tell the groups apart
 # without colour.
 GROUP_STYLE = {
-    "former_residents": ("#D55E00", "", "-", "o"),
-    "descendants": ("#009E73", "///", "--", "s"),
+    "former_residents": (VERMILION, "", "-", "o"),
+    "descendants": (GREEN, "///", "--", "s"),
     "total": ("#555555", "...", ":", "D"),
 }
 YEARS = (1991, 2015)
@@ -231,11 +233,6 @@ def signed(value: float) -> str:
 
 def _percent(value: float) -> str:
     return f"{value:.1f}%"
-
-
-def _quoted_list(items: list[str]) -> str:
-    items = [f"'{i}'" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- grouped bars ---------------------------------------------------------------------------------
@@ -572,7 +569,8 @@ def _change_alt(change: pd.DataFrame, question: str) -> str:
         f"'{question}'. The largest fall is {words(fall)}; the largest rise is {words(rise)}."
     )
     if opposite:
-        text += f" Former residents and descendants moved in opposite directions on {_quoted_list(opposite)}."
+        on = and_list(opposite, quoted=True)
+        text += f" Former residents and descendants moved in opposite directions on {on}."
     elif len(groups) == 2:
         text += " Former residents and descendants moved in the same direction on every answer."
     return text

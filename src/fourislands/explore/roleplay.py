@@ -30,6 +30,7 @@ from ..data import load
 from ..errors import DataError
 from ..figures import show, show_in
 from ..lesson import source_html
+from ..words import and_list
 from .split import PROMISE_1956, Split, island_areas, island_names, split_by_islands, split_by_share
 
 # The parts of a package other than territory: value -> (short label, what it means).
@@ -200,7 +201,7 @@ class Territory:
         parts = [self.names[i] for i in self.split.japan_islands]
         if self.split.partial_island:
             parts.append(f"part of {self.names[self.split.partial_island]}")
-        return _and(parts) or "no island"
+        return and_list(parts) or "no island"
 
     def with_russia(self) -> str:
         """Russia's part in words."""
@@ -209,7 +210,7 @@ class Territory:
             (f"the rest of {self.names[i]}" if i == self.split.partial_island else self.names[i])
             for i in whole
         ]
-        return _and(parts) or "no island"
+        return and_list(parts) or "no island"
 
 
 @dataclass(frozen=True)
@@ -327,13 +328,6 @@ class Evidence:
     polls: Mapping[str, float]
     survey: Mapping[str, float]
     poll_sources: Mapping[str, str]
-
-
-def _and(items) -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _lower_first(text: str) -> str:
@@ -739,10 +733,6 @@ def _russian_public(t: Territory, p: Package, ev: Evidence) -> OpinionCheck:
 # ---------------------------------------------------------------------------- scoring
 
 
-def _names(choices) -> str:
-    return ", ".join(f"'{c}'" for c in choices)
-
-
 def check_package(territory, security, economy, access, ev: Evidence) -> str | None:
     """Return what is wrong with a package's choices, in words; None when every choice is known."""
     for part, value, known in (
@@ -752,9 +742,9 @@ def check_package(territory, security, economy, access, ev: Evidence) -> str | N
         ("access choice", access, list(ACCESS)),
     ):
         if value is None or (isinstance(value, str) and not value.strip()):
-            return f"Please choose a {part}: it is empty. Choose one of {_names(known)}."
+            return f"Please choose a {part}: it is empty. Choose one of {and_list(known, quoted=True)}."
         if not isinstance(value, str) or value not in known:
-            return f"There is no {part} {str(value)[:40]!r}. Choose one of {_names(known)}."
+            return f"There is no {part} {str(value)[:40]!r}. Choose one of {and_list(known, quoted=True)}."
     return None
 
 
@@ -788,7 +778,9 @@ def score_package(
         )
     if weighting not in WEIGHTINGS:
         return PackageScore(
-            False, f"There is no weighting {str(weighting)[:40]!r}. Choose {_names(WEIGHTINGS)}."
+            False,
+            f"There is no weighting {str(weighting)[:40]!r}. "
+            f"Choose one of {and_list(WEIGHTINGS, quoted=True)}.",
         )
     ev = evidence() if ev is None else ev
     problem = check_package(territory, security, economy, access, ev)
@@ -835,9 +827,9 @@ def verdict(score: PackageScore) -> str:
         value = score.red_line_score(side)
         text = f"{name} keeps {value:.0f}% of its red lines at stake ({WEIGHTINGS[score.weighting]})"
         if crossed:
-            text += f"; crossed: {_and(c.short for c in crossed)}"
+            text += f"; crossed: {and_list(c.short for c in crossed)}"
         if partly:
-            text += f"; kept only in part: {_and(c.short for c in partly)}"
+            text += f"; kept only in part: {and_list(c.short for c in partly)}"
         sentences.append(text + ".")
     if score.common_ground:
         sentences.append("Neither side has a red line crossed: this package is common ground.")

@@ -1,5 +1,4 @@
-"""The "eat and run" sequencing game (lesson 04): who moves first, in how many steps, and who is
-exposed at each step.
+"""The "eat and run" sequencing game (lesson 04): who moves first, in how many steps, who is exposed.
 
 Reading 000 (`000_c55fc9a9d7e18f2c.txt`) says that "both sides still fear that the other will
 “eat and run”": Japan that Russia takes its economic cooperation and gives no territory, Russia
@@ -33,6 +32,7 @@ from ..charts.economy import exposure_chart
 from ..data import load
 from ..errors import DataError
 from ..figures import show, show_in
+from ..words import and_list
 
 SIDES = ("japan", "russia")
 NAMES = {"japan": "Japan", "russia": "Russia"}
@@ -328,7 +328,7 @@ def _ranges(numbers: list[int]) -> str:
         else:
             spans.append([n, n])
     parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list(parts)
 
 
 def _points_words(points: tuple[int, ...]) -> str:

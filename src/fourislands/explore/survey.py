@@ -36,6 +36,7 @@ from ..charts.survey import (
 )
 from ..data import load
 from ..figures import show, show_in
+from ..words import and_list
 
 CHARTS = {
     "bars": "Bars: each answer, group and year",
@@ -57,13 +58,6 @@ class Selection:
     groups: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     drop_no_answer: bool = False
-
-
-def _names(values: Iterable) -> str:
-    values = [str(v) for v in values]
-    if not values:
-        return ""
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
 
 
 def _as_list(value, what: str) -> tuple[list | None, str]:
@@ -98,7 +92,7 @@ def select(
     known_questions = question_ids(survey)
     if not isinstance(question_id, str) or question_id not in known_questions:
         return Selection(
-            False, f"There is no question {question_id!r}. Choose one of {_names(known_questions)}."
+            False, f"There is no question {question_id!r}. Choose one of {and_list(known_questions)}."
         )
     chosen_groups, problem = _as_list(groups, "group")
     if chosen_groups is None:
@@ -107,7 +101,7 @@ def select(
     if unknown:
         return Selection(
             False,
-            f"There is no group {_names(repr(u) for u in unknown)}; the groups are {_names(GROUPS)}.",
+            f"There is no group {and_list(repr(u) for u in unknown)}; the groups are {and_list(GROUPS)}.",
             question_id=question_id,
         )
     if not chosen_groups:
@@ -119,7 +113,7 @@ def select(
     if bad_years:
         return Selection(
             False,
-            f"The survey was taken in {_names(YEARS)} only, not in {_names(repr(y) for y in bad_years)}.",
+            f"The survey was taken in {and_list(YEARS)} only, not in {and_list(repr(y) for y in bad_years)}.",
             question_id=question_id,
         )
     if not chosen_years:
@@ -128,8 +122,8 @@ def select(
     rows = without_no_answer(printed) if drop_no_answer else printed
     groups_t = tuple(g for g in GROUPS if g in chosen_groups)
     years_t = tuple(y for y in YEARS if y in chosen_years)
-    who = _names(GROUP_NAMES[g].lower() for g in groups_t)
-    when = _names(years_t)
+    who = and_list(GROUP_NAMES[g].lower() for g in groups_t)
+    when = and_list(years_t)
     message = f"{table_number(question_id)}, '{question_text(survey, question_id)}': {who}, {when}."
     if drop_no_answer:
         message += (
@@ -173,7 +167,7 @@ def chart(selection: Selection, kind: str = "bars") -> tuple[Axes | None, str]:
     if not selection.ok:
         return None, selection.message
     if kind not in CHARTS:
-        return None, f"There is no chart {kind!r}. Choose one of {_names(repr(k) for k in CHARTS)}."
+        return None, f"There is no chart {kind!r}. Choose one of {and_list(repr(k) for k in CHARTS)}."
     note = ""
     if kind in NEEDS_BOTH_YEARS and len(selection.years) < 2:
         note = (

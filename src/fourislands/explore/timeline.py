@@ -20,14 +20,15 @@ from ..charts.history import (
     border_lines,
     border_map,
     chronological,
-    date_span,
     month_label,
     readings_end,
     themes,
     timeline_chart,
 )
 from ..data import load
+from ..dates import date_span
 from ..figures import show, show_in
+from ..words import and_list
 
 ALL_ERAS = "All"
 # What the student picks -> the origin value in the timeline table (None: both).
@@ -84,12 +85,6 @@ def eras(timeline: pd.DataFrame) -> list[Era]:
     ]
 
 
-def _names(values: Iterable[str], quoted: bool = True) -> str:
-    """Return names for a message: 'a', 'b' and 'c' (or a, b and c)."""
-    values = [f"'{v}'" if quoted else str(v) for v in values]
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
-
-
 def filter_events(
     timeline: pd.DataFrame,
     era: object = ALL_ERAS,
@@ -105,7 +100,9 @@ def filter_events(
     empty = timeline.iloc[0:0]
     known_eras = {e.label: e for e in eras(timeline)}
     if not isinstance(era, str) or era not in known_eras:
-        return Selection(empty, f"There is no era {era!r}. Choose one of {_names(known_eras)}.", False)
+        return Selection(
+            empty, f"There is no era {era!r}. Choose one of {and_list(known_eras, quoted=True)}.", False
+        )
     all_themes = themes()
     if chosen_themes is None:
         wanted = list(all_themes)
@@ -115,12 +112,15 @@ def filter_events(
         wanted = list(chosen_themes)
         unknown = [t for t in wanted if t not in all_themes]
         if unknown:
-            message = f"Unknown theme {_names(map(str, unknown))}; the themes are {_names(all_themes)}."
+            message = (
+                f"Unknown theme {and_list(map(str, unknown), quoted=True)}; "
+                f"the themes are {and_list(all_themes, quoted=True)}."
+            )
             return Selection(empty, message, False)
     if not wanted:
         return Selection(empty, "Tick at least one theme to see its events.", False)
     if not isinstance(origin, str) or origin not in ORIGINS:
-        message = f"There is no source choice {origin!r}. Choose one of {_names(ORIGINS)}."
+        message = f"There is no source choice {origin!r}. Choose one of {and_list(ORIGINS, quoted=True)}."
         return Selection(empty, message, False)
     chosen = known_eras[era]
     mask = timeline["date"].map(chosen.holds).astype(bool) & timeline["theme"].isin(wanted)
@@ -130,7 +130,7 @@ def filter_events(
     after = after_readings(timeline)[mask]
     if events.empty:
         message = (
-            f"No event matches: era '{era}', source '{origin}', themes {_names(wanted)}. "
+            f"No event matches: era '{era}', source '{origin}', themes {and_list(wanted, quoted=True)}. "
             "Tick more themes or choose another era."
         )
         end = readings_end(timeline)
@@ -183,12 +183,12 @@ def layer_choice(ticked: Mapping[str, object], known: Iterable[str]) -> tuple[li
     chosen = [layer for layer in known if ticked.get(layer) is True]
     notes = []
     if unknown:
-        notes.append(f"There is no line {_names(unknown)}; the lines are {_names(known, quoted=False)}.")
+        notes.append(f"There is no line {and_list(unknown, quoted=True)}; the lines are {and_list(known)}.")
     odd = [str(k) for k, v in ticked.items() if k in known and not isinstance(v, bool)]
     if odd:
-        notes.append(f"Tick or untick {_names(odd)} (True or False).")
+        notes.append(f"Tick or untick {and_list(odd, quoted=True)} (True or False).")
     if chosen:
-        lines = _names(chosen, quoted=False)
+        lines = and_list(chosen)
         notes.insert(0, f"Showing the {lines} line{'s' if len(chosen) > 1 else ''}.")
     else:
         notes.insert(0, "No line is ticked: the map shows the islands only. Tick a year to draw it.")
