@@ -8,7 +8,7 @@ from course_root import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fourislands.words import and_list
+from fourislands.words import and_list, wrapped
 
 
 def test_lists_of_none_one_two_and_three():
@@ -39,3 +39,13 @@ def test_no_module_writes_its_own_english_list():
         if path.name != "words.py" and re.search(r'\[:-1\]\) \+ " and "', path.read_text(encoding="utf-8"))
     ]
     assert copies == []
+
+
+def test_lines_break_between_words_never_inside_a_word_or_a_hyphenated_name():
+    text = "the Habomai-Shikotan pair and the Kunashiri-Etorofu pair " * 4
+    lines = wrapped(text, width=30, indent=2).split("\n")
+    assert all(len(line) <= 30 for line in lines)
+    assert all(line.startswith("  ") for line in lines[1:]) and not lines[0].startswith(" ")
+    words = " ".join(line.strip() for line in lines).split()
+    assert words == text.split()  # nothing lost, nothing split
+    assert wrapped(12345) == "12345" and wrapped("") == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Iterable
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -13,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from .palette import JAPAN, LAND, NEUTRAL, PALETTE, RUSSIA, SEA  # noqa: F401  (charts import them here)
+from .words import wrapped
 
 DPI = 110
 PAD_INCHES = 0.15  # white margin around a saved figure
@@ -53,6 +55,12 @@ class _AllButSourceLine:
             box = ax.get_tightbbox(renderer, bbox_extra_artists=others)
             self.measured = (shape, box.transformed(ax.transAxes.inverted()))
         return self.measured[1].transformed(ax.transAxes)
+
+
+def source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
+    """Return a chart's source: its data file, the sources of the rows it draws (each once), extra."""
+    ids = ", ".join(dict.fromkeys(source_ids))
+    return wrapped(f"data/{table}.csv ({ids}){extra}", width=125)
 
 
 def finish(ax: Axes, title: str, source: str, alt: str) -> Axes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import textwrap
 
 import pandas as pd
 
@@ -11,6 +10,7 @@ from .course import lessons
 from .data import load
 from .errors import DataError
 from .palette import PURPLE
+from .words import wrapped  # noqa: F401  (the lessons import it from here)
 
 
 class Block:
@@ -27,15 +27,6 @@ class Block:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def wrapped(text: str, indent: int = 0, width: int = 96) -> str:
-    """Return text broken between words into lines that fit a notebook's output area.
-
-    JupyterLab breaks a printed line that is too long anywhere, even inside a word; lines after the
-    first start indent spaces in, under the text of a first line that begins with a label.
-    """
-    return textwrap.fill(text, width=width, subsequent_indent=" " * indent, break_on_hyphens=False)
 
 
 def link(url: str) -> str:

@@ -1,7 +1,8 @@
-"""Words the course writes in messages and figures: lists in plain English."""
+"""Words the course writes in messages and figures: lists in plain English, lines broken between words."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 
@@ -14,3 +15,13 @@ def and_list(items: Iterable[object], quoted: bool = False, none: str = "") -> s
     if not words:
         return none
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def wrapped(text: object, width: int = 96, indent: int = 0) -> str:
+    """Return text broken between words into lines of at most width characters.
+
+    JupyterLab breaks a printed line that is too long anywhere, even inside a word, and matplotlib
+    never breaks one. Lines after the first start indent spaces in, under the text of a first line
+    that begins with a label. A hyphenated name (Habomai-Shikotan) is never split at its hyphen.
+    """
+    return textwrap.fill(str(text), width=width, subsequent_indent=" " * indent, break_on_hyphens=False)

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from ..dates import decimal_year
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
+from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
 
 if TYPE_CHECKING:  # only for type hints: the explorer imports this module, not the other way
     from ..explore.sequencing import Game
@@ -103,11 +103,6 @@ def money_words(value: float, unit: str, qualifier: str = "") -> str:
 
 def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
-    ids = ", ".join(dict.fromkeys(source_ids))
-    return textwrap.fill(f"data/{table}.csv ({ids}){extra}", width=125)
 
 
 # --- trade and companies ----------------------------------------------------------------------
@@ -360,7 +355,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return finish(
         ax,
         "Trade boomed and fell; the number of Japanese companies kept growing",
-        _source_line(
+        source_line(
             "economy",
             sources,
             "; 2003 trade worked out as the 2008 level divided by five; 2009 is an upper bound",
@@ -477,7 +472,7 @@ def energy_shares_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return finish(
         ax,
         "Almost all Japan buys from Russia is energy; little of its fuel is Russian",
-        _source_line("economy", shares["source_id"], "; reading issues I-4 and I-5"),
+        source_line("economy", shares["source_id"], "; reading issues I-4 and I-5"),
         alt,
     )
 
@@ -556,7 +551,7 @@ def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return finish(
         ax,
         "Yamal LNG: Japan's money next to China's, as printed and as reported",
-        _source_line("economy", figures["source_id"], "; reading issue I-46; € not converted to US$"),
+        source_line("economy", figures["source_id"], "; reading issue I-46; € not converted to US$"),
         alt,
     )
 
@@ -647,7 +642,7 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return finish(
         ax,
         "December 2016: 68, over 70 or about 80 agreements?",
-        _source_line("economy", list(counts["source_id"]) + [value["source_id"]], "; reading issue I-53"),
+        source_line("economy", list(counts["source_id"]) + [value["source_id"]], "; reading issue I-53"),
         alt,
     )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import textwrap
 from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
@@ -30,6 +29,7 @@ from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
 from ..palette import BLACK
 from ..paths import data_dir
+from ..words import wrapped
 
 BORDERS_FILE = "borders.geojson"
 # Short names for the events the timeline chart labels, when they are on it.
@@ -179,7 +179,7 @@ def holdings(timeline: pd.DataFrame) -> pd.DataFrame:
 def _wrapped(ax: Axes, text: str) -> str:
     """Return a source line broken to fit under the figure (about 14 characters an inch)."""
     width = int(ax.figure.get_figwidth() * 14)
-    return textwrap.fill(text, width=width, subsequent_indent="  ", break_on_hyphens=False)
+    return wrapped(text, width=width, indent=2)
 
 
 def _source_ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:

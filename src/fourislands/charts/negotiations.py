@@ -6,8 +6,7 @@ import calendar
 import datetime
 import html
 import math
-import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ from .. import maps
 from ..data import load
 from ..errors import DataError
 from ..explore.split import Split, island_areas, island_names, option_shares
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes
+from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
 from ..lesson import Block, source_html, source_words
 
 KINDS = ("declaration", "summit", "two-plus-two", "ministerial", "proposal", "statement")
@@ -71,11 +70,6 @@ def date_words(date: str, precision: str) -> str:
 def _text(value) -> str:
     """Return a cell as text, with a missing value as the empty string."""
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
-    ids = ", ".join(dict.fromkeys(source_ids))
-    return textwrap.fill(f"data/{table}.csv ({ids}){extra}", width=125)
 
 
 # --- cards ------------------------------------------------------------------------------------
@@ -266,7 +260,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
     return finish(
         ax,
         "Negotiation rounds, summits and statements recorded in the course data",
-        _source_line(
+        source_line(
             "negotiations",
             rows["source_id"],
             "; one marker per row, so one meeting told by two readings shows twice",
@@ -412,7 +406,7 @@ def meeting_count_chart(
     return finish(
         ax,
         "Abe-Putin meetings: one running count, two cut-off dates",
-        _source_line("meeting_counts", rows["source_id"], "; reading issue I-2"),
+        source_line("meeting_counts", rows["source_id"], "; reading issue I-2"),
         alt,
     )
 
@@ -516,7 +510,7 @@ def settlement_share_chart(
     return finish(
         ax,
         "How much land each settlement option gives each side",
-        _source_line(
+        source_line(
             "settlement_options",
             sources,
             " and data/islands.csv; shares computed from the areas"

@@ -20,7 +20,7 @@ from ..errors import DataError
 from ..figures import finish, legend_below, new_axes
 from ..palette import BLACK, BLUE, GREEN, PURPLE, SKY, VERMILION
 from ..paths import data_dir
-from ..words import and_list
+from ..words import and_list, wrapped
 
 PLACES_FILE = "places.geojson"
 MAP_EXTENT = (141.0, 41.6, 152.6, 48.4)  # west, south, east, north: Soya Strait to Urup
@@ -217,11 +217,6 @@ def covered(launcher: Launcher, targets: list[Place]) -> list[str]:
     ]
 
 
-def _wrapped(text: str, width: int = 120) -> str:
-    """Return text broken into lines of at most width characters."""
-    return "\n".join(textwrap.wrap(text, width))
-
-
 # ---------------------------------------------------------------------------- maps
 
 
@@ -363,7 +358,7 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
 
 
 def _map_source(extra: str = "") -> str:
-    return _wrapped(
+    return wrapped(
         "data/military.csv (ranges: rapprochement2017; islands: worldtribune-kurile-coastal-"
         "missiles); data/geo/places.geojson (straits: wikipedia-nemuro-strait, gse-ekaterina-"
         "strait, wikipedia-vries-strait, wikipedia-la-perouse-strait; places: hoppou-islands-"
@@ -501,7 +496,7 @@ def site_distances(
         "Kunashiri/Kunashir and the Bastion site on Etorofu/Iturup, with the two ranges as "
         f"vertical lines: {'; '.join(parts)}. The farthest from the Bastion site is {farthest}."
     )
-    source = _wrapped(
+    source = wrapped(
         "distances computed on a sphere from data/geo/places.geojson (schematic launcher sites "
         "on the islands named by worldtribune-kurile-coastal-missiles); ranges from "
         "data/military.csv (rapprochement2017)."
@@ -694,7 +689,7 @@ def deployment_timeline(
         f"{dropped} rows of the table fall outside these years or have no date."
     )
     sources = ", ".join(dict.fromkeys(s for cell in points["sources"] for s in cell.split(";")))
-    source = _wrapped(f"data/military.csv ({sources}).", 105)
+    source = wrapped(f"data/military.csv ({sources}).", 105)
     title = f"Deployments, incidents and talks around the islands, {start}-{end}"
     return finish(ax, title, source, alt)
 

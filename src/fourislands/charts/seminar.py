@@ -23,7 +23,7 @@ from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
 from ..lesson import Block, source_html, source_words
 from ..palette import GREEN
-from ..words import and_list
+from ..words import and_list, wrapped
 from .negotiations import SPLIT_EXTENT, draw_partial_island
 
 SIDES = {"japan": "Japan", "russia": "Russia"}
@@ -113,10 +113,6 @@ RUBRIC = (
 
 def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _wrapped(text: str, width: int = 125) -> str:
-    return textwrap.fill(text, width=width)
 
 
 # ---------------------------------------------------------------------------- cards
@@ -324,7 +320,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
         "transfer."
     )
     polls = rows[rows["table"] == "opinion_polls"]
-    source = _wrapped(
+    source = wrapped(
         f"data/opinion_polls.csv ({', '.join(dict.fromkeys(polls['source_id']))}) and data/nhk_survey.csv "
         "(hirose2018, Table 4: former residents, 2015); percentages as the readings print them.",
         115,
@@ -421,7 +417,7 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
     )
     alt = f"Bars of the scores of the package {score.summary}. {described}."
     sources = sorted({c.source_id for c in score.lines} | {s for o in score.opinions for s in o.sources})
-    source = _wrapped(
+    source = wrapped(
         f"data/red_lines.csv, data/opinion_polls.csv and data/nhk_survey.csv ({', '.join(sources)}); "
         f"scores computed by the course (explore/roleplay.py) {source_words}.",
         115,
@@ -626,7 +622,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
         if both.empty
         else f"{len(both)} packages keep every red line of both sides"
     )
-    source = _wrapped(
+    source = wrapped(
         "data/red_lines.csv (scored by explore/roleplay.py with illustrative weights) and "
         "data/settlement_options.csv",
         115,

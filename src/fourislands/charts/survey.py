@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable, Sequence
 from numbers import Real
 
@@ -24,7 +23,7 @@ from matplotlib.patches import Patch
 from ..errors import DataError
 from ..figures import JAPAN, PALETTE, RUSSIA, finish, new_axes
 from ..palette import GREEN, VERMILION
-from ..words import and_list
+from ..words import and_list, wrapped
 
 GROUPS = ("former_residents", "descendants", "total")
 GROUP_NAMES = {
@@ -202,13 +201,9 @@ def implied_share_of_group(total: float, former: float, descendants: float) -> f
 # --- shared pieces of the survey charts -----------------------------------------------------------
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
-
-
 def _nhk_source(question_ids_: Iterable[str], extra: str = "") -> str:
     tables = ", ".join(table_number(q) for q in dict.fromkeys(question_ids_))
-    return _wrap(f"data/nhk_survey.csv (hirose2018, {tables}; {NHK_NOTE}){extra}", 125)
+    return wrapped(f"data/nhk_survey.csv (hirose2018, {tables}; {NHK_NOTE}){extra}", 125)
 
 
 def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.DataFrame, str]:
@@ -222,7 +217,7 @@ def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.Da
 
 def _title(question_id: str, question: str, what: str = "", drop_no_answer: bool = False) -> str:
     tail = " (shares among those who answered)" if drop_no_answer else ""
-    return _wrap(f"{table_number(question_id)}{what}: {question}{tail}", 80)
+    return wrapped(f"{table_number(question_id)}{what}: {question}{tail}", 80)
 
 
 def signed(value: float) -> str:
@@ -282,7 +277,7 @@ def survey_bars(
                 va="center",
                 fontsize=7.5,
             )
-    ax.set_yticks(positions, [_wrap(a, 26) for a in answers], fontsize=9)
+    ax.set_yticks(positions, [wrapped(a, 26) for a in answers], fontsize=9)
     top = float(rows["percent"].max())
     ax.set_xlim(0, min(100.0, top * 1.22 + 8))
     ax.set_ylim(-0.55, len(answers) - 0.45)
@@ -534,7 +529,7 @@ def change_bars(
     ax.axvline(0, color="black", linewidth=1)
     ax.set_xlim(-reach * 1.3, reach * 1.3)
     ax.set_ylim(-0.55, len(answers) - 0.45)
-    ax.set_yticks(positions, [_wrap(a, 26) for a in answers], fontsize=9)
+    ax.set_yticks(positions, [wrapped(a, 26) for a in answers], fontsize=9)
     ax.set_xlabel(
         "\u2190 fell      change from 1991 to 2015, in percentage points (2015 minus 1991)      rose \u2192"
     )
@@ -605,7 +600,7 @@ def _year(row: pd.Series) -> str:
 
 
 def _poll_label(row: pd.Series) -> str:
-    return f"{_pollster(row)}, {_year(row)} [{row['source_id']}]\n" + _wrap(row["statement"], 52)
+    return f"{_pollster(row)}, {_year(row)} [{row['source_id']}]\n" + wrapped(row["statement"], 52)
 
 
 def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -707,7 +702,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     alt = _opinion_alt(drawable, skipped)
     sources = ", ".join(dict.fromkeys(polls["source_id"]))
-    source = _wrap(
+    source = wrapped(
         f"data/opinion_polls.csv ({sources}; each bar is one row, so a poll two readings report "
         "shows twice); checked against mainichi-2016-11-07 for the Mainichi polls (I-3)",
         # The source line starts under the axes, right of the long poll labels: a line that runs
@@ -809,7 +804,7 @@ def points_vs_percent(
         f"'{'down' if points < 0 else 'up'} {abs(points):g}%' would leave if it meant percent of {b:g}, "
         "not points."
     )
-    source = _wrap(
+    source = wrapped(
         f"data/opinion_polls.csv ({before_id}, {after_id}; {before['source_id']}); reading issue "
         f"{after['issue_id'] if isinstance(after['issue_id'], str) else 'none'}",
         125,
