@@ -199,15 +199,6 @@ def test_links_between_lessons_point_at_their_pages():
     )
 
 
-def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
-    page = tmp_path / "index.html"
-    page.write_text("old")
-    monkeypatch.setattr(book.os, "replace", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
-        book._write_atomically(page, "new")
-    assert page.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["index.html"]
-
-
 def test_an_unknown_lesson_is_refused_before_anything_runs(tmp_path, capsys):
     with pytest.raises(DataError, match="99"):
         book.build_book(tmp_path / "book", ["00", "99"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fourislands import atomic
 from fourislands.cli import main
 from fourislands.grading import gradebook
 from fourislands.grading.grader import grade
@@ -292,7 +293,7 @@ def test_a_crash_while_writing_leaves_the_old_gradebook_whole(graded, built_cour
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(gradebook.os, "fsync", crash)
+    monkeypatch.setattr(atomic.os, "fsync", crash)  # every output file is written through atomic
     with pytest.raises(OSError):
         gradebook.write_outputs(results, out)
     assert (out / "gradebook.csv").read_bytes() == before

@@ -18,6 +18,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from nbconvert import HTMLExporter
 
 from . import yaml_fast
+from .atomic import write_text_atomically
 from .course import COURSE_FILE, Lesson, lessons
 from .errors import DataError
 from .kernels import notebook_client
@@ -40,6 +41,7 @@ EXPLORER_START = (
     "<strong>Interactive explorer</strong>, shown here at its starting settings: open this lesson in "
     "JupyterLab (<code>make lab</code>) to change them."
 )
+PAGE_MODE = 0o644  # a page is for anyone to read or serve
 STYLE = """
 body { margin: 0; }
 main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
@@ -209,21 +211,6 @@ def _local_links(page: str, stems: set[str]) -> str:
     return re.sub(r"<code>(notebooks/)?(\d\d-[\w-]+)\.ipynb</code>", code, page)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write text to path so a reader sees the old file or the new one, never half of one."""
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, 0o644)  # mkstemp makes it private; a page is for anyone to read or serve
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
 def _index(course: str, everything: list[Lesson], built: set[str]) -> str:
     """Return the contents page: every lesson of course.yml in order, linked when its page is built."""
     rows = []
@@ -324,11 +311,11 @@ def build_book(
         }
         page, _ = exporter.from_notebook_node(notebook, resources=resources)
         path = out / f"{_stem(lesson)}.html"
-        _write_atomically(path, _local_links(page, stems))
+        write_text_atomically(path, _local_links(page, stems), mode=PAGE_MODE)
         written.append(path)
         say(f"{path} written")
     index = out / "index.html"
-    _write_atomically(index, _index(course, everything, {lesson.id for lesson in chosen}))
+    write_text_atomically(index, _index(course, everything, {lesson.id for lesson in chosen}), mode=PAGE_MODE)
     return [*written, index]
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
+from ..atomic import write_text_atomically
 from ..exercise_build import exercise_names, questions, solution_path
 from .grader import StudentResult, results_from_json, results_json
 
@@ -26,19 +25,9 @@ WRITTEN_COLUMNS = [
 ]
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write text to path so that a crash leaves the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write(path: Path, text: str) -> None:
+    """Write one output file whole, private to the grader (grades), newlines as written (CSV)."""
+    write_text_atomically(path, text, newline="")
 
 
 def _written_specs() -> dict[str, dict]:
@@ -246,18 +235,18 @@ def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
     specs = _written_specs()
     manual, typed, typed_problems = read_manual_scores(out / "written.csv", specs)
     written, written_problems = _written_rows(results, specs, typed)
-    _atomic_write(out / "results.json", results_json(results) + "\n")
-    _atomic_write(out / "written.csv", written)
+    _write(out / "results.json", results_json(results) + "\n")
+    _write(out / "written.csv", written)
     current = set()
     for r in results:
         if r.status == "missing":
             continue  # no file, so nobody to send feedback to
         current.add(feedback_path(out, r))
-        _atomic_write(feedback_path(out, r), _feedback(r, specs.get(r.exercise, {}), manual))
+        _write(feedback_path(out, r), _feedback(r, specs.get(r.exercise, {}), manual))
     for stale in (out / "feedback").rglob("*.md"):
         if stale not in current:
             stale.unlink()
-    _atomic_write(out / "gradebook.csv", _gradebook(results, specs, manual))
+    _write(out / "gradebook.csv", _gradebook(results, specs, manual))
     return problems + typed_problems + written_problems
 
 
