@@ -1,7 +1,8 @@
-"""pyproject.toml and environment.yml must list the same packages at the same versions."""
+"""Dependencies: pyproject.toml and environment.yml agree, and the course package needs no dev extra."""
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 
@@ -66,3 +67,21 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme
     assert re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_the_course_package_needs_nothing_from_the_dev_extra():
+    # A student's install has only the lessons' packages: a module of fourislands that imported
+    # nbgrader, pytest or Playwright would fail there, on the first lesson that reached it.
+    dev = {"hypothesis", "nbgrader", "nbval", "playwright", "pytest", "xdist", "ruff"}
+    found = {}
+    for path in (ROOT / "src" / "fourislands").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in dev:
+                    found[str(path.relative_to(ROOT))] = name
+    assert found == {}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import nbformat
+from nbgrader_compat import nbgrader_scores
 from test_grader import LIMITS, RIGHT, answered
 
 from fourislands.grading.grader import grade
-from fourislands.grading.nbgrader_compat import nbgrader_scores
 
 
 def test_nbgrader_and_the_course_grader_give_the_same_scores(built_course, tmp_path):

@@ -1,4 +1,4 @@
-"""Grade the same submissions with nbgrader, to compare its scores with the course grader's."""
+"""Grade submissions with nbgrader (a test tool, in the dev extra) to compare with the course grader."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..exercise_build import solution_path
+from fourislands.exercise_build import solution_path
 
 ASSIGNMENT = "exercise"
 CONFIG = """c = get_config()
