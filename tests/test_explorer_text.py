@@ -9,6 +9,7 @@ import pytest
 
 from fourislands.explore import roleplay
 from fourislands.explore import sequencing as seq
+from fourislands.model import economy as model
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +21,18 @@ def _cells(table_html: str) -> list[str]:
     return re.findall(r"<t[dh][^>]*>", table_html)
 
 
-@pytest.mark.parametrize("order", list(seq.ORDERS))
+@pytest.mark.parametrize("order", list(model.ORDERS))
 def test_the_steps_table_has_padded_bordered_cells(order):
-    table = seq.steps_html(seq.play(order, 4))
+    table = seq.steps_html(model.play(order, 4))
     cells = _cells(table)
     assert cells, table[:200]
     for cell in cells:
         assert "padding" in cell and "border" in cell, cell
 
 
-@pytest.mark.parametrize("order", list(seq.ORDERS))
+@pytest.mark.parametrize("order", list(model.ORDERS))
 def test_every_plan_point_handed_over_is_visible_text(order):
-    game = seq.play(order, 3)
+    game = model.play(order, 3)
     table = seq.steps_html(game)
     # Drop the tooltips: what is left is what every reader, not only a mouse user, sees.
     visible = re.sub(r'\stitle="[^"]*"', "", table)

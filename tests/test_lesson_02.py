@@ -18,6 +18,7 @@ from fourislands import DataError, load, maps
 from fourislands.charts import negotiations as charts
 from fourislands.explore import bargaining, split
 from fourislands.figures import show
+from fourislands.model import negotiations as model
 from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "02-negotiations.ipynb"
@@ -30,7 +31,7 @@ def islands():
 
 @pytest.fixture(scope="module")
 def areas(islands):
-    return split.island_areas(islands)
+    return model.island_areas(islands)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,7 @@ def test_meeting_chart_plots_the_counts_and_marks_the_two_cut_offs():
 
 
 def test_option_shares_come_from_the_island_areas(islands, options, areas):
-    shares = split.option_shares(options, islands).set_index("id")
+    shares = model.option_shares(options, islands).set_index("id")
     total = sum(areas.values())
     for option_id, row in options.set_index("id").iterrows():
         listed = row["islands_to_japan"].split(";") if isinstance(row["islands_to_japan"], str) else []
@@ -181,7 +182,7 @@ def test_share_chart_bars_equal_the_shares_and_fill_the_land(islands, options):
     bars = {c.get_label(): np.asarray(c.datavalues, dtype=float) for c in ax.containers}
     japan, russia = bars["Japan"], bars["Russia"]
     alpha = next(v for k, v in bars.items() if "alpha" in k)
-    shares = split.option_shares(options, islands).set_index("id").loc[list(charts.CHART_OPTIONS)]
+    shares = model.option_shares(options, islands).set_index("id").loc[list(charts.CHART_OPTIONS)]
     # Bars run top to bottom in CHART_OPTIONS order; the container order is the same.
     assert japan == pytest.approx(shares["japan_percent"].to_numpy(dtype=float))
     assert japan + alpha + russia == pytest.approx(np.full(len(shares), 100.0))
@@ -217,23 +218,23 @@ def test_share_chart_labels_sit_on_their_own_side_and_clear_of_the_half_line(isl
 
 def test_the_1956_promise_is_the_two_island_option(options):
     two = options.set_index("id").loc["two", "islands_to_japan"]
-    assert set(two.split(";")) == set(split.PROMISE_1956)
+    assert set(two.split(";")) == set(model.PROMISE_1956)
 
 
 def test_split_by_islands_gives_area_shares(areas):
     total = sum(areas.values())
-    two = split.split_by_islands(["shikotan", "habomai"], areas)
+    two = model.split_by_islands(["shikotan", "habomai"], areas)
     assert two.japan_percent == pytest.approx(100 * (areas["habomai"] + areas["shikotan"]) / total)
     assert two.promise_covered_percent == pytest.approx(100) and two.times_promise == pytest.approx(1)
     assert two.japan_islands == ("habomai", "shikotan")  # table order, whatever the input order
-    etorofu = split.split_by_islands("etorofu", areas)
+    etorofu = model.split_by_islands("etorofu", areas)
     assert etorofu.promise_covered_km2 == 0 and etorofu.japan_km2 == areas["etorofu"]
-    nothing = split.split_by_islands([], areas)
+    nothing = model.split_by_islands([], areas)
     assert nothing.japan_km2 == 0 and nothing.russia_percent == 100
 
 
 def test_an_equal_split_takes_the_small_islands_and_part_of_the_largest(areas):
-    half = split.split_by_share(50, areas)
+    half = model.split_by_share(50, areas)
     total = sum(areas.values())
     assert half.japan_percent == pytest.approx(50)
     # First principles: whole islands in table order while they fit into half the land.
@@ -250,20 +251,20 @@ def test_an_equal_split_takes_the_small_islands_and_part_of_the_largest(areas):
 
 @pytest.mark.parametrize("percent", [0, 0.1, 12.5, 33.3, 50, 77.7, 99.99, 100])
 def test_a_share_split_always_adds_up(areas, percent):
-    result = split.split_by_share(percent, areas)
+    result = model.split_by_share(percent, areas)
     assert result.japan_percent == pytest.approx(percent, abs=0.02)
     assert result.japan_km2 + result.russia_km2 == pytest.approx(sum(areas.values()))
 
 
 @pytest.mark.parametrize("bad", [-1, 100.5, math.nan, math.inf, "half", None, [50]])
 def test_a_bad_share_gets_a_message_in_words(areas, bad):
-    with pytest.raises(split.SplitInputError, match="number from 0 to 100"):
-        split.split_by_share(bad, areas)
+    with pytest.raises(model.SplitInputError, match="number from 0 to 100"):
+        model.split_by_share(bad, areas)
 
 
 def test_an_unknown_island_gets_a_message_naming_it(areas):
-    with pytest.raises(split.SplitInputError, match="'hokkaido' is not one of the islands"):
-        split.split_by_islands(["habomai", "hokkaido"], areas)
+    with pytest.raises(model.SplitInputError, match="'hokkaido' is not one of the islands"):
+        model.split_by_islands(["habomai", "hokkaido"], areas)
 
 
 def test_every_island_option_is_matched_by_its_own_islands(areas, options):
@@ -273,27 +274,27 @@ def test_every_island_option_is_matched_by_its_own_islands(areas, options):
             continue
         matched = {
             m.option_id
-            for m in split.matching_options(split.split_by_islands(listed.split(";"), areas), options)
+            for m in model.matching_options(model.split_by_islands(listed.split(";"), areas), options)
         }
         assert option_id in matched
 
 
 def test_share_matches_name_the_options(areas, options):
     def ids(result):
-        return {m.option_id for m in split.matching_options(result, options)}
+        return {m.option_id for m in model.matching_options(result, options)}
 
     equal = float(options.set_index("id").loc["equal-area", "japan_area_share_percent"])
-    assert {"equal-area", "three-plus-alpha"} <= ids(split.split_by_share(equal, areas))
-    assert "none" in ids(split.split_by_share(0, areas))
-    assert ids(split.split_by_share(100, areas)) >= {"four", "two-first"}
+    assert {"equal-area", "three-plus-alpha"} <= ids(model.split_by_share(equal, areas))
+    assert "none" in ids(model.split_by_share(0, areas))
+    assert ids(model.split_by_share(100, areas)) >= {"four", "two-first"}
     total = sum(areas.values())
-    two = 100 * sum(areas[i] for i in split.PROMISE_1956) / total
-    assert "two" in ids(split.split_by_share(round(two, 1), areas))  # same share, within 0.5 points
-    assert "equal-area" not in ids(split.split_by_share(equal + 1, areas))
+    two = 100 * sum(areas[i] for i in model.PROMISE_1956) / total
+    assert "two" in ids(model.split_by_share(round(two, 1), areas))  # same share, within 0.5 points
+    assert "equal-area" not in ids(model.split_by_share(equal + 1, areas))
 
 
 def test_the_description_gives_both_sides_and_the_promise(islands, options, areas):
-    text = split.describe_split(split.split_by_share(50, areas), islands, options)
+    text = split.describe_split(model.split_by_share(50, areas), islands, options)
     assert "50.0%" in text and "Etorofu / Iturup" in text and "1956 promise" in text
     assert "Equal split by area" in text
 
@@ -310,11 +311,11 @@ def test_part_of_an_island_has_the_requested_share_of_its_area():
 
 
 def test_split_map_colours_the_islands_and_says_which_go_where(islands, areas):
-    ax = charts.split_map(islands, split.split_by_share(50, areas))
+    ax = charts.split_map(islands, model.split_by_share(50, areas))
     assert_finished(ax, "islands")
     assert "Etorofu / Iturup" in ax.fourislands_alt and "schematic" in texts(ax)
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
-    island_rings = sum(len(maps.island_rings(i)) for i in split.split_by_share(50, areas).japan_islands)
+    island_rings = sum(len(maps.island_rings(i)) for i in model.split_by_share(50, areas).japan_islands)
     assert len(hatched) == island_rings + len(charts.part_of_island("etorofu", 0.2))
 
 
@@ -325,7 +326,7 @@ def test_split_explorer_reacts_to_islands_and_to_the_slider(areas):
     explorer = split.split_explorer()
     controls = explorer.controls
     assert "fi-explorer" in explorer._dom_classes
-    assert set(explorer.split.japan_islands) == set(split.PROMISE_1956)
+    assert set(explorer.split.japan_islands) == set(model.PROMISE_1956)
     before, alt_before = controls["summary"].value, explorer.figure_alt
     controls["islands"]["kunashiri"].value = True
     assert "kunashiri" in explorer.split.japan_islands and controls["summary"].value != before

@@ -17,6 +17,7 @@ from fourislands import DataError, load
 from fourislands.charts import economy as charts
 from fourislands.explore import sequencing as seq
 from fourislands.figures import show
+from fourislands.model import economy as model
 from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "04-economics.ipynb"
@@ -35,7 +36,7 @@ def rows(economy):
 
 @pytest.fixture(scope="module")
 def points():
-    return seq.eight_points()
+    return model.eight_points()
 
 
 def texts(ax) -> str:
@@ -204,20 +205,20 @@ def test_eight_points_come_from_plan_items_in_order(points):
     rows = plans[plans["list"] == "eight-point-plan"].sort_values("position")
     assert points == tuple(rows["text"])
     with pytest.raises(DataError, match="eight-point-plan"):
-        seq.eight_points(plans[plans["list"] != "eight-point-plan"])
+        model.eight_points(plans[plans["list"] != "eight-point-plan"])
 
 
 @given(st.integers(1, 40), st.data())
 def test_groups_are_as_even_as_possible(total, data):
     n = data.draw(st.integers(1, total))
-    sizes = seq.group_sizes(total, n)
+    sizes = model.group_sizes(total, n)
     assert sum(sizes) == total and len(sizes) == n
     assert max(sizes) - min(sizes) <= 1 and sizes == sorted(sizes, reverse=True)
 
 
 def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points):
-    values = seq.Values(6, 9, 8, 10)
-    game = seq.play("japan-first", 4, values, points)
+    values = model.Values(6, 9, 8, 10)
+    game = model.play("japan-first", 4, values, points)
     assert game.ok and len(game.steps) == 8
     assert [s.mover for s in game.steps] == ["japan"] * 4 + ["russia"] * 4
     assert game.peak("japan") == (pytest.approx(values.japan_cost), 4)
@@ -226,29 +227,29 @@ def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points):
     assert game.steps[3].gain_by_stopping("russia") == pytest.approx(values.russia_cost)
     assert all(not s.would_stop("japan") for s in game.steps)
     assert [s.number for s in game.eat_and_run_steps("russia")][:4] == [1, 2, 3, 4]
-    words = " ".join(seq.explain(game))
-    assert seq.FEARS["japan"] in words and seq.FEARS["russia"] not in words
+    words = " ".join(model.explain(game))
+    assert model.FEARS["japan"] in words and model.FEARS["russia"] not in words
     assert "illustrative" in words
 
 
 def test_russia_first_is_the_mirror_image(points):
-    values = seq.Values(6, 9, 8, 10)
-    game = seq.play("russia-first", 2, values, points)
+    values = model.Values(6, 9, 8, 10)
+    game = model.play("russia-first", 2, values, points)
     assert [s.mover for s in game.steps] == ["russia", "russia", "japan", "japan"]
     assert game.peak("russia") == (pytest.approx(values.russia_cost), 2)
     assert game.peak("japan") == (0.0, 0)
     assert game.steps[1].gain_by_stopping("japan") == pytest.approx(values.japan_cost)
-    words = " ".join(seq.explain(game))
-    assert seq.FEARS["russia"] in words and seq.FEARS["japan"] not in words
+    words = " ".join(model.explain(game))
+    assert model.FEARS["russia"] in words and model.FEARS["japan"] not in words
 
 
 @pytest.mark.parametrize("n", [1, 2, 4, 8])
 def test_even_simultaneous_steps_leave_nobody_exposed_and_nobody_tempted(points, n):
-    values = seq.Values(6, 9, 8, 10)
-    game = seq.play("simultaneous", n, values, points)
+    values = model.Values(6, 9, 8, 10)
+    game = model.play("simultaneous", n, values, points)
     assert len(game.steps) == n and {s.mover for s in game.steps} == {"both"}
     for step in game.steps:
-        for side in seq.SIDES:
+        for side in model.SIDES:
             assert step.exposure(side) == 0 and not step.would_stop(side)
     # Within a step, the side that goes first risks one installment: its cost divided by n.
     assert game.installment_risk("japan") == pytest.approx(values.japan_cost / n)
@@ -256,12 +257,12 @@ def test_even_simultaneous_steps_leave_nobody_exposed_and_nobody_tempted(points,
 
 
 def test_a_deal_one_side_values_below_its_cost_fails_in_every_order(points):
-    values = seq.PRESETS["islands-first-in-russia"][1]
+    values = model.PRESETS["islands-first-in-russia"][1]
     assert values.russia_cost > values.russia_gain
-    for order in seq.ORDERS:
-        game = seq.play(order, 4, values, points)
+    for order in model.ORDERS:
+        game = model.play(order, 4, values, points)
         assert game.deal_gain("russia") == pytest.approx(values.russia_gain - values.russia_cost)
-        assert any("does not want the whole deal" in line for line in seq.explain(game))
+        assert any("does not want the whole deal" in line for line in model.explain(game))
         # Whoever moves first, the finished deal leaves Russia worse off than never starting.
         assert game.steps[-1].net("russia") < 0
         if order != "russia-first":  # having received first, Russia gains by stopping at once
@@ -269,25 +270,25 @@ def test_a_deal_one_side_values_below_its_cost_fails_in_every_order(points):
 
 
 def test_economics_first_is_safe_only_if_the_step_costs_russia_nothing(points):
-    free = seq.play("japan-first", 4, seq.Values(6, 9, 0, 10), points)
+    free = model.play("japan-first", 4, model.Values(6, 9, 0, 10), points)
     assert not any(s.would_stop("russia") for s in free.steps)
-    costly = seq.play("japan-first", 4, seq.Values(6, 9, 1, 10), points)
+    costly = model.play("japan-first", 4, model.Values(6, 9, 1, 10), points)
     assert any(s.would_stop("russia") for s in costly.steps)
 
 
-values_strategy = st.builds(seq.Values, *[st.integers(0, seq.VALUE_LIMIT)] * 4)
+values_strategy = st.builds(model.Values, *[st.integers(0, model.VALUE_LIMIT)] * 4)
 
 
-@given(st.sampled_from(list(seq.ORDERS)), st.integers(1, 8), values_strategy)
+@given(st.sampled_from(list(model.ORDERS)), st.integers(1, 8), values_strategy)
 def test_every_schedule_hands_over_everything_and_accounts_add_up(order, n, values):
     points = tuple(f"point {i}" for i in range(1, 9))
-    game = seq.play(order, n, values, points)
+    game = model.play(order, n, values, points)
     assert game.ok
     assert len(game.steps) == (n if order == "simultaneous" else 2 * n)
     handed = [p for s in game.steps for p in s.japan_points]
     assert handed == list(range(1, 9))
     last = game.steps[-1]
-    for side in seq.SIDES:
+    for side in model.SIDES:
         assert last.given(side) == pytest.approx(values.cost(side))
         assert last.received(side) == pytest.approx(values.gain(side))
         assert last.gain_by_stopping(side) == 0
@@ -303,8 +304,8 @@ def test_every_schedule_hands_over_everything_and_accounts_add_up(order, n, valu
 
 def test_the_fears_are_the_ones_the_quiz_bank_quotes_from_reading_000():
     bank = {q.id: q for q in load_bank("04").questions}
-    assert bank["eat-and-run-japanese-fear"].source.quote == seq.FEARS["japan"]
-    assert bank["eat-and-run-both-sides"].source.quote == seq.BOTH_FEAR
+    assert bank["eat-and-run-japanese-fear"].source.quote == model.FEARS["japan"]
+    assert bank["eat-and-run-both-sides"].source.quote == model.BOTH_FEAR
     assert bank["eat-and-run-japanese-fear"].source.id == "rapprochement2017"
 
 
@@ -320,26 +321,26 @@ def test_the_fears_are_the_ones_the_quiz_bank_quotes_from_reading_000():
         ("japan-first", "four", None, "whole number"),
         ("japan-first", None, None, "it is empty"),
         ("japan-first", "  ", None, "it is empty"),
-        ("japan-first", 4, seq.Values(-1, 9, 8, 10), "from 0 to 20"),
-        ("japan-first", 4, seq.Values(6, 21, 8, 10), "from 0 to 20"),
-        ("japan-first", 4, seq.Values(6, 9, math.nan, 10), "must be a number"),
-        ("japan-first", 4, seq.Values(6, 9, 8, math.inf), "must be a number"),
-        ("japan-first", 4, seq.Values("six", 9, 8, 10), "must be a number"),
-        ("japan-first", 4, seq.Values(None, 9, 8, 10), "it is empty"),
+        ("japan-first", 4, model.Values(-1, 9, 8, 10), "from 0 to 20"),
+        ("japan-first", 4, model.Values(6, 21, 8, 10), "from 0 to 20"),
+        ("japan-first", 4, model.Values(6, 9, math.nan, 10), "must be a number"),
+        ("japan-first", 4, model.Values(6, 9, 8, math.inf), "must be a number"),
+        ("japan-first", 4, model.Values("six", 9, 8, 10), "must be a number"),
+        ("japan-first", 4, model.Values(None, 9, 8, 10), "it is empty"),
         ("japan-first", 4, (6, 9, 8, 10), "must be given as Values"),
     ],
 )
 def test_bad_input_gets_a_message_in_words(points, order, n, values, words):
-    game = seq.play(order, n, seq.Values() if values is None else values, points)
+    game = model.play(order, n, model.Values() if values is None else values, points)
     assert not game.ok and words in game.message
-    assert seq.explain(game) == [game.message]
+    assert model.explain(game) == [game.message]
     assert "Please check" in seq.summary_html(game) and seq.steps_html(game) == ""
     with pytest.raises(ValueError, match=re.escape(game.message[:20])):
         charts.exposure_chart(game)
 
 
 def test_an_empty_plan_gets_a_message():
-    game = seq.play("japan-first", 1, seq.Values(), ())
+    game = model.play("japan-first", 1, model.Values(), ())
     assert not game.ok and "at least one point" in game.message
 
 
@@ -347,10 +348,10 @@ def test_an_empty_plan_gets_a_message():
 
 
 def test_exposure_chart_plots_each_sides_exposure_after_every_step(points):
-    game = seq.play("japan-first", 4, seq.Values(6, 9, 8, 10), points)
+    game = model.play("japan-first", 4, model.Values(6, 9, 8, 10), points)
     ax = charts.exposure_chart(game)
     assert_finished(ax, source="plan_items.csv")
-    for side in seq.SIDES:
+    for side in model.SIDES:
         line = next(x for x in ax.lines if x.get_gid() == f"exposure-{side}")
         assert list(line.get_ydata()) == pytest.approx([0.0] + [s.exposure(side) for s in game.steps])
     assert "Russia would gain by stopping here, Japan exposed" in [
@@ -388,7 +389,7 @@ def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
     explorer.installments.value = 8
     assert len(explorer.game.steps) == 16 and explorer.renders == 3
     explorer.preset.value = "islands-first-in-russia"
-    chosen = seq.PRESETS["islands-first-in-russia"][1]
+    chosen = model.PRESETS["islands-first-in-russia"][1]
     assert explorer.values == chosen and explorer.renders == 4
     assert "does not want the whole deal" in explorer.summary.value
     explorer.sliders["russia_cost"].value = 3

@@ -19,8 +19,8 @@ from fourislands import DataError, lessons, load, maps
 from fourislands.charts import seminar
 from fourislands.data import package
 from fourislands.explore import roleplay
-from fourislands.explore.split import PROMISE_1956, island_areas, option_shares
 from fourislands.figures import show
+from fourislands.model.negotiations import PROMISE_1956, island_areas, option_shares
 from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "06-seminar.ipynb"

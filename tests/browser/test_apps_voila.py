@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from fourislands import load
-from fourislands.explore.split import island_areas, split_by_islands
+from fourislands.model.negotiations import island_areas, split_by_islands
 
 from .conftest import BIN, IPC, ROOT, SCREENSHOTS, free_port, serving
 

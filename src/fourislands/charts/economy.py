@@ -25,7 +25,7 @@ from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
 
 if TYPE_CHECKING:  # only for type hints: the explorer imports this module, not the other way
-    from ..explore.sequencing import Game
+    from ..model.economy import Game
 
 CHINA = PALETTE[3]  # reddish purple: neither side's colour
 ENERGY = PALETTE[2]  # bluish green: energy's share of what Japan buys from Russia

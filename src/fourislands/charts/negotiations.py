@@ -16,9 +16,9 @@ from matplotlib.patches import Patch, Polygon
 from .. import maps
 from ..data import load
 from ..errors import DataError
-from ..explore.split import Split, island_areas, island_names, option_shares
 from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
 from ..lesson import Block, source_html, source_words
+from ..model.negotiations import Split, island_areas, island_names, option_shares
 
 KINDS = ("declaration", "summit", "two-plus-two", "ministerial", "proposal", "statement")
 KIND_STYLE = {  # marker and colour: the shape alone tells the kinds apart
