@@ -7,8 +7,11 @@ import io
 import math
 import re
 
+import numpy as np
 import pytest
 from course_root import ROOT
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -177,3 +180,26 @@ def test_sources_are_named_with_their_file_or_a_link_to_their_address():
     assert source_words(outside, sources) == f"{outside} <{url}>"
     assert "<a " not in source_html(reading, sources)
     assert source_html(outside, sources).startswith(f'{outside} <a href="{html.escape(url, quote=True)}"')
+
+
+@given(
+    st.floats(0, 100), st.floats(0, 100), st.floats(5, 80), st.floats(5, 40),
+    st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.floats(-300, 300), st.floats(-300, 300),
+    st.floats(0, 6), st.floats(0, 6),
+)  # fmt: skip
+def test_a_straight_leader_leaves_its_label_where_matplotlib_would_cut_it(
+    x0, y0, w, h, fx, fy, ex, ey, sa, sb
+):
+    # Where matplotlib bisects a leader against the label's box, the course computes the point.
+    from matplotlib.patches import ConnectionStyle, Rectangle
+    from matplotlib.transforms import IdentityTransform
+
+    from fourislands.figures import StraightLeader
+
+    box = Rectangle((x0, y0), w, h, transform=IdentityTransform())
+    start = (x0 + fx * w, y0 + fy * h)
+    end = (start[0] + ex, start[1] + ey)
+    assume(not box.get_window_extent().contains(*end) and math.hypot(ex, ey) > 2 * (w + h))
+    ours = StraightLeader()(start, end, shrinkA=sa, shrinkB=sb, patchA=box).vertices
+    theirs = ConnectionStyle.Arc3()(start, end, shrinkA=sa, shrinkB=sb, patchA=box).vertices
+    assert np.allclose(ours[0], theirs[0], atol=0.05) and np.allclose(ours[-1], theirs[-1], atol=0.05)

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
 from .data import load
-from .figures import LAND, SEA, new_axes
+from .figures import LAND, LEADER, SEA, new_axes
 from .paths import data_dir
 
 REGION = (139.0, 41.0, 157.0, 52.0)  # west, south, east, north: the extent of the coastline file
@@ -122,7 +122,7 @@ def label_islands(ax: Axes, offsets: dict[str, tuple[float, float]] | None = Non
             xy=(lon, lat),
             xytext=(lon + dx, lat + dy),
             fontsize=8,
-            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6},
+            arrowprops=LEADER,
         )
     return ax
 

@@ -26,7 +26,7 @@ from .. import maps
 from ..data import resource
 from ..dates import date_span, decimal_year, year_of
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
+from ..figures import JAPAN, LEADER, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
 from ..palette import BLACK
 from ..paths import data_dir
 from ..words import wrapped
@@ -715,6 +715,6 @@ def _label_places(ax: Axes) -> None:
             ha="center",
             va="center",
             style="italic",
-            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6} if pointer else None,
+            arrowprops=LEADER if pointer else None,
             zorder=3,
         )
