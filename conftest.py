@@ -18,6 +18,7 @@ nbval.kernel.KernelManager = IPCKernelManager
 # time, not the clock: tests run side by side, and a busy machine must not fail a lesson.
 LESSON_CPU_SECONDS = 8.0
 _spent: dict[str, float] = {}
+_last_cells: dict[str, object] = {}  # notebook path -> its last cell's test item
 
 
 def kernel_cpu_seconds(item) -> float | None:
@@ -49,8 +50,9 @@ def pytest_runtest_makereport(item, call):
         return
     notebook = str(item.parent.path)
     _spent[notebook] = _spent.get(notebook, 0.0) + call.duration
-    cells = [i for i in item.parent.session.items if i.parent is item.parent]
-    if item is not cells[-1]:
+    if notebook not in _last_cells:  # found once per notebook, not at every cell
+        _last_cells[notebook] = [i for i in item.session.items if i.parent is item.parent][-1]
+    if item is not _last_cells[notebook]:
         return
     # Where the kernel's processor time cannot be read (not Linux), the clock stands in for it.
     used = kernel_cpu_seconds(item) or _spent[notebook]

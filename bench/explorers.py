@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
 from collections.abc import Callable, Iterator
 
 import ipywidgets as widgets
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from timing import median_ms  # bench/ is on the path of a script run from it
 
 from fourislands.explore.bargaining import bargaining_explorer
 from fourislands.explore.ranges import range_explorer
@@ -65,16 +64,6 @@ def baseline() -> None:
     FigureCanvasAgg(figure)
     figure.add_subplot()
     figure.savefig(io.BytesIO(), format="png")
-
-
-def median_ms(action: Callable[[], None], repeats: int) -> float:
-    """Return the median time of action() in milliseconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def redraw_ms(make: Callable[[], widgets.Widget], repeats: int) -> tuple[str, float]:

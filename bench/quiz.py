@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from timing import median_ms  # bench/ is on the path of a script run from it
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 300
 HISTORY = 50_000
 GOAL_MS = 5.0
-
-
-def median_ms(action, repeats: int = REPEATS) -> float:
-    """Return the median time of action() in milliseconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def main() -> None:
@@ -43,8 +34,8 @@ def main() -> None:
     numeric = next(q for q in bank.questions if q.type == "numeric")
     text = next(q for q in bank.questions if q.type == "text")
     result = judge(numeric, "12.5")
-    judge_numeric = median_ms(lambda: judge(numeric, "12.5"))
-    judge_text = median_ms(lambda: judge(text, "percentage points"))
+    judge_numeric = median_ms(lambda: judge(numeric, "12.5"), REPEATS)
+    judge_text = median_ms(lambda: judge(text, "percentage points"), REPEATS)
 
     record = {"t": "attempt", "time": "2026-12-06T10:00:00+00:00", "lesson": "05", "question": numeric.id}
     line = json.dumps({**record, "status": "incorrect", "score": 0.0, "answer": 12.5}) + "\n"
@@ -58,7 +49,7 @@ def main() -> None:
         progress.record_attempt("05", numeric.id, result)
         quiz_score(bank, progress.read_progress()[0])
 
-    save = median_ms(save_and_score)
+    save = median_ms(save_and_score, REPEATS)
     plain = folder / "plain.jsonl"
     encoded = line.encode()
 
@@ -70,7 +61,7 @@ def main() -> None:
         finally:
             os.close(fd)
 
-    baseline = median_ms(bare_append)
+    baseline = median_ms(bare_append, REPEATS)
     total = len(progress.read_progress()[0].attempts)
     print(f"median of {REPEATS} runs:")
     print(f"  judge a numeric answer                       {judge_numeric:.3f} ms")
