@@ -58,8 +58,12 @@ def built_course(built_fixture_course: Path, tmp_path_factory: pytest.TempPathFa
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the progress files the tests write (kernels too) out of the home folder."""
+    """Keep the progress files the tests write (kernels too) out of the home folder; clear old pictures."""
     config.fourislands_scratch = Path(tempfile.mkdtemp(prefix="fourislands-tests-"))
+    if not hasattr(config, "workerinput"):
+        # Only this run's pictures, no stale failure shots: emptied once, before any worker starts,
+        # as a worker emptying it would delete the pictures another worker had already taken.
+        shutil.rmtree(ROOT / "build" / "screenshots", ignore_errors=True)
     os.environ["FOURISLANDS_PROGRESS"] = str(config.fourislands_scratch / "progress.json")
 
 

@@ -187,7 +187,6 @@ def browser() -> Iterator[Browser]:
         pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's pictures: no stale failure shots
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
