@@ -7,8 +7,14 @@ from pathlib import Path
 
 import nbval.kernel
 import pytest
+from hypothesis import settings
 
 from fourislands.kernels import IPCKernelManager
+
+# Tests run side by side on machines that may be busy: a wall-clock deadline per generated example
+# (hypothesis's default, 200 ms) fails correct tests at random. Every property test runs without one.
+settings.register_profile("side-by-side", deadline=None)
+settings.load_profile("side-by-side")
 
 # nbval starts its kernels with jupyter_client's KernelManager: over IPC, lessons tested side by
 # side (pytest -n) never race for a port.

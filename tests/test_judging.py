@@ -167,7 +167,7 @@ def test_a_line_break_pasted_with_an_answer_is_spacing():
     assert judge(Q["a-name"], "Iturup\r\n").correct
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(data=st.data(), question=st.sampled_from(TEXT))
 def test_any_accepted_answer_with_invisible_characters_pasted_in_is_right(data, question):
     text = data.draw(st.sampled_from(question.accept))
@@ -228,7 +228,7 @@ def test_bad_input_gets_a_clear_message_and_is_not_an_attempt(question, answer, 
     assert says in result.message
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(question=st.sampled_from(sorted(Q)), answer=anything)
 def test_any_input_gives_a_result_never_an_exception(question, answer):
     result = judge(Q[question], answer)
@@ -239,7 +239,7 @@ def test_any_input_gives_a_result_never_an_exception(question, answer):
         assert result.answer is not None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=60))
 def test_parsed_number_is_finite_or_a_message(text):
     value = parsed_number(text)

@@ -137,7 +137,7 @@ def assert_refused(result) -> None:
     assert result.message == "That answer could not be read: give text, a number, or a list of the choices."
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(data=st.data(), question=st.sampled_from(QUESTIONS))
 def test_a_hostile_object_is_refused_for_every_question_of_every_bank(data, question):
     base, methods, lies, how = data.draw(recipe())
@@ -241,7 +241,7 @@ def plain_answers(draw, question):
     return draw(scalars | containers)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(data=st.data(), question=st.sampled_from(QUESTIONS))
 def test_any_plain_value_gets_a_result_and_what_is_recorded_is_json(data, question):
     result = judge(question, data.draw(plain_answers(question)))

@@ -248,7 +248,7 @@ def test_timeline_labels_sit_by_their_marks_without_overlaps_or_crossed_leaders(
 coordinate = st.integers(-12, 12).map(float)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(coordinate, coordinate, coordinate, coordinate, coordinate, coordinate, coordinate, coordinate)
 def test_label_clash_tests_agree_with_matplotlib_for_every_box_at_once(ax, ay, bx, by, x0, y0, x1, y1):
     """The placement's quick tests, all boxes at once, say what matplotlib's own tests say."""
@@ -403,7 +403,7 @@ def test_filter_events_answers_bad_choices_in_words(timeline, era, themes, origi
     assert words.lower() in result.message.lower()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     era=st.one_of(st.none(), st.text(max_size=30), st.integers(), st.sampled_from(["All", "to 1905"])),
     themes=st.one_of(st.none(), st.text(max_size=10), st.lists(st.text(max_size=10), max_size=3)),

@@ -376,7 +376,7 @@ def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words):
     assert "Please check" in ranges.reach_html(reach)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),
     st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),

@@ -361,7 +361,7 @@ def test_bad_choices_get_a_message_in_words(survey, args, words):
     assert explore.chart(chosen) == (None, chosen.message)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.sampled_from(QUESTIONS),
     st.lists(st.sampled_from(["former_residents", "descendants", "total"]), max_size=4),

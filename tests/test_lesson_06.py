@@ -371,7 +371,7 @@ def test_an_unknown_weighting_gets_a_message(ev):
     assert not score.ok and "weighting" in score.message
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.one_of(st.text(max_size=30), st.integers(), st.none(), st.floats(allow_nan=True)), st.text(max_size=10)
 )

@@ -149,7 +149,7 @@ def test_an_edited_file_is_read_again(project_copy):
     assert after.loc[0, "area_km2"] == 999 != before.loc[0, "area_km2"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     column=st.sampled_from(["id", "year", "percent", "group", "answer", "quote"]),
     value=st.text(max_size=40),

@@ -44,7 +44,7 @@ def _columns():
     ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     hpd.data_frames(
         columns=_columns(),
@@ -61,7 +61,7 @@ def test_a_data_frame_keeps_its_dtypes_index_and_label_types(frame):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     hpd.series(
         elements=st.one_of(
@@ -77,7 +77,7 @@ def test_a_series_of_mixed_objects_keeps_its_name_index_and_values(series, name)
     pd.testing.assert_series_equal(carried(series), series, check_exact=True, check_index_type=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     hnp.arrays(
         dtype=st.sampled_from([np.int8, np.int64, np.uint32, np.float64, np.float16, np.bool_, "<U4"]),
