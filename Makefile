@@ -12,7 +12,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 install: $(INSTALLED)
 
 # Re-install whenever the dependency list changes; uv makes that a few seconds.
-$(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json
+$(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json $(wildcard etc/voila/templates/fourislands/*)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev]"
@@ -20,6 +20,10 @@ $(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json
 	# No news or update pop-ups over the lesson: the course runs offline in class.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	# The seminar apps' Voila page, which asks no outside host for anything (apps/README.md).
+	mkdir -p $(VENV)/share/jupyter/voila/templates
+	rm -rf $(VENV)/share/jupyter/voila/templates/fourislands
+	cp -R etc/voila/templates/fourislands $(VENV)/share/jupyter/voila/templates/fourislands
 	touch $@
 
 # Where students work when the course folder is read-only (a classroom server): their own copies.
@@ -36,6 +40,7 @@ lab: install
 # nbgrader's and Notebook's JupyterLab extensions cannot load inside Voila: left out, the console stays clean.
 seminar: install
 	$(BIN)/voila apps --Voila.ip=127.0.0.1 --Voila.port=8866 \
+		--template=fourislands --VoilaConfiguration.classic_tree=True \
 		--VoilaConfiguration.extension_denylist=@jupyter/nbgrader \
 		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
 

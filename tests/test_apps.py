@@ -23,6 +23,7 @@ EXPLORERS = {
     "05-survey-explorer.ipynb": ("fourislands.explore.survey", "survey_explorer"),
     "06-roleplay-scorer.ipynb": ("fourislands.explore.roleplay", "roleplay_explorer"),
 }
+INDEX = "index.ipynb"  # the start page of `make seminar`: each app's title and what it is for
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -79,11 +80,28 @@ def run_apps() -> dict[str, nbformat.NotebookNode]:
     return notebooks
 
 
-def test_the_apps_folder_holds_the_four_apps_and_its_readme():
-    assert sorted(p.name for p in APPS.glob("*.ipynb")) == sorted(EXPLORERS)
+def test_the_apps_folder_holds_the_four_apps_their_index_and_its_readme():
+    assert sorted(p.name for p in APPS.glob("*.ipynb")) == sorted([*EXPLORERS, INDEX])
     readme = (APPS / "README.md").read_text(encoding="utf-8")
-    for name in EXPLORERS:
+    for name in [*EXPLORERS, INDEX]:
         assert name in readme
+
+
+def test_the_index_links_every_app_by_its_title_with_a_line_on_what_it_is_for():
+    index = nbformat.read(APPS / INDEX, as_version=4)
+    assert [cell.cell_type for cell in index.cells] == ["markdown"]
+    listed = re.findall(r"^- \[([^\]]+)\]\(([^)]+)\): (\S.{20,})$", index.cells[0].source, re.MULTILINE)
+    assert sorted(name for _, name, _ in listed) == sorted(EXPLORERS)
+    for title, name, _what_for in listed:
+        app_title = re.search(r"^# (.+)$", nbformat.read(APPS / name, as_version=4).cells[0].source, re.M)
+        assert app_title.group(1) == title, name
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_each_app_leads_back_to_the_index_before_its_title(name):
+    intro = nbformat.read(APPS / name, as_version=4).cells[0].source
+    back = intro.find(f"]({INDEX})")
+    assert 0 <= back < intro.find("\n# "), "no link back to the index above the title"
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

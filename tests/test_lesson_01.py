@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 
 import ipywidgets as widgets
@@ -21,6 +22,7 @@ from matplotlib.transforms import Bbox
 from fourislands import dates, load, maps
 from fourislands.charts import history
 from fourislands.explore import timeline as explore
+from fourislands.explore.explorer import Explorer
 from fourislands.figures import JAPAN, LAND, RUSSIA, show
 
 BORDERS = ROOT / "data" / "geo" / "borders.geojson"
@@ -454,39 +456,121 @@ def shown_alt(output) -> str:
     return output.outputs[0]["data"]["text/plain"] if output.outputs else ""
 
 
+def controls_column(explorer) -> list:
+    """The widgets in the explorer's controls column."""
+    (panel,) = [child for child in explorer.children if child.layout.grid_area == "controls"]
+    return list(walk(panel))
+
+
 def test_timeline_explorer_redraws_when_the_era_changes(timeline):
     view = explore.timeline_explorer()
-    assert isinstance(view, widgets.Widget) and "fi-explorer" in view._dom_classes
+    assert isinstance(view, Explorer) and "fi-explorer" in view._dom_classes
     assert "fi-explorer-output" in view.output._dom_classes
     kinds = {type(w) for w in walk(view)}
     assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
     before = shown_alt(view.output)
     assert f"{len(timeline)} events" in before
+    assert before == f"Figure: {view.figure_alt}" and view.renders == 1
     view.era.value = "to 1905"
     expected = explore.filter_events(timeline, "to 1905")
-    assert shown_alt(view.output) != before
+    assert shown_alt(view.output) != before and view.renders == 2
     assert f"Timeline of {len(expected.events)} events" in shown_alt(view.output)
-    assert expected.message in view.summary.value
-    assert view.listing.value.count("<li>") == len(expected.events)
+    assert shown_alt(view.output) == f"Figure: {view.figure_alt}"
+    assert expected.message in view.summary.value and view.last_view.ok
+    assert view.summary.value.count("<li>") == len(expected.events)
+    lines = explore.event_lines(expected)
+    assert view.as_text() == " ".join(
+        [expected.message, "The events, earliest first (numbered as on the chart)", *lines, view.figure_alt]
+    )
+
+
+def test_timeline_explorer_puts_its_controls_in_the_column_under_a_title():
+    view = explore.timeline_explorer()
+    column = controls_column(view)
+    for control in [view.era, view.origin, *view.theme_boxes.values()]:
+        assert any(control is w for w in column)
+    assert view.title in view.children[0].value
+    text = view._repr_mimebundle_()["text/plain"]
+    assert text.startswith(view.title) and view.figure_alt in text
+
+
+def test_timeline_explorer_lists_the_first_events_and_how_many_more(timeline):
+    view = explore.timeline_explorer(era="1991-2012")
+    chosen = explore.filter_events(timeline, "1991-2012")
+    assert len(chosen.events) > explore.LIST_LIMIT
+    lines = explore.event_lines(chosen)
+    assert view.summary.value.count("<li>") == explore.LIST_LIMIT
+    assert "numbered as on the chart" not in view.summary.value
+    assert html.escape(lines[-1]) in view.summary.value and lines[-1].startswith("... and")
+
+
+def test_timeline_explorer_starts_on_all_eras_for_an_unknown_era(timeline):
+    view = explore.timeline_explorer(era="bogus")
+    assert view.era.value == explore.ALL_ERAS and view.last_view.ok
+    assert f"{len(timeline)} events" in view.figure_alt
 
 
 def test_timeline_explorer_says_what_to_do_when_nothing_is_ticked(timeline):
     view = explore.timeline_explorer(era="to 1905")
     for box in view.theme_boxes.values():
         box.value = False
-    assert view.output.outputs == () and view.listing.value == ""
+    assert view.output.outputs == () and "<li>" not in view.summary.value
     assert "Tick at least one theme" in view.summary.value
+    assert not view.last_view.ok and view.figure_alt == ""
+    assert view.as_text() == "Please check: Tick at least one theme to see its events."
     view.theme_boxes["treaty"].value = True
     expected = explore.filter_events(timeline, "to 1905", ["treaty"])
     assert expected.message in view.summary.value and view.output.outputs
+    assert view.last_view.ok and view.summary.value.count("<li>") == len(expected.events)
+
+
+def test_timeline_explorer_explains_an_empty_chart(timeline):
+    view = explore.timeline_explorer(era="after the readings")
+    drawn = view.renders
+    view.origin.value = "readings"
+    expected = explore.filter_events(timeline, "after the readings", None, "readings")
+    assert not expected.ok and view.output.outputs == () and view.renders == drawn
+    assert view.last_view.problem == expected.message and "readings end" in view.as_text()
+    assert html.escape(expected.message) in view.summary.value  # its quotes are escaped
+
+
+def test_timeline_explorer_ticks_one_theme_with_one_redraw(timeline):
+    view = explore.timeline_explorer()
+    drawn = view.renders
+    with view.holding():
+        for theme, box in view.theme_boxes.items():
+            box.value = theme == "treaty"
+    assert view.renders == drawn + 1
+    expected = explore.filter_events(timeline, explore.ALL_ERAS, ["treaty"])
+    assert expected.message in view.summary.value
+    assert f"Timeline of {len(expected.events)} events" in view.figure_alt
 
 
 def test_border_explorer_switches_layers(geo):
     view = explore.border_explorer(layers=["1855"])
-    assert "fi-explorer" in view._dom_classes and "fi-explorer-output" in view.output._dom_classes
+    assert isinstance(view, Explorer) and "fi-explorer" in view._dom_classes
+    assert "fi-explorer-output" in view.output._dom_classes
+    assert all(any(box is w for w in controls_column(view)) for box in view.boxes.values())
     labels = {f["properties"]["timeline_id"][-4:]: f["properties"]["label"] for f in geo["features"]}
     assert labels["1855"] in shown_alt(view.output) and labels["1945"] not in shown_alt(view.output)
+    assert view.layers == ["1855"] and view.renders == 1
     view.boxes["1945"].value = True
-    assert labels["1945"] in shown_alt(view.output)
+    assert labels["1945"] in shown_alt(view.output) and view.layers == ["1855", "1945"]
+    assert shown_alt(view.output) == f"Figure: {view.figure_alt}"
+    assert "Showing the 1855 and 1945 lines." in view.as_text()
     view.boxes["1855"].value = view.boxes["1945"].value = False
-    assert "No line is ticked" in view.message.value and "no border line" in shown_alt(view.output)
+    assert "No line is ticked" in view.summary.value and "no border line" in shown_alt(view.output)
+    assert view.last_view.ok and view.layers == [] and view.renders == 4
+    assert view.as_text().startswith("No line is ticked") and "no border line" in view.figure_alt
+
+
+def test_border_explorer_ticks_every_line_with_one_redraw(geo):
+    view = explore.border_explorer(layers=[])
+    with view.holding():
+        for box in view.boxes.values():
+            box.value = True
+    assert view.renders == 2 and view.layers == ["1855", "1875", "1905", "1945"]
+    for feature in geo["features"]:
+        assert feature["properties"]["label"] in view.figure_alt
+    text = view._repr_mimebundle_()["text/plain"]
+    assert text.startswith(view.title) and "Showing the 1855, 1875, 1905 and 1945 lines." in text

@@ -13,10 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 from matplotlib.text import Annotation, Text
+from traitlets import TraitError
 
 from fourislands import DataError, load, maps
 from fourislands.charts import negotiations as charts
 from fourislands.explore import bargaining, split
+from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
 from fourislands.model import negotiations as model
 from fourislands.quizbank import load_bank
@@ -423,17 +425,64 @@ def test_a_bad_matrix_gets_a_message_in_words(matrix, words):
 
 def test_bargaining_explorer_redraws_on_presets_and_edits():
     explorer = bargaining.bargaining_explorer()
-    result = explorer.children[-1]
-    assert "fi-explorer-output" in result._dom_classes
-    assert "\u2605 equilibrium" in result.value and "Russia: defect" in result.value
-    preset = explorer.children[0]
-    preset.value = "classic"
-    assert "Japan: defect" in result.value and "The dilemma" in result.value
+    assert isinstance(explorer, Explorer) and "fi-explorer" in explorer._dom_classes
+    assert "fi-explorer-output" in explorer.output._dom_classes
+    (shown,) = explorer.output.outputs  # the matrix stands where a figure would
+    assert "\u2605 equilibrium" in shown["data"]["text/html"]
+    assert "Russia: defect" in explorer.summary.value
+    explorer.preset.value = "classic"
+    assert "Japan: defect" in explorer.summary.value and "The dilemma" in explorer.summary.value
     box = explorer.cells[((C, C), "russia")]
-    before = result.value
+    before = explorer.summary.value
     box.value = 99  # out of range: the widget keeps it inside the limits
     assert box.value == bargaining.PAYOFF_LIMIT
-    assert result.value != before and "You have changed the payoffs" in result.value
+    assert explorer.summary.value != before and "You have changed the payoffs" in explorer.summary.value
+
+
+def test_bargaining_explorer_fills_a_preset_with_one_redraw_and_says_it_in_words():
+    explorer = bargaining.bargaining_explorer()
+    assert explorer.renders == 1 and explorer.matrix == bargaining.check_matrix(
+        bargaining.PRESETS["su-wang"][1]
+    )
+    explorer.preset.value = "classic"  # eight cells change, one redraw
+    assert explorer.renders == 2 and explorer.last_view.ok
+    assert explorer.matrix == bargaining.check_matrix(bargaining.PRESETS["classic"][1])
+    assert "Japan's best reply" in explorer.output.outputs[0]["data"]["text/html"]
+    assert "classic prisoner&#x27;s dilemma" in explorer.about.value.lower()
+    text = explorer.as_text()
+    assert "Equilibrium: Japan defects and Russia defects" in text
+    assert "if Japan defects and Russia defects, Japan gets 1 and Russia 1 (Japan's best reply; " in text
+    assert "You have changed" not in text
+    explorer.cells[((C, C), "russia")].value = 6  # Russia's reward for a deal now beats temptation
+    assert explorer.renders == 3 and explorer.matrix[(C, C)] == (3.0, 6.0)
+    assert "You have changed the payoffs" in explorer.as_text()
+    assert "Japan cooperates and Russia cooperates, Japan gets 3 and Russia 6" in explorer.figure_alt
+    explorer.preset.value = "deal-pays"
+    assert "You have changed" not in explorer.summary.value
+    assert bargaining.nash_equilibria(explorer.matrix) == [(C, C)]
+    assert "Equilibrium: Japan cooperates and Russia cooperates" in explorer.as_text()
+    bundle = explorer._repr_mimebundle_()["text/plain"]
+    assert bundle.startswith(explorer.title) and "Payoff matrix: if Japan cooperates" in bundle
+
+
+def test_bargaining_explorer_shows_bad_payoffs_as_a_problem_not_an_error(monkeypatch):
+    explorer = bargaining.bargaining_explorer()
+    # The number boxes keep every value a whole number within the limits (a word is refused):
+    with pytest.raises(TraitError):
+        explorer.cells[((D, D), "japan")].value = "one"
+    assert explorer.cells[((D, D), "japan")].value == 0 and explorer.last_view.ok
+    # so a bad matrix can only come from code: the explorer words it and draws no matrix.
+    monkeypatch.setattr(explorer, "payoffs", lambda: {(C, C): (1, 1)})
+    explorer.refresh()
+    assert "has no payoffs for" in explorer.last_view.problem and not explorer.last_view.ok
+    assert (
+        "Please check" in explorer.summary.value and "Japan defects, Russia defects" in explorer.summary.value
+    )
+    assert explorer.output.outputs == ()
+    assert explorer.as_text().startswith("Please check: The matrix has no payoffs for:")
+    monkeypatch.undo()
+    explorer.cells[((D, D), "japan")].value = 1
+    assert explorer.last_view.ok and explorer.output.outputs
 
 
 # --- the notebook -------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import json
 import math
 
@@ -18,6 +20,7 @@ from matplotlib.text import Text
 from fourislands import DataError, dates, load, maps
 from fourislands.charts import security
 from fourislands.explore import ranges
+from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
 
 PLACES = ROOT / "data" / "geo" / "places.geojson"
@@ -354,6 +357,12 @@ def test_the_reported_sites_reach_what_the_distances_say(military):
         assert len(reach.inside) + len(reach.outside) == len(targets)
 
 
+@pytest.fixture(scope="module")
+def shared_explorer():
+    """One range explorer for tests that only refresh it (making one draws a map)."""
+    return ranges.range_explorer()
+
+
 @pytest.mark.parametrize(
     ("lon", "lat", "range_km", "words"),
     [
@@ -370,10 +379,19 @@ def test_the_reported_sites_reach_what_the_distances_say(military):
         (147, 45, 5000, "at most"),
     ],
 )
-def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words):
+def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words, shared_explorer, monkeypatch):
     reach = ranges.places_in_range(lon, lat, range_km)
     assert not reach.ok and words in reach.message and reach.inside == ()
-    assert "Please check" in ranges.reach_html(reach)
+    assert ranges.reach_html(reach) == f"<p>{html.escape(reach.message)}</p>"
+    # The explorer shows such a reach as a problem to fix, in words and without a map.
+    renders = shared_explorer.renders
+    monkeypatch.setattr(ranges, "places_in_range", lambda *_args, **_kwargs: reach)
+    shared_explorer.refresh()
+    assert shared_explorer.last_view.problem == reach.message and not shared_explorer.last_view.figures
+    assert "Please check" in shared_explorer.summary.value
+    assert html.escape(reach.message) in shared_explorer.summary.value
+    assert shared_explorer.output.outputs == () and shared_explorer.renders == renders
+    assert shared_explorer.as_text() == f"Please check: {reach.message}"
 
 
 @settings(max_examples=60)
@@ -406,11 +424,41 @@ def test_the_widget_is_keyboard_friendly_and_classed():
     explorer = ranges.range_explorer()
     kinds = {type(w) for w in walk(explorer)}
     assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
+    assert isinstance(explorer, Explorer) and explorer.title.startswith("Range explorer")
     assert "fi-explorer" in explorer._dom_classes
     assert "fi-explorer-output" in explorer.output._dom_classes
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "Range explorer" in bundle["text/plain"] and "km" in bundle["text/plain"]
+    assert explorer.last_reach.message in bundle["text/plain"]
+    assert explorer.figure_alt and explorer.figure_alt in bundle["text/plain"]
+
+
+def test_the_controls_stand_in_the_column_and_fill_its_width():
+    explorer = ranges.range_explorer()
+    (column,) = [c for c in explorer.children if "fi-explorer-controls" in c._dom_classes]
+    controls = [explorer.site, explorer.lon, explorer.lat, explorer.preset, explorer.range_km]
+    assert all(control in column.children for control in controls)
+    assert explorer.notice in column.children
+    for control in controls:
+        assert control.layout.width == "100%", control.description
+    for slider in (explorer.lon, explorer.lat, explorer.range_km):
+        assert slider.continuous_update is False  # one redraw when the slider is let go
+
+
+def test_where_the_ranges_and_sites_come_from_is_a_folded_note(military):
+    explorer = ranges.range_explorer()
+    assert explorer.notes.selected_index is None  # folded until asked for
+    assert explorer.notes.titles == ("Where the ranges and the sites come from",)
+    (note,) = explorer.notes.children
+    rows = military[military["range_km"].notna()]
+    for system, km, row, source in zip(
+        rows["system_or_event"], rows["range_km"], rows["id"], rows["source_id"], strict=True
+    ):
+        assert all(part in note.value for part in (system, f"{km:g} km", row, source))
+    for label, (lon, lat) in explorer.sites.items():
+        assert f"{html.escape(label)}</td><td>{lat:.2f}°N {lon:.2f}°E" in note.value
+    assert "schematic" in note.value
 
 
 def test_buttons_and_sliders_drive_the_words_and_the_map(military):
@@ -426,6 +474,9 @@ def test_buttons_and_sliders_drive_the_words_and_the_map(military):
     kunashiri = next(k for k in explorer.sites if "Bal reported" in k)
     explorer.site.value = kunashiri
     assert (explorer.lon.value, explorer.lat.value) == pytest.approx(explorer.sites[kunashiri])
+    assert explorer.renders == start[0] + 2  # both sliders moved, one map drawn
+    lon, lat = explorer.sites[kunashiri]
+    assert f"launcher at {lat:.2f}°N {lon:.2f}°E" in explorer.output.outputs[0]["data"]["text/plain"]
     assert explorer.last_reach.inside_labels == list(
         ranges.places_in_range(*explorer.sites[kunashiri], bal).inside_labels
     )
@@ -439,5 +490,45 @@ def test_bad_starting_values_give_a_notice_not_a_traceback():
     off_map = ranges.range_explorer(lon=200)
     assert "off the map" in off_map.notice.value
     assert off_map.lon.value == next(iter(off_map.sites.values()))[0]
+    assert f"starts at {html.escape(off_map.site.value)}" in off_map.notice.value
+    assert off_map.notice.layout.display is None and off_map.last_view.ok  # said, and the map drawn
     too_far = ranges.range_explorer(range_km=800)
     assert "runs from" in too_far.notice.value and too_far.range_km.value == 500
+    assert too_far.notice.layout.display is None
+    fine = ranges.range_explorer(lon=146.5, lat=44.0, range_km=200)
+    assert fine.notice.value == "" and fine.notice.layout.display == "none"
+    assert (fine.lon.value, fine.lat.value, fine.range_km.value) == (146.5, 44.0, 200)
+    assert fine.site.value is None and fine.preset.value is None
+
+
+def test_one_press_draws_one_map_and_lights_only_what_matches():
+    explorer = ranges.range_explorer()  # at the first site with the longest range
+    presets = sorted(explorer.presets, key=explorer.presets.get)  # the shortest range first
+    for site, preset in zip(explorer.sites, itertools.cycle(presets)):
+        (lon, lat), km = explorer.sites[site], explorer.presets[preset]
+        renders = explorer.renders
+        with explorer.holding():  # a new place and a new range at once: one map
+            explorer.site.value = site
+            explorer.preset.value = preset
+        assert explorer.renders == renders + 1
+        assert (explorer.lon.value, explorer.lat.value, explorer.range_km.value) == (lon, lat, km)
+        assert (explorer.site.value, explorer.preset.value) == (site, preset)
+        assert f"range of {km:g} km" in explorer.summary.value
+    renders = explorer.renders
+    explorer.range_km.value = 200
+    assert explorer.renders == renders + 1 and explorer.preset.value is None
+    assert explorer.site.value == site  # the launcher did not move
+
+
+def test_a_redraw_reads_no_file(shared_explorer, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the explorer read its data again")
+
+    monkeypatch.setattr(ranges, "load", refuse)
+    monkeypatch.setattr(ranges, "load_places", refuse)
+    monkeypatch.setattr(ranges, "candidate_sites", refuse)
+    renders = shared_explorer.renders
+    shared_explorer.lat.value = 44.5
+    shared_explorer.range_km.value = 150
+    assert shared_explorer.renders == renders + 2 and shared_explorer.last_view.ok
+    assert "range of 150 km" in shared_explorer.summary.value

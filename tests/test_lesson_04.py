@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from fourislands import DataError, load
 from fourislands.charts import economy as charts
 from fourislands.explore import sequencing as seq
+from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
 from fourislands.model import economy as model
 from fourislands.quizbank import load_bank
@@ -334,7 +335,7 @@ def test_bad_input_gets_a_message_in_words(points, order, n, values, words):
     game = model.play(order, n, model.Values() if values is None else values, points)
     assert not game.ok and words in game.message
     assert model.explain(game) == [game.message]
-    assert "Please check" in seq.summary_html(game) and seq.steps_html(game) == ""
+    assert seq.summary_html(game) == "" and seq.steps_html(game) == ""  # the explorer shows the problem
     with pytest.raises(ValueError, match=re.escape(game.message[:20])):
         charts.exposure_chart(game)
 
@@ -371,12 +372,31 @@ def all_widgets(widget):
 
 def test_the_explorer_is_keyboard_friendly_and_classed():
     explorer = seq.sequencing_explorer()
-    assert "fi-explorer" in explorer._dom_classes
+    assert isinstance(explorer, Explorer) and "fi-explorer" in explorer._dom_classes
     assert "fi-explorer-output" in explorer.output._dom_classes
     kinds = {type(w) for w in all_widgets(explorer)}
     assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
     assert explorer.renders == 1 and explorer.output.outputs
     assert explorer.preset.value == "both-gain"
+    # The base draws the page without a kernel: no text fallback or guard of the module's own.
+    assert "_repr_mimebundle_" not in vars(seq.SequencingExplorer)
+
+
+def test_controls_sit_beside_the_figure_and_the_steps_table_is_folded_away():
+    explorer = seq.sequencing_explorer()
+    panel = next(w for w in explorer.children if "fi-explorer-controls" in w._dom_classes)
+    figure = next(w for w in explorer.children if "fi-explorer-figure" in w._dom_classes)
+    column = list(all_widgets(panel))
+    for control in (explorer.order, explorer.installments, explorer.preset, *explorer.sliders.values()):
+        assert control in column
+    assert explorer.output in figure.children and explorer.summary in explorer.children
+    assert explorer.table not in column and explorer.table in explorer.notes.children
+    assert explorer.notes.selected_index is None  # folded until opened
+    assert explorer.notes.titles == (seq.STEPS_NOTE,)
+    # The question 4 of the notebook names a slider by its label: the labels are the model's.
+    assert [s.description for s in explorer.sliders.values()] == list(model.FIELDS.values())
+    # Their labels wrap in the narrow column: the rows grow to hold them rather than cut them.
+    assert {s.layout.height for s in explorer.sliders.values()} == {"auto"}
 
 
 def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
@@ -385,24 +405,88 @@ def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
     explorer.order.value = "russia-first"
     assert explorer.game.order == "russia-first" and explorer.renders == 2
     assert explorer.summary.value != before[0] and explorer.output.outputs != before[1]
+    assert explorer.table.value != before[2]
     assert "Russia: territorial step 1 of 4" in explorer.table.value
     explorer.installments.value = 8
     assert len(explorer.game.steps) == 16 and explorer.renders == 3
+    assert explorer.table.value == seq.steps_html(explorer.game)  # the folded note follows
     explorer.preset.value = "islands-first-in-russia"
     chosen = model.PRESETS["islands-first-in-russia"][1]
-    assert explorer.values == chosen and explorer.renders == 4
+    assert explorer.values == chosen and explorer.renders == 4  # four sliders, one redraw
     assert "does not want the whole deal" in explorer.summary.value
+    assert model.PRESETS["islands-first-in-russia"][2][:40] in explorer.about.value
     explorer.sliders["russia_cost"].value = 3
     assert explorer.preset.value is None and "Your own values" in explorer.about.value
     assert explorer.game.values.russia_cost == 3 and explorer.renders == 5
     text = explorer._repr_mimebundle_()["text/plain"]
-    assert text.startswith("Sequencing explorer") and "illustrative" in text
+    assert text.startswith(seq.SequencingExplorer.title) and "illustrative" in text
+
+
+def test_what_is_shown_is_the_game_in_words_and_its_chart():
+    explorer = seq.sequencing_explorer(order="simultaneous", installments=2)
+    game = model.play("simultaneous", 2, model.PRESETS["both-gain"][1])
+    view = explorer.last_view
+    assert view.ok and view.summary == seq.summary_html(game) == explorer.summary.value
+    assert len(view.figures) == 1 and view.figures[0].alt == charts.exposure_chart(game).fourislands_alt
+    words = explorer.as_text()
+    for line in model.explain(game):
+        assert line in words
+    assert words.endswith(view.figures[0].alt)
+    assert explorer.table.value == seq.steps_html(game)
+
+
+def test_moving_sliders_back_to_a_preset_lights_it_without_a_second_redraw():
+    explorer = seq.sequencing_explorer()
+    explorer.sliders["japan_cost"].value = 7
+    assert explorer.preset.value is None and explorer.renders == 2
+    explorer.sliders["japan_cost"].value = 6
+    assert explorer.preset.value == "both-gain" and explorer.renders == 3
+    assert model.PRESETS["both-gain"][2][:40] in explorer.about.value
+
+
+def test_a_preset_chosen_while_holding_is_drawn_once_at_the_end():
+    explorer = seq.sequencing_explorer()
+    with explorer.holding():
+        explorer.order.value = "simultaneous"
+        explorer.preset.value = "islands-first-in-russia"
+        assert explorer.renders == 1 and explorer.game.order == "japan-first"
+    assert explorer.renders == 2 and explorer.game.order == "simultaneous"
+    assert explorer.game.values == model.PRESETS["islands-first-in-russia"][1]
 
 
 def test_bad_starting_values_give_a_notice_not_a_traceback():
     explorer = seq.sequencing_explorer(order="sideways", installments=0)
-    assert "Please check" in explorer.notice.value and "sideways" in explorer.notice.value
-    assert explorer.game.ok and explorer.order.value == "japan-first"
+    assert "Please check" in explorer.summary.value and "sideways" in explorer.summary.value
+    assert "sideways" in explorer.last_view.problem and explorer.as_text().startswith("Please check:")
+    assert explorer.order.value == "japan-first" and explorer.installments.value == 4
+    assert explorer.preset.value == "both-gain" and not explorer.output.outputs
+    explorer.installments.value = 3  # any move plays the game the controls show
+    assert explorer.game.ok and explorer.game.order == "japan-first" and explorer.renders == 1
+    assert "Please check" not in explorer.summary.value and explorer.output.outputs
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        ({"installments": 9}, "from 1 to 8"),
+        ({"values": model.Values(6, 21, 8, 10)}, "from 0 to 20"),
+        ({"values": (6, 9, 8, 10)}, "must be given as Values"),
+    ],
+)
+def test_every_bad_start_is_named_and_the_defaults_are_shown(start, words):
+    explorer = seq.sequencing_explorer(**start)
+    assert words in explorer.last_view.problem and explorer.renders == 0
+    assert explorer.values == model.PRESETS["both-gain"][1] and explorer.installments.value == 4
+
+
+def test_a_game_the_model_refuses_is_shown_as_a_problem_with_no_chart():
+    explorer = seq.sequencing_explorer()
+    explorer.points = ()  # a plan with no points: the model says so, the explorer does not raise
+    explorer.order.value = "russia-first"
+    assert not explorer.game.ok and explorer.last_view.problem == explorer.game.message
+    assert "at least one point" in explorer.summary.value and "Please check" in explorer.summary.value
+    assert not explorer.output.outputs and explorer.table.value == "" and explorer.renders == 1
+    assert explorer.as_text() == f"Please check: {explorer.game.message}"
 
 
 # --- the notebook ---------------------------------------------------------------------------------

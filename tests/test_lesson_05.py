@@ -17,6 +17,7 @@ from matplotlib.text import Annotation
 from fourislands import DataError, load
 from fourislands.charts import survey as charts
 from fourislands.explore import survey as explore
+from fourislands.explore.explorer import BUSY_TEXT, Explorer
 from fourislands.figures import show
 from fourislands.quizbank import load_bank
 
@@ -417,6 +418,7 @@ def walk(widget):
 
 def test_explorer_uses_keyboard_friendly_controls_and_classes():
     explorer = explore.survey_explorer()
+    assert isinstance(explorer, Explorer) and explorer.title.startswith("Survey explorer")
     kinds = {type(w) for w in walk(explorer)}
     assert not kinds & {widgets.Dropdown, widgets.Select, widgets.SelectMultiple}
     assert widgets.ToggleButtons in kinds and widgets.Checkbox in kinds
@@ -424,6 +426,7 @@ def test_explorer_uses_keyboard_friendly_controls_and_classes():
     assert "fi-explorer-output" in explorer.output._dom_classes
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle and "Table 1" in bundle["text/plain"]
+    assert bundle["text/plain"].startswith(f"{explorer.title} (open this notebook in JupyterLab")
 
 
 def test_explorer_redraws_when_the_controls_change(survey):
@@ -434,22 +437,28 @@ def test_explorer_redraws_when_the_controls_change(survey):
     assert explorer.renders == first[0] + 1
     assert explorer.output.outputs[0]["data"]["text/plain"] != first[1]
     assert explorer.table.value != first[2] and "Yes, I want to live there" in explorer.table.value
+    assert "Table 3" in explorer.question_words.value and "Table 3" in explorer.summary.value
     explorer.kind.value = "change"
     assert "Diverging" in explorer.output.outputs[0]["data"]["text/plain"]
     explorer.drop_no_answer.value = True
     assert charts.NO_ANSWER not in explorer.last_numbers.index
     explorer.year_boxes[1991].value = False
-    assert "both years" in explorer.message.value and explorer.output.outputs
+    assert "both years" in explorer.summary.value and explorer.output.outputs
+    assert explorer.last_view.ok and "both years" in explorer.as_text()
 
 
 def test_explorer_untick_everything_gives_words_not_a_chart():
     explorer = explore.survey_explorer()
     for box in explorer.group_boxes.values():
         box.value = False
-    assert "Tick at least one group" in explorer.message.value
+    assert "Tick at least one group" in explorer.summary.value
     assert explorer.output.outputs == () and explorer.table.value == ""
+    assert explorer.last_view.problem == explorer.last_selection.message and not explorer.last_view.figures
+    assert explorer.as_text() == f"Please check: {explorer.last_selection.message}"
+    assert explorer.last_numbers.empty
     explorer.group_boxes["total"].value = True
     assert explorer.output.outputs and "Total (both groups) 2015" in explorer.table.value
+    assert explorer.last_view.ok and "Please check" not in explorer.summary.value
 
 
 def test_explorer_starts_where_it_is_told_and_ignores_bad_starts():
@@ -458,6 +467,79 @@ def test_explorer_starts_where_it_is_told_and_ignores_bad_starts():
     assert [g for g, b in explorer.group_boxes.items() if b.value] == ["total"]
     fallback = explore.survey_explorer("T9", kind="radar")
     assert fallback.question.value == "T1" and fallback.kind.value == "bars"
+
+
+def test_explorer_puts_its_controls_in_the_column_and_folds_the_numbers():
+    explorer = explore.survey_explorer()
+    (panel,) = [c for c in explorer.children if c.layout.grid_area == "controls"]
+    inside = set(walk(panel))
+    boxes = [*explorer.group_boxes.values(), *explorer.year_boxes.values()]
+    assert all(c in inside for c in [explorer.question, explorer.kind, explorer.drop_no_answer, *boxes])
+    assert explorer.output not in inside and explorer.table not in inside
+    # Toggle buttons fit the column: the question's wrap, the long chart names stack.
+    assert all(t.layout.width == "100%" for t in (explorer.question, explorer.kind))
+    assert (
+        explorer.question.style.button_width == "auto"
+        and explorer.kind.style.button_width == explore.KIND_BUTTON_WIDTH
+    )
+    assert explorer.notes.children == (explorer.table,) and explorer.notes.selected_index == 0
+    assert explorer.notes.titles == (explore.NUMBERS_TITLE,)
+    assert "<table" in explorer.table.value and "Former residents 1991" in explorer.table.value
+
+
+def test_explorer_keeps_no_guard_or_text_fallback_of_its_own():
+    assert issubclass(explore.SurveyExplorer, Explorer)
+    for name in ("_repr_mimebundle_", "refresh", "holding", "watch", "as_text"):
+        assert getattr(explore.SurveyExplorer, name) is getattr(Explorer, name), name
+    assert not hasattr(explore, "_note")
+
+
+def test_explorer_loads_the_survey_once(monkeypatch, survey):
+    loaded = []
+
+    def counting_load(name):
+        loaded.append(name)
+        return survey
+
+    monkeypatch.setattr(explore, "load", counting_load)
+    explorer = explore.survey_explorer()
+    explorer.question.value = "T2"
+    explorer.kind.value = "slopes"
+    explorer.group_boxes["total"].value = True
+    assert loaded == ["nhk_survey"]
+    given_table = explore.SurveyExplorer(survey)
+    given_table.question.value = "T4"
+    assert loaded == ["nhk_survey"] and given_table.survey is survey
+
+
+def test_explorer_sets_several_controls_with_one_redraw():
+    explorer = explore.survey_explorer()
+    before = explorer.renders
+    with explorer.holding():
+        explorer.question.value = "T2"
+        explorer.kind.value = "change"
+        for group in charts.GROUPS:
+            explorer.group_boxes[group].value = True
+        assert explorer.renders == before  # nothing drawn halfway through
+    assert explorer.renders == before + 1
+    assert explorer.last_selection.question_id == "T2" and explorer.last_selection.groups == charts.GROUPS
+    assert "Diverging" in explorer.output.outputs[0]["data"]["text/plain"]
+    assert "Total (both groups) change (points)" in explorer.table.value
+
+
+def test_explorer_is_busy_only_while_it_draws(monkeypatch):
+    explorer = explore.survey_explorer()
+    during = []
+    drawn = explore.chart
+
+    def watched_chart(selection, kind="bars"):
+        during.append(("fi-busy" in explorer._dom_classes, explorer.status.value))
+        return drawn(selection, kind)
+
+    monkeypatch.setattr(explore, "chart", watched_chart)
+    explorer.question.value = "T2"
+    assert during == [(True, BUSY_TEXT)]
+    assert "fi-busy" not in explorer._dom_classes and explorer.status.value == ""
 
 
 # --- the notebook ----------------------------------------------------------------------------------

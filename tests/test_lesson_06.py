@@ -19,6 +19,7 @@ from fourislands import DataError, lessons, load, maps
 from fourislands.charts import seminar
 from fourislands.data import package
 from fourislands.explore import roleplay
+from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
 from fourislands.model.negotiations import PROMISE_1956, island_areas, option_shares
 from fourislands.quizbank import load_bank
@@ -470,6 +471,27 @@ def walk(widget):
         yield from walk(child)
 
 
+def count_views(explorer) -> list:
+    """Record the package each redraw of an explorer scores (the explorer calls view() once a redraw)."""
+    packages = []
+    view = explorer.view
+
+    def counted():
+        packages.append(explorer.package)
+        return view()
+
+    explorer.view = counted
+    return packages
+
+
+def area(explorer, name: str):
+    return next(child for child in explorer.children if child.layout.grid_area == name)
+
+
+def shown_text(output) -> list[str]:
+    return [o["data"]["text/plain"] for o in output.outputs]
+
+
 def test_the_explorer_is_keyboard_friendly_and_classed():
     explorer = roleplay.roleplay_explorer(draw_map=False)
     kinds = {type(w) for w in walk(explorer)}
@@ -477,43 +499,147 @@ def test_the_explorer_is_keyboard_friendly_and_classed():
     assert widgets.RadioButtons in kinds
     assert "fi-explorer" in explorer._dom_classes and "fi-explorer-output" in explorer.output._dom_classes
     bundle = explorer._repr_mimebundle_()
-    assert "Role-play explorer" in bundle["text/plain"] and "red lines" in bundle["text/plain"]
+    assert bundle["text/plain"].startswith(f"{explorer.title} (open this notebook in JupyterLab")
+    assert "Role-play scorer" in bundle["text/plain"] and "red lines" in bundle["text/plain"]
+    assert explorer.as_text() in bundle["text/plain"]
 
 
-def test_choices_presets_and_weights_drive_the_words_and_the_chart(ev):
+def test_the_explorer_keeps_to_the_contract_and_adds_no_wiring_of_its_own():
+    assert issubclass(roleplay.RoleplayExplorer, Explorer)
+    own = vars(roleplay.RoleplayExplorer)
+    for name in ("_repr_mimebundle_", "refresh", "holding", "watch", "_show", "as_text", "redraw"):
+        assert name not in own, name
     explorer = roleplay.roleplay_explorer(draw_map=False)
-    start = (explorer.renders, explorer.summary.value, explorer.output.outputs[0]["data"]["text/plain"])
-    assert len(explorer.output.outputs) == 1
+    assert not {"_quiet", "_busy", "_updating"} & set(vars(explorer))
+    classes = [c for w in walk(explorer) for c in w._dom_classes if c.startswith("fi-explorer")]
+    assert sorted(classes) == sorted(set(classes))  # each of the base's classes once, none added
+    assert explorer._dom_classes.count("fi-explorer") == 1 and classes.count("fi-explorer-output") == 1
+
+
+def test_the_controls_sit_in_a_column_beside_the_map_and_the_reasons_are_folded(ev):
+    explorer = roleplay.roleplay_explorer(("three", "demilitarised", "eight-point-plan", "visa-free"))
+    assert explorer.layout.grid_template_columns.startswith("minmax(220px, 340px)")
+    column = area(explorer, "controls").children
+    radios = [explorer.territory, explorer.security, explorer.economy, explorer.access, explorer.weighting]
+    for control in [*radios, explorer.draw_map, *explorer.presets]:
+        assert control in column  # stacked in the column, not side by side in a row
+    assert [column.index(r) for r in radios] == sorted(column.index(r) for r in radios)
+    assert all(isinstance(r, widgets.RadioButtons) and r.description for r in radios)
+    assert explorer.output in area(explorer, "figure").children
+    assert area(explorer, "summary") is explorer.summary
+    # The map is the figure; the verdict and the publics are under it; every reason is in a folded note.
+    score = roleplay.score_package(explorer.package, ev=ev)
+    (shown,) = explorer.last_view.figures
+    assert (
+        "Map of the four islands" in shown.alt and "Map of the four islands" in shown_text(explorer.output)[0]
+    )
+    assert html.escape(score.message) in explorer.summary.value
+    assert "Russian public (Levada 2016), not against: 22%" in explorer.summary.value
+    assert "<table" not in explorer.summary.value  # the red-line table is folded away
+    assert explorer.notes.selected_index is None
+    assert explorer.notes.titles == (roleplay.DETAILS_NOTE, roleplay.CHART_NOTE)
+    assert explorer.notes.children[0] is explorer.details
+    assert explorer.details.value == roleplay.details_html(score)
+    for line in score.lines:
+        assert html.escape(line.statement) in explorer.details.value
+        assert html.escape(line.reason) in explorer.details.value
+    assert explorer.details.value.count("<tr>") == len(score.lines) + 2
+    words = explorer.as_text()
+    assert words.startswith("The package Territory: Three islands") and score.message in words
+    assert words.endswith(shown.alt)
+
+
+def test_choices_presets_and_weights_drive_the_words_and_the_map(ev):
+    explorer = roleplay.roleplay_explorer(draw_map=False)
+    views = count_views(explorer)
+    start = explorer.summary.value
+    assert explorer.last_view.ok and explorer.last_view.figures == () and explorer.output.outputs == ()
     explorer.territory.value = "four"
-    assert explorer.renders == start[0] + 1 and explorer.summary.value != start[1]
-    assert explorer.output.outputs[0]["data"]["text/plain"] != start[2]
-    assert explorer.last_score.package.territory == "four"
+    assert len(views) == 1 and explorer.summary.value != start
+    assert explorer.last_score.package.territory == "four" and explorer.last_view.ok
     russia = next(b for b in explorer.presets if b.description == "Russia's opening position")
-    before = explorer.renders
     russia.click()
     assert explorer.package == roleplay.Package(*roleplay.PRESETS["Russia's opening position"])
-    assert explorer.renders == before + 1  # four controls set, one redraw
+    assert len(views) == 2 and views[-1] == explorer.package  # four controls set, one redraw
     expected = roleplay.score_package(explorer.package, ev=ev).message
-    assert html.escape(expected) in explorer.summary.value
+    assert html.escape(expected) in explorer.summary.value and expected in explorer.as_text()
+    russia.click()
+    assert len(views) == 2  # the package shown already: nothing to redraw
     details = explorer.details.value
     explorer.weighting.value = "equal"
+    assert len(views) == 3
     assert explorer.details.value != details and "every line counts the same" in explorer.details.value
+    assert "every line counts the same" in explorer.summary.value
+    renders = explorer.renders
     explorer.draw_map.value = True
-    assert (
-        len(explorer.output.outputs) == 2
-        and "Map of the four islands" in (explorer.output.outputs[1]["data"]["text/plain"])
-    )
+    assert explorer.renders == renders + 1 and len(explorer.output.outputs) == 1
+    assert "Map of the four islands" in shown_text(explorer.output)[0]
+    before = shown_text(explorer.output)
+    explorer.territory.value = "two"
+    assert explorer.renders == renders + 2 and shown_text(explorer.output) != before
+    assert explorer.figure_alt in explorer.as_text()
+    explorer.draw_map.value = False
+    assert explorer.output.outputs == () and explorer.last_view.figures == () and explorer.figure_alt == ""
+
+
+def test_the_score_chart_is_drawn_only_while_its_note_is_open():
+    explorer = roleplay.roleplay_explorer(draw_map=False)
+    assert explorer.renders == 0 and explorer.chart.outputs == ()
+    explorer.notes.selected_index = roleplay.CHART_INDEX
+    assert explorer.renders == 1
+    (bars,) = shown_text(explorer.chart)
+    assert "Bars of the scores" in bars and "illustrative" in bars
+    explorer.notes.selected_index = roleplay.CHART_INDEX  # opened again: nothing new to draw
+    assert explorer.renders == 1
+    explorer.weighting.value = "equal"
+    assert explorer.renders == 2 and "equal" in shown_text(explorer.chart)[0]
+    explorer.notes.selected_index = None
+    explorer.territory.value = "four"
+    assert explorer.renders == 2 and explorer.chart.outputs == ()
+    explorer.notes.selected_index = roleplay.CHART_INDEX
+    assert explorer.renders == 3 and "all four islands" in shown_text(explorer.chart)[0]
+
+
+def test_a_bad_choice_in_the_widget_is_a_problem_in_words_not_a_traceback():
+    explorer = roleplay.roleplay_explorer()
+    explorer.notes.selected_index = roleplay.CHART_INDEX
+    explorer.territory.value = None
+    problem = explorer.last_view.problem
+    assert problem.startswith("Please choose a territory option") and "Choose one of" in problem
+    assert "Please check" in explorer.summary.value and html.escape(problem) in explorer.summary.value
+    assert explorer.output.outputs == () and explorer.chart.outputs == () and explorer.details.value == ""
+    assert explorer.as_text() == f"Please check: {problem}"
+    explorer.territory.value = "two"
+    assert explorer.last_view.ok and explorer.output.outputs and explorer.chart.outputs
+    assert explorer.details.value == roleplay.details_html(explorer.last_score)
+    assert explorer.details.value.count("of 100 kept") == 2
+    explorer.weighting.value = None
+    assert "There is no weighting" in explorer.last_view.problem and explorer.details.value == ""
+
+
+def test_the_publics_line_gives_each_share_at_the_datas_precision(ev):
+    score = roleplay.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    line = roleplay.publics_html(score)
+    for opinion in score.opinions:
+        assert (
+            f"{opinion.group} ({opinion.poll}), {opinion.measure}: {roleplay._percent(opinion.score)}%"
+            in line
+        )
+    assert "63.9%" in line and "64%" not in line
+    assert roleplay.publics_html(roleplay.score_package("atlantis", ev=ev)) == ""
 
 
 def test_a_bad_starting_package_gives_a_notice_not_a_traceback():
     explorer = roleplay.roleplay_explorer(roleplay.Package("atlantis"), draw_map=False)
     assert "no territory option 'atlantis'" in html.unescape(explorer.notice.value)
+    assert explorer.notice in area(explorer, "controls").children and explorer.notice.layout.display is None
     assert explorer.package == roleplay.Package(*roleplay.PRESETS["The 1956 text plus guarantees"])
-    assert explorer.last_score.ok
+    assert explorer.last_score.ok and explorer.last_view.ok
     odd = roleplay.roleplay_explorer(42, draw_map=False)
-    assert "Give the starting package" in odd.notice.value and odd.last_score.ok
+    assert "Give the starting package" in odd.notice.value and odd.last_score.ok and odd.last_view.ok
     chosen = roleplay.roleplay_explorer(("three", "demilitarised"), draw_map=False)
     assert chosen.package == roleplay.Package("three", "demilitarised") and chosen.notice.value == ""
+    assert chosen.notice.layout.display == "none"
 
 
 # ------------------------------------------------------------------------------ the bank and the notebook

@@ -397,3 +397,46 @@ def keep_screenshot(shown: Page | Locator, stem: str, what: str) -> None:
     """Save a picture of a page or of one element as build/screenshots/NN-what.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shown.screenshot(path=SCREENSHOTS / f"{stem[:2]}-{what}.png")
+
+
+# Where the explorer's first control and its figures are, and the area the reader sees (the
+# window, or the notebook's scrolling panel within it), once the explorer's top is scrolled to the
+# top of that area: what a student or a room sees on arriving at the explorer.
+FIRST_SCREEN = """(explorer) => {
+    explorer.scrollIntoView({block: "start"});
+    const box = (node) => { const r = node.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+    let seen = {top: 0, left: 0, bottom: window.innerHeight, right: window.innerWidth};
+    for (let node = explorer.parentElement; node; node = node.parentElement) {
+        const overflow = getComputedStyle(node).overflowY;
+        if ((overflow === "auto" || overflow === "scroll") && node.scrollHeight > node.clientHeight) {
+            const r = box(node);
+            seen = {top: Math.max(seen.top, r.top), left: Math.max(seen.left, r.left),
+                    bottom: Math.min(seen.bottom, r.bottom), right: Math.min(seen.right, r.right)};
+            break;
+        }
+    }
+    const control = explorer.querySelector(
+        ".fi-explorer-controls input, .fi-explorer-controls button, .fi-explorer-controls select");
+    // The figure: its images, or the whole output where it shows no image (a table, words).
+    const output = explorer.querySelector(".fi-explorer-output");
+    const images = [...explorer.querySelectorAll(".fi-explorer-output img")];
+    const figures = (images.length ? images : output && output.textContent.trim() ? [output] : []).map(box);
+    return {control: control && box(control), figures: figures, seen: seen};
+}"""
+
+
+def off_screen(measured: dict) -> list[str]:
+    """Return what of the first control and the figures lies outside the area seen ([] when none)."""
+    seen, outside = measured["seen"], []
+    for what, b in [("first control", measured["control"])] + [("figure", b) for b in measured["figures"]]:
+        if b is None:
+            outside.append(f"no {what}")
+        elif (
+            b["top"] < seen["top"] - 1
+            or b["left"] < seen["left"] - 1
+            or b["bottom"] > seen["bottom"] + 1
+            or b["right"] > seen["right"] + 1
+        ):
+            outside.append(f"{what} at {b}, outside the area seen, {seen}")
+    return outside

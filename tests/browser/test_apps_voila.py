@@ -1,4 +1,4 @@
-"""Seminar mode in a real browser: Voila serves apps/, Chromium opens the split calculator and uses it."""
+"""Seminar mode in a real browser: Voila starts at the apps' index, each app fits a projector, one is used."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from fourislands import load
 from fourislands.model.negotiations import island_areas, split_by_islands
 
-from .conftest import BIN, IPC, ROOT, SCREENSHOTS, free_port, serving
+from .conftest import BIN, FIRST_SCREEN, IPC, ROOT, SCREENSHOTS, free_port, off_screen, serving
 
 APP = "02-split-calculator.ipynb"
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
@@ -20,29 +20,57 @@ APP = "02-split-calculator.ipynb"
 VOILA_OPTIONS = [
     "--no-browser",
     "--Voila.ip=127.0.0.1",
+    "--template=fourislands",
+    "--VoilaConfiguration.classic_tree=True",
     "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
     "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
     f"--MultiKernelManager.kernel_manager_class={IPC}",
 ]
-# Voila's page asks this CDN for Font Awesome; offline that fails and the app does not need it.
-CDN = "cdn.jsdelivr.net"
 APP_SHOWN_MS = 60_000
 REDRAW_MS = 30_000
+PROJECTOR = {"width": 1280, "height": 720}
+APPS = sorted(p.name for p in (ROOT / "apps").glob("0*.ipynb"))
 
 
-@pytest.fixture
-def voila(browser, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@pytest.fixture(scope="module")
+def voila(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """Yield the address of a Voila serving a copy of apps/ on a free port, and its log."""
-    shutil.copytree(ROOT / "apps", tmp_path / "apps")
+    home = tmp_path_factory.mktemp("voila")
+    shutil.copytree(ROOT / "apps", home / "apps")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [str(BIN / "voila"), str(tmp_path / "apps"), f"--Voila.port={port}", *VOILA_OPTIONS]
-    with serving("Voila", command, tmp_path, url + "/") as log:
+    command = [str(BIN / "voila"), str(home / "apps"), f"--Voila.port={port}", *VOILA_OPTIONS]
+    with serving("Voila", command, home, url + "/") as log:
         yield url, log
 
 
-def outside_cdn(url: str) -> bool:
-    return urlparse(url).hostname != CDN
+def watched_page(browser, url: str, problems: list[str]):
+    """Return a projector-sized page that notes console errors, page errors and failed requests,
+    and any request to a host other than the Voila serving the apps."""
+    page = browser.new_page(viewport=PROJECTOR)
+    own = urlparse(url).netloc
+    page.on(
+        "console",
+        lambda m: m.type == "error" and problems.append(f"console: {m.text[:300]} ({m.location.get('url')})"),
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    # Leaving an app, Voila asks its server to stop the app's kernel; the browser drops that request
+    # as the next page loads, and the kernel is stopped when the page's socket closes anyway.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            "/voila/api/shutdown/" not in request.url and problems.append(f"request failed: {request.url}")
+        ),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            urlparse(request.url).scheme in ("http", "https")
+            and urlparse(request.url).netloc != own
+            and problems.append(f"request to an outside host: {request.url}")
+        ),
+    )
+    return page
 
 
 def japan_share(*islands: str) -> str:
@@ -50,25 +78,52 @@ def japan_share(*islands: str) -> str:
     return f"{split_by_islands(islands, island_areas(load('islands'))).japan_percent:.1f}%"
 
 
+def test_the_start_page_is_the_index_of_apps_and_each_app_leads_back(voila, browser):
+    url, log = voila
+    problems: list[str] = []
+    page = watched_page(browser, url, problems)
+    try:
+        page.goto(f"{url}/")
+        page.wait_for_url("**/voila/render/index.ipynb", timeout=APP_SHOWN_MS)
+        page.locator("h1", has_text="Seminar apps").wait_for(timeout=APP_SHOWN_MS)
+        links = page.locator("#rendered_cells a[href$='.ipynb']")
+        assert sorted(links.evaluate_all("nodes => nodes.map((a) => a.getAttribute('href'))")) == APPS
+        page.locator("#rendered_cells a", has_text="Range map").click()
+        page.locator(".fi-explorer").wait_for(timeout=APP_SHOWN_MS)
+        page.get_by_role("link", name="All seminar apps").click()
+        page.wait_for_url("**/voila/render/index.ipynb", timeout=APP_SHOWN_MS)
+    finally:
+        page.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_screen(voila, browser, app):
+    url, _ = voila
+    problems: list[str] = []
+    page = watched_page(browser, url, problems)
+    try:
+        page.goto(f"{url}/voila/render/{app}")
+        explorer = page.locator(".fi-explorer").first
+        image = explorer.locator(".fi-explorer-output img").first
+        image.wait_for(state="visible", timeout=APP_SHOWN_MS)
+        image.evaluate("img => img.decode()")
+        measured = explorer.evaluate(FIRST_SCREEN)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"apps-{app.removesuffix('.ipynb')}-first-screen.png")
+    finally:
+        page.close()
+    assert measured["figures"], "the app shows no figure"
+    assert off_screen(measured) == []
+    assert problems == []
+
+
 def test_split_calculator_app_shows_in_voila_and_answers_a_click(voila, browser):
     url, log = voila
     promise = japan_share("habomai", "shikotan")
     with_kunashiri = japan_share("habomai", "shikotan", "kunashiri")
     problems: list[str] = []
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and outside_cdn(message.location.get("url", ""))
-            and problems.append(f"console: {message.text[:300]}")
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "requestfailed",
-        lambda request: outside_cdn(request.url) and problems.append(f"request failed: {request.url}"),
-    )
+    page = watched_page(browser, url, problems)
     try:
         page.goto(f"{url}/voila/render/{APP}")
         output = page.locator(".fi-explorer-output")

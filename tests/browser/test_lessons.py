@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from .conftest import ROOT, STDERR, keep_screenshot
+from .conftest import FIRST_SCREEN, ROOT, STDERR, keep_screenshot, off_screen
 
 # Lesson 00 draws no chart and has no explorer: its quiz stands in for the chart.
 WITHOUT_FIGURES = {"00-start-here"}
@@ -104,13 +104,38 @@ def test_explorer_output_changes_when_a_control_moves(lesson):
     lesson.page.wait_for_function(OUTPUT_DRAWN, arg=output.element_handle(), polling=250, timeout=CHANGE_MS)
     before = output.inner_html()
     images = output.locator("img").count()
-    toggles = explorer.locator(".widget-toggle-button:not(.mod-active)")
-    control = toggles.first if toggles.count() else explorer.locator("input[type=checkbox]").first
+    # A choice that changes the figure, not one that hides it ("Draw the map"): a toggle or radio
+    # button not chosen yet, or else a tick box.
+    choices = [
+        explorer.locator(".widget-toggle-button:not(.mod-active)"),
+        explorer.locator("input[type=radio]:not(:checked)"),
+        explorer.locator("input[type=checkbox]"),
+    ]
+    control = next(choice.first for choice in choices if choice.count())
     control.click()
     lesson.page.wait_for_function(
         OUTPUT_REDRAWN, arg=[output.element_handle(), before, images], polling=250, timeout=CHANGE_MS
     )
     keep_screenshot(explorer, lesson.stem, "explorer")
+
+
+def test_every_explorer_shows_its_first_control_and_whole_figure_on_one_screen(lesson):
+    explorers = lesson.panel.locator(".fi-explorer")
+    if lesson.stem in WITHOUT_FIGURES:
+        assert explorers.count() == 0, f"{lesson.stem} has an explorer now: test it"
+        return
+    assert explorers.count() >= 1
+    for number in range(explorers.count()):
+        explorer = explorers.nth(number)
+        output = explorer.locator(".fi-explorer-output").first
+        output.scroll_into_view_if_needed()
+        drawn = output.element_handle()
+        lesson.page.wait_for_function(OUTPUT_DRAWN, arg=drawn, polling=250, timeout=CHANGE_MS)
+        output.locator("img").evaluate_all("images => Promise.all(images.map((img) => img.decode()))")
+        measured = explorer.evaluate(FIRST_SCREEN)
+        keep_screenshot(lesson.page, lesson.stem, f"explorer-{number + 1}-first-screen")
+        assert measured["figures"], f"explorer {number + 1} shows nothing"
+        assert off_screen(measured) == [], f"explorer {number + 1} of {lesson.stem}"
 
 
 # Text a student cannot read whole: a box whose text runs past its edges (cut off with an

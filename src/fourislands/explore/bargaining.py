@@ -6,7 +6,7 @@ interest to keep choosing 'defection'". She gives no numbers. The payoffs here a
 student can edit (higher is better for that side), not measured values.
 
 The logic is plain functions on a matrix {(japan_move, russia_move): (japan_payoff,
-russia_payoff)}; `bargaining_explorer()` is a thin ipywidgets view on top of them.
+russia_payoff)}; `bargaining_explorer()` is a thin explorer (explorer.py) on top of them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import ipywidgets as widgets
+
+from .explorer import Explorer, View
 
 MOVES = ("cooperate", "defect")
 PLAYERS = ("japan", "russia")
@@ -259,85 +262,123 @@ def matrix_html(matrix: Mapping) -> str:
     )
 
 
-def bargaining_explorer() -> widgets.VBox:
-    """Return the bargaining game: editable payoffs, best replies, equilibria, and words."""
-    preset = widgets.ToggleButtons(
-        options=[
-            ("Su Wang: Japan can only cooperate", "su-wang"),
-            ("Classic prisoner's dilemma", "classic"),
-            ("A deal pays Russia", "deal-pays"),
-        ],
-        value="su-wang",
-        style={"button_width": "auto"},
-    )
-    about = widgets.HTML()
-    cells: dict[tuple[tuple[str, str], str], widgets.BoundedIntText] = {}
-    for j in MOVES:
-        for r in MOVES:
-            for player in PLAYERS:
-                cells[((j, r), player)] = widgets.BoundedIntText(
-                    min=-PAYOFF_LIMIT,
-                    max=PAYOFF_LIMIT,
-                    description=NAMES[player],
-                    layout=widgets.Layout(width="150px"),
-                    style={"description_width": "55px"},
-                )
-    header = [widgets.HTML("")] + [widgets.HTML(f"<strong>Russia {r}s</strong>") for r in MOVES]
-    grid_items = list(header)
-    for j in MOVES:
-        grid_items.append(widgets.HTML(f"<strong>Japan {j}s</strong>"))
-        for r in MOVES:
-            grid_items.append(widgets.VBox([cells[((j, r), p)] for p in PLAYERS]))
-    grid = widgets.GridBox(
-        grid_items, layout=widgets.Layout(grid_template_columns="140px 180px 180px", grid_gap="6px")
-    )
-    note = widgets.HTML(
-        f"<small>Payoffs are ranks you can edit, from {-PAYOFF_LIMIT} to {PAYOFF_LIMIT} (higher "
-        "is better for that side); a number outside is set to the nearest limit. Su Wang gives "
-        "the structure of the game, not these numbers.</small>"
-    )
-    result = widgets.HTML()
-    result.add_class("fi-explorer-output")
-    explorer = widgets.VBox([preset, about, grid, note, result])
-    explorer.add_class("fi-explorer")
-    explorer.cells = cells  # for anyone driving the explorer from code
-    loading = {"now": False}
+@dataclass(frozen=True)
+class MatrixFigure:
+    """The payoff matrix shown where an explorer shows its figure: an HTML table and its words."""
 
-    def current() -> Matrix:
+    table: str
+    alt: str  # the matrix in words, for readers without the table (the explorer's as_text)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        page = f'<figure class="fi-figure fi-payoff-matrix">{self.table}</figure>'
+        return {"text/html": page, "text/plain": self.alt}, {}
+
+
+def matrix_words(matrix: Mapping) -> str:
+    """Return the matrix in words: each cell's payoffs, whose best reply it is, the equilibria."""
+    matrix = check_matrix(matrix)
+    japan, russia = best_responses(matrix, "japan"), best_responses(matrix, "russia")
+    equilibria = set(nash_equilibria(matrix))
+    cells = []
+    for j, r in matrix:
+        notes = [
+            f"{NAMES[p]}'s best reply"
+            for p, ok in (("japan", j in japan[r]), ("russia", r in russia[j]))
+            if ok
+        ]
+        if (j, r) in equilibria:
+            notes.append("an equilibrium")
+        pj, pr = matrix[(j, r)]
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        cells.append(f"if {_cell_words((j, r))}, Japan gets {_fmt(pj)} and Russia {_fmt(pr)}{extra}")
+    return f"Payoff matrix: {'; '.join(cells)}."
+
+
+class BargainingExplorer(Explorer):
+    """The bargaining game: editable payoffs, best replies, equilibria, and words."""
+
+    title = "Bargaining game: Su Wang's revised prisoner's dilemma"
+
+    def __init__(self) -> None:
+        self.preset = widgets.ToggleButtons(
+            options=[
+                ("Su Wang: Japan can only cooperate", "su-wang"),
+                ("Classic prisoner's dilemma", "classic"),
+                ("A deal pays Russia", "deal-pays"),
+            ],
+            value="su-wang",
+            style={"button_width": "auto"},
+        )
+        self.about = widgets.HTML()
+        self.cells: dict[tuple[tuple[str, str], str], widgets.BoundedIntText] = {
+            ((j, r), player): widgets.BoundedIntText(
+                min=-PAYOFF_LIMIT,
+                max=PAYOFF_LIMIT,
+                description=NAMES[player],
+                layout=widgets.Layout(width="100%"),
+                style={"description_width": "55px"},
+            )
+            for j in MOVES
+            for r in MOVES
+            for player in PLAYERS
+        }
+        items = [widgets.HTML("")] + [widgets.HTML(f"<strong>Russia {r}s</strong>") for r in MOVES]
+        for j in MOVES:
+            items.append(widgets.HTML(f"<strong>Japan {j}s</strong>"))
+            items += [widgets.VBox([self.cells[((j, r), p)] for p in PLAYERS]) for r in MOVES]
+        # Fits the 420px controls column: the row names wrap, the number boxes share the rest.
+        grid = widgets.GridBox(
+            items,
+            layout=widgets.Layout(grid_template_columns="96px minmax(0, 1fr) minmax(0, 1fr)", grid_gap="6px"),
+        )
+        note = widgets.HTML(
+            f"<small>Payoffs are ranks you can edit, from {-PAYOFF_LIMIT} to {PAYOFF_LIMIT} (higher "
+            "is better for that side); a number outside is set to the nearest limit. Su Wang gives "
+            "the structure of the game, not these numbers.</small>"
+        )
+        super().__init__([self.preset, self.about, grid, note], controls_width="420px")
+        self.summary.add_class("fi-bargaining-summary")
+        self.matrix: Matrix | None = None  # the matrix last shown
+        self.preset.observe(self.load_preset, names="value")
+        self.watch(*self.cells.values())
+        self.load_preset()
+
+    def load_preset(self, _change: object = None) -> None:
+        """Fill the payoff cells from the chosen preset: one redraw, after the last cell."""
+        text, matrix = PRESETS[self.preset.value]
+        with self.holding():
+            self.about.value = f"<p>{html.escape(text)}</p>"
+            for (cell, player), box in self.cells.items():
+                box.value = int(matrix[cell][PLAYERS.index(player)])
+            self.refresh()  # the preset's words change even when no cell does
+
+    def payoffs(self) -> dict:
+        """Return the matrix the cells hold now, unchecked."""
         return {
-            (j, r): (cells[((j, r), "japan")].value, cells[((j, r), "russia")].value)
+            (j, r): (self.cells[((j, r), "japan")].value, self.cells[((j, r), "russia")].value)
             for j in MOVES
             for r in MOVES
         }
 
-    def redraw(_change=None) -> None:
-        if loading["now"]:
-            return
+    def view(self) -> View:
         try:
-            matrix = check_matrix(current())
+            matrix = check_matrix(self.payoffs())
+            preset = check_matrix(PRESETS[self.preset.value][1])
+            figure = MatrixFigure(matrix_html(matrix), matrix_words(matrix))
+            sentences = explain(matrix)
         except PayoffError as problem:
-            result.value = f"<p><strong>Please check the payoffs.</strong> {html.escape(str(problem))}</p>"
-            return
-        edited = matrix != check_matrix(PRESETS[preset.value][1])
+            return View(problem=str(problem))
+        self.matrix = matrix
         warning = (
-            "<p><em>You have changed the payoffs: the description above is for the preset's numbers.</em></p>"
-            if edited
+            "<p><em>You have changed the payoffs: the preset's description, under its buttons, is "
+            "for the preset's numbers.</em></p>"
+            if matrix != preset
             else ""
         )
-        sentences = "".join(f"<li>{html.escape(s)}</li>" for s in explain(matrix))
-        result.value = f"{warning}{matrix_html(matrix)}<ul>{sentences}</ul>"
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+        return View(summary=f"{warning}<ul>{items}</ul>", figures=(figure,))
 
-    def load_preset(_change=None) -> None:
-        text, matrix = PRESETS[preset.value]
-        about.value = f"<p>{html.escape(text)}</p>"
-        loading["now"] = True
-        for (cell, player), box in cells.items():
-            box.value = int(matrix[cell][PLAYERS.index(player)])
-        loading["now"] = False
-        redraw()
 
-    preset.observe(load_preset, names="value")
-    for box in cells.values():
-        box.observe(redraw, names="value")
-    load_preset()
-    return explorer
+def bargaining_explorer() -> BargainingExplorer:
+    """Return the bargaining game: editable payoffs, best replies, equilibria, and words."""
+    return BargainingExplorer()

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from numbers import Real
 
 import ipywidgets as widgets
+import pandas as pd
 
 from .. import maps
 from ..charts.security import MAP_EXTENT, STRAIT_KINDS, Place, launcher_map, load_places
 from ..charts.security import system_ranges as _system_ranges
 from ..data import load
-from ..figures import show, show_in
+from ..figures import show
+from .explorer import Explorer, View
 
 WEST, SOUTH, EAST, NORTH = MAP_EXTENT
 MAX_RANGE_KM = 1000.0
@@ -93,12 +95,13 @@ def places_in_range(lon, lat, range_km, targets: list[Place] | None = None) -> R
 
 
 def reach_html(reach: Reach) -> str:
-    """Return the result in words for the page: a status message, then inside and outside."""
+    """Return the result in words for the page: the sentence, then what is inside and outside.
+
+    A reach with a problem gives its sentence only: the explorer shows it as a problem to fix.
+    """
+    words = f"<p>{html.escape(reach.message)}</p>"
     if not reach.ok:
-        return (
-            f'<div role="status" class="fi-explorer-message"><strong>Please check:</strong> '
-            f"{html.escape(reach.message)}</div>"
-        )
+        return words
 
     def listing(pairs) -> str:
         if not pairs:
@@ -106,7 +109,7 @@ def reach_html(reach: Reach) -> str:
         return ", ".join(f"{html.escape(label)} ({km:.0f} km)" for label, km in pairs)
 
     return (
-        f'<div role="status" class="fi-explorer-message"><p>{html.escape(reach.message)}</p>'
+        f'<div role="status">{words}'
         f"<p><strong>Inside the ring:</strong> {listing(reach.inside)}</p>"
         f"<p><strong>Outside the ring:</strong> {listing(reach.outside)}</p></div>"
     )
@@ -136,12 +139,44 @@ def candidate_sites() -> dict[str, tuple[float, float]]:
     return sites
 
 
-class RangeExplorer(widgets.VBox):
-    """The range explorer widget: site buttons, position and range sliders, words and a map."""
+def about_html(military: pd.DataFrame, sites: dict[str, tuple[float, float]]) -> str:
+    """Return where the ranges and the sites come from, as HTML: a note to open when asked."""
+    rows = military[military["range_km"].notna()]
+    ranges_text = "".join(
+        f"<tr><td>{html.escape(system)}</td><td>{km:g} km</td><td><code>{html.escape(row)}</code></td>"
+        f"<td><code>{html.escape(source)}</code></td></tr>"
+        for system, km, row, source in zip(
+            rows["system_or_event"], rows["range_km"], rows["id"], rows["source_id"], strict=True
+        )
+    )
+    sites_text = "".join(
+        f"<tr><td>{html.escape(label)}</td><td>{lat:.2f}°N {lon:.2f}°E</td></tr>"
+        for label, (lon, lat) in sites.items()
+    )
+    return (
+        "<p>The range buttons give the ranges of the <code>military</code> table:</p>"
+        "<table><tr><th>system</th><th>range</th><th>row</th><th>source</th></tr>"
+        f"{ranges_text}</table>"
+        "<p>The site buttons put the launcher at these points. The reported sites are schematic: "
+        "the sources name the islands, not the sites, so each is drawn near the middle of its "
+        "island. Nothing is reported on Shikotan or the Habomai islets: their buttons use the "
+        "centre of their land on the course map.</p>"
+        f"<table><tr><th>site</th><th>position</th></tr>{sites_text}</table>"
+        "<p>A place is inside the ring when its great-circle distance from the launcher is at "
+        "most the range.</p>"
+    )
+
+
+class RangeExplorer(Explorer):
+    """The range explorer: site and range buttons, position and range sliders, a map and words."""
+
+    title = "Range explorer: what a launcher on the islands can reach"
 
     def __init__(self, lon=None, lat=None, range_km=None) -> None:
+        military = load("military")
         self.sites = candidate_sites()
-        self.presets = {f"{system} {km:g} km": km for system, km in _system_ranges(load("military")).items()}
+        self.presets = {f"{system} {km:g} km": km for system, km in _system_ranges(military).items()}
+        self.targets = load_places(STRAIT_KINDS)  # read once: a redraw only measures
         first_site = next(iter(self.sites))
         start_lon, start_lat = self.sites[first_site]
         start_range = max(self.presets.values(), default=300.0)
@@ -150,7 +185,9 @@ class RangeExplorer(widgets.VBox):
             start_lat if lat is None else lat,
             start_range if range_km is None else range_km,
         )
-        if notice is None:
+        if notice is not None:
+            notice += f" The explorer starts at {first_site} with a range of {start_range:g} km instead."
+        else:
             start_lon = start_lon if lon is None else float(lon)
             start_lat = start_lat if lat is None else float(lat)
             start_range = start_range if range_km is None else float(range_km)
@@ -162,12 +199,19 @@ class RangeExplorer(widgets.VBox):
                     f"is shown as {clamped:g} km."
                 )
                 start_range = clamped
+        buttons = {"button_width": "auto", "description_width": "initial"}
+        slider = {
+            "continuous_update": False,
+            "style": {"description_width": "initial"},
+            "layout": widgets.Layout(width="100%"),
+        }
         self.site = widgets.ToggleButtons(
             options=list(self.sites),
             value=first_site,
             description="Site:",
-            style={"button_width": "auto"},
+            style=buttons,
             tooltips=["Put the launcher here"] * len(self.sites),
+            layout=widgets.Layout(width="100%"),
         )
         self.lon = widgets.FloatSlider(
             value=start_lon,
@@ -175,9 +219,8 @@ class RangeExplorer(widgets.VBox):
             max=EAST,
             step=0.05,
             description="Longitude °E",
-            continuous_update=False,
             readout_format=".2f",
-            style={"description_width": "initial"},
+            **slider,
         )
         self.lat = widgets.FloatSlider(
             value=start_lat,
@@ -185,16 +228,16 @@ class RangeExplorer(widgets.VBox):
             max=NORTH,
             step=0.05,
             description="Latitude °N",
-            continuous_update=False,
             readout_format=".2f",
-            style={"description_width": "initial"},
+            **slider,
         )
         self.preset = widgets.ToggleButtons(
             options=list(self.presets),
             value=None,
             description="Range of:",
-            style={"button_width": "auto"},
+            style=buttons,
             tooltips=["Use the range the reading gives"] * len(self.presets),
+            layout=widgets.Layout(width="100%"),
         )
         self.range_km = widgets.IntSlider(
             value=int(min(max(round(start_range), SLIDER_RANGE_KM[0]), SLIDER_RANGE_KM[1])),
@@ -202,100 +245,63 @@ class RangeExplorer(widgets.VBox):
             max=SLIDER_RANGE_KM[1],
             step=10,
             description="Range (km)",
-            continuous_update=False,
-            style={"description_width": "initial"},
+            **slider,
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
-        self.notice = widgets.HTML("" if notice is None else reach_html(Reach(False, notice)))
-        self.renders = 0
-        self.last_reach: Reach | None = None
-        self._syncing = False
-        self._match_buttons()
+        # A starting value that could not be used: said once, above the controls it concerns.
+        self.notice = widgets.HTML(
+            ""
+            if notice is None
+            else f'<p role="status" class="fi-explorer-problem">{html.escape(notice)}</p>',
+            layout={"display": "none" if notice is None else None},
+        )
+        intro = widgets.HTML(
+            "<strong>Move the launcher and change its range.</strong> Positions are schematic: "
+            "the sources name the islands, not the sites."
+        )
+        about = widgets.HTML(about_html(military, self.sites))
         super().__init__(
-            [
-                widgets.HTML(
-                    "<strong>Move the launcher and change its range.</strong> Positions "
-                    "are schematic: the sources name the islands, not the sites."
-                ),
-                self.site,
-                self.lon,
-                self.lat,
-                self.preset,
-                self.range_km,
-                self.notice,
-                self.summary,
-                self.output,
-            ]
+            [intro, self.notice, self.site, self.lon, self.lat, self.preset, self.range_km],
+            notes={"Where the ranges and the sites come from": about},
         )
-        self.add_class("fi-explorer")
+        self.last_reach: Reach | None = None
         self.site.observe(self._on_site, names="value")
         self.preset.observe(self._on_preset, names="value")
-        for control in (self.lon, self.lat, self.range_km):
-            control.observe(self._on_change, names="value")
-        self.redraw()
+        self.watch(self.lon, self.lat, self.range_km)
+        self.refresh()
+
+    def _on_site(self, change) -> None:
+        """Move the launcher to the site pressed: both sliders at once, one redraw."""
+        if change["new"] is not None:
+            with self.holding():
+                self.lon.value, self.lat.value = self.sites[change["new"]]
+
+    def _on_preset(self, change) -> None:
+        """Give the launcher the range pressed."""
+        if change["new"] is not None:
+            with self.holding():
+                self.range_km.value = int(self.presets[change["new"]])
 
     def _match_buttons(self) -> None:
-        """Light the site and range buttons that match the sliders, and no others."""
+        """Light the site and range buttons that match the sliders, and no others.
+
+        Lighting a button moves no slider (the sliders already stand where it would put them),
+        so it draws nothing more.
+        """
         here = (round(self.lon.value, 2), round(self.lat.value, 2))
         site = next((k for k, v in self.sites.items() if (round(v[0], 2), round(v[1], 2)) == here), None)
         preset = next((k for k, v in self.presets.items() if v == self.range_km.value), None)
-        self._syncing = True
-        try:
-            self.site.value = site
-            self.preset.value = preset
-        finally:
-            self._syncing = False
+        self.site.value, self.preset.value = site, preset
 
-    def _on_site(self, change) -> None:
-        if self._syncing or change["new"] is None:
-            return
-        lon, lat = self.sites[change["new"]]
-        self._syncing = True
-        try:
-            self.lon.value, self.lat.value = lon, lat
-        finally:
-            self._syncing = False
-        self.redraw()
-
-    def _on_preset(self, change) -> None:
-        if self._syncing or change["new"] is None:
-            return
-        self._syncing = True
-        try:
-            self.range_km.value = int(self.presets[change["new"]])
-        finally:
-            self._syncing = False
-        self.redraw()
-
-    def _on_change(self, _change) -> None:
-        if self._syncing:
-            return
+    def view(self) -> View:
+        """Measure, write the result in words and draw the map of the launcher and its ring."""
         self._match_buttons()
-        self.redraw()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        # Without a kernel (a page exported to HTML) the widget cannot draw: say what it shows.
-        words = self.last_reach.message if self.last_reach else ""
-        bundle["text/plain"] = (
-            f"Range explorer (open this notebook in JupyterLab with a running kernel to use it). {words}"
-        ).strip()
-        return bundle
-
-    def redraw(self) -> None:
-        """Measure, write the result in words and draw the map again."""
-        reach = places_in_range(self.lon.value, self.lat.value, self.range_km.value)
+        lon, lat, range_km = self.lon.value, self.lat.value, self.range_km.value
+        reach = places_in_range(lon, lat, range_km, self.targets)
         self.last_reach = reach
-        self.summary.value = reach_html(reach)
         if not reach.ok:
-            self.output.outputs = ()
-            return
-        label = self.site.value or "Your launcher"
-        ax = launcher_map(self.lon.value, self.lat.value, self.range_km.value, label=label)
-        show_in(self.output, show(ax))
-        self.renders += 1
+            return View(problem=reach.message)
+        ax = launcher_map(lon, lat, range_km, label=self.site.value or "Your launcher")
+        return View(summary=reach_html(reach), figures=(show(ax),))
 
 
 def range_explorer(lon=None, lat=None, range_km=None) -> RangeExplorer:

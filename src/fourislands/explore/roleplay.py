@@ -11,8 +11,9 @@ The weights are illustrative. The readings say what each side will not give up, 
 each condition weighs; change the weights (or count every line the same) and the ranking of
 packages changes, which is itself a point the lesson makes.
 
-`roleplay_explorer()` is the thin ipywidgets view: radio buttons for the four parts, buttons
-for starting positions, the scores in words, a chart and a map.
+`roleplay_explorer()` is the thin ipywidgets view (an Explorer): radio buttons for the four parts
+and buttons for starting positions in a column beside the map, the verdict under it, and the
+reasons for every score and the score chart folded in notes.
 """
 
 from __future__ import annotations
@@ -30,8 +31,16 @@ from ..data import load
 from ..errors import DataError
 from ..figures import show, show_in
 from ..lesson import source_html
+from ..model.negotiations import (
+    PROMISE_1956,
+    Split,
+    island_areas,
+    island_names,
+    split_by_islands,
+    split_by_share,
+)
 from ..words import and_list
-from .split import PROMISE_1956, Split, island_areas, island_names, split_by_islands, split_by_share
+from .explorer import Explorer, View
 
 # The parts of a package other than territory: value -> (short label, what it means).
 SECURITY = {
@@ -982,19 +991,46 @@ def score_html(score: PackageScore, sources: pd.DataFrame | None = None) -> str:
 
 # ---------------------------------------------------------------------------- the widget
 
+# The notes under the explorer, folded, in this order: the reasons, then the score chart.
+DETAILS_NOTE = "Why: every red line and poll, with its reason and source"
+CHART_NOTE = "The scores as a bar chart"
+CHART_INDEX = 1
+# The explorer's column is narrow: each group's name goes above its choices, and a long
+# button label wraps instead of being cut off.
+ROLEPLAY_CSS = """<style>
+.fi-roleplay .fi-explorer-controls .widget-radio { flex-direction: column; align-items: stretch; }
+.fi-roleplay .fi-explorer-controls .widget-radio > .widget-label { width: auto; text-align: left;
+  font-weight: bold; margin: 6px 0 2px 0; }
+.fi-roleplay .fi-explorer-controls .widget-button { white-space: normal; height: auto;
+  min-height: var(--jp-widgets-inline-height, 28px); }
+</style>"""
+
+
+def publics_html(score: PackageScore) -> str:
+    """Return the three publics' shares in one paragraph ('' for a package that was not scored)."""
+    if not score.ok:
+        return ""
+    shares = "; ".join(
+        f"{html.escape(o.group)} ({html.escape(o.poll)}), {html.escape(o.measure)}: {_percent(o.score)}%"
+        for o in score.opinions
+    )
+    return f"<p><strong>The publics:</strong> {shares}.</p>"
+
 
 def _radio(options: Mapping[str, tuple[str, str]], value: str, description: str) -> widgets.RadioButtons:
     return widgets.RadioButtons(
         options=[(label, key) for key, (label, _) in options.items()],
         value=value,
         description=description,
-        layout=widgets.Layout(width="max-content"),
+        layout=widgets.Layout(width="auto"),
         style={"description_width": "initial"},
     )
 
 
-class RoleplayExplorer(widgets.VBox):
-    """Radio buttons for the four parts of a package, its scores in words, a chart and a map."""
+class RoleplayExplorer(Explorer):
+    """The role-play scorer: a package's four parts in a column, the map, the verdict, the reasons."""
+
+    title = "Role-play scorer: a package against each side's red lines and publics"
 
     def __init__(self, package: Package | tuple | None = None, draw_map: bool = True) -> None:
         self.evidence = evidence()
@@ -1015,16 +1051,10 @@ class RoleplayExplorer(widgets.VBox):
             start = default
         territories = {k: (t.label, "") for k, t in self.evidence.territories.items()}
         self.territory = _radio(territories, start.territory, "Territory")
-        self.security = _radio(SECURITY, start.security, "Security")
+        self.security = _radio(SECURITY, start.security, "Security on transferred islands")
         self.economy = _radio(ECONOMY, start.economy, "Economy")
-        self.access = _radio(ACCESS, start.access, "Access")
-        self.weighting = widgets.ToggleButtons(
-            options=[(label, key) for key, label in WEIGHTINGS.items()],
-            value="illustrative",
-            description="Weights",
-            style={"button_width": "auto"},
-            tooltips=["the course's illustrative weights", "every red line counts 1"],
-        )
+        self.access = _radio(ACCESS, start.access, "Access for former residents")
+        self.weighting = _radio({k: (v, "") for k, v in WEIGHTINGS.items()}, "illustrative", "Weights")
         self.draw_map = widgets.Checkbox(
             value=draw_map, description="Draw the map", indent=False, layout={"width": "auto"}
         )
@@ -1033,50 +1063,42 @@ class RoleplayExplorer(widgets.VBox):
             button = widgets.Button(description=label, layout=widgets.Layout(width="auto"), tooltip=label)
             button.on_click(lambda _b, chosen=label: self.use(Package(*PRESETS[chosen])))
             self.presets.append(button)
+        # A starting package the controls cannot show: say so beside them, and start from the default.
         self.notice = widgets.HTML(
             ""
             if not notice
-            else f'<p role="status" class="fi-explorer-message">{html.escape(notice)} The explorer starts '
-            "from the 1956 text instead.</p>"
+            else f'<p role="status" class="fi-explorer-problem">{html.escape(notice)} The explorer starts '
+            "from the 1956 text instead.</p>",
+            layout={"display": None if notice else "none"},
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
         self.details = widgets.HTML()
-        self.renders = 0
+        self.chart = widgets.Output()
         self.last_score: PackageScore | None = None
-        self._quiet = False
-        choices = widgets.HBox(
-            [self.territory, self.security, self.economy, self.access],
-            layout=widgets.Layout(flex_flow="row wrap", grid_gap="12px"),
-        )
+        self._charted: PackageScore | None = None  # the score the chart in its note shows
         super().__init__(
             [
                 widgets.HTML(
-                    "<strong>Build a package.</strong> Choose one option in each column, or start from a "
-                    "position with a button. The scores use the weights chosen below: the course's "
-                    "illustrative weights, or every line counting the same."
+                    "<strong>Build a package:</strong> one choice in each group, or start from a "
+                    f"position.{ROLEPLAY_CSS}"
                 ),
-                widgets.HBox([widgets.Label("Start from:"), *self.presets], layout={"flex_flow": "row wrap"}),
-                choices,
-                widgets.HBox([self.weighting, self.draw_map]),
                 self.notice,
-                self.summary,
-                self.output,
-                self.details,
-            ]
+                widgets.HTML("<strong>Start from:</strong>", layout={"margin": "6px 0 0 0"}),
+                *self.presets,
+                self.territory,
+                self.security,
+                self.economy,
+                self.access,
+                self.weighting,
+                self.draw_map,
+            ],
+            notes={DETAILS_NOTE: self.details, CHART_NOTE: self.chart},
+            controls_width="340px",
         )
-        self.add_class("fi-explorer")
-        for control in (
-            self.territory,
-            self.security,
-            self.economy,
-            self.access,
-            self.weighting,
-            self.draw_map,
-        ):
-            control.observe(self._changed, names="value")
-        self.redraw()
+        self.add_class("fi-roleplay")
+        # The chart costs as much as the map: it is drawn only while its note is open.
+        self.notes.observe(lambda _change: self._draw_chart(), names="selected_index")
+        self.watch(self.territory, self.security, self.economy, self.access, self.weighting, self.draw_map)
+        self.refresh()
 
     @property
     def package(self) -> Package:
@@ -1085,43 +1107,36 @@ class RoleplayExplorer(widgets.VBox):
 
     def use(self, package: Package) -> None:
         """Set every control to a package, then redraw once."""
-        self._quiet = True
-        try:
+        with self.holding():
             self.territory.value = package.territory
             self.security.value = package.security
             self.economy.value = package.economy
             self.access.value = package.access
-        finally:
-            self._quiet = False
-        self.redraw()
 
-    def _changed(self, _change) -> None:
-        if not self._quiet:
-            self.redraw()
-
-    def redraw(self) -> None:
-        """Score the package, write it in words and draw the chart (and the map)."""
+    def view(self) -> View:
+        """Score the package the controls show: the map, the verdict, the reasons in the notes."""
         score = score_package(self.package, weighting=self.weighting.value, ev=self.evidence)
         self.last_score = score
-        self.summary.value = summary_html(score)
+        self._draw_chart()
         if not score.ok:
-            self.output.outputs = ()
             self.details.value = ""
-            return
-        figures = [show(package_score_chart(score))]
-        if self.draw_map.value:
-            figures.append(show(package_map(self.islands, score)))
-        show_in(self.output, *figures)
+            return View(problem=score.message)
         self.details.value = details_html(score, self.sources)
-        self.renders += 1
+        figures = (show(package_map(self.islands, score)),) if self.draw_map.value else ()
+        return View(summary=summary_html(score) + publics_html(score), figures=figures)
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        words = self.last_score.message if self.last_score else ""
-        bundle["text/plain"] = (
-            "Role-play explorer (open this notebook in JupyterLab with a running kernel to use it). " + words
-        ).strip()
-        return bundle
+    def _draw_chart(self) -> None:
+        """Draw the score chart into its note while the note is open; empty it while it is folded."""
+        score = self.last_score
+        if score is self._charted:
+            return
+        if self.notes.selected_index == CHART_INDEX and score is not None and score.ok:
+            show_in(self.chart, show(package_score_chart(score)))
+            self.renders += 1
+            self._charted = score
+        else:
+            self.chart.outputs = ()  # drawn again when the note is opened
+            self._charted = None
 
 
 def roleplay_explorer(package: Package | tuple | None = None, draw_map: bool = True) -> RoleplayExplorer:

@@ -1,4 +1,8 @@
-"""The "eat and run" explorer (lesson 04): the game of model/economy.py as a widget, steps as a table."""
+"""The "eat and run" explorer (lesson 04): the game of model/economy.py as a widget, steps as a table.
+
+The game is in model/economy.py and its chart in charts/economy.py; this module words a played
+game (`summary_html`, `steps_html`) and shows it in the course's explorer (explore/explorer.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import html
 import ipywidgets as widgets
 
 from ..charts.economy import exposure_chart
-from ..figures import show, show_in
+from ..figures import show
 from ..model.economy import (
     FIELDS,
     NAMES,
@@ -24,15 +28,23 @@ from ..model.economy import (
     explain,
     play,
 )
+from .explorer import Explorer, View
 
 CELL = "padding: 3px 8px; border: 1px solid #999; text-align: left; vertical-align: top;"
 # The plan points under each of Japan's steps, as visible text (the title tooltip repeats them).
 POINTS_LIST = "margin: 2px 0 0 0; padding-left: 0.8em; list-style: none; font-size: 90%; color: #333;"
+START = ("japan-first", 4, PRESETS["both-gain"][1])  # where the explorer starts, unless told
+STEPS_NOTE = "The steps, one by one: what is handed over, and each side's account"
+# The sliders' labels are long: they wrap in a fixed width, and the row grows to hold them.
+LABEL_STYLE = {"description_width": "150px"}
+SLIDER_LAYOUT = {"width": "100%", "height": "auto"}
+# Widget HTML takes the height of a control row as its line height: text reads better closer.
+TEXT_LINES = "line-height: 1.45;"
 
 
 def steps_html(game: Game) -> str:
     """Return the steps as an HTML table: what is handed over (with the plan points' texts, as
-    visible text), and each side's account."""
+    visible text), and each side's account; '' for a game that is not ok."""
     if not game.ok:
         return ""
     head = "".join(
@@ -72,7 +84,7 @@ def steps_html(game: Game) -> str:
         ]
         rows.append("<tr>" + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>")
     return (
-        '<table class="fi-steps" style="border-collapse: collapse; font-size: 90%;">'
+        f'<table class="fi-steps" style="border-collapse: collapse; font-size: 90%; {TEXT_LINES}">'
         f"<tr>{head}</tr>{''.join(rows)}</table>"
         "<p><small>Given: at what it costs the giver. Received: at what it is worth to the "
         "receiver. Exposed: given minus received, when positive. Under each of Japan's steps are "
@@ -81,43 +93,45 @@ def steps_html(game: Game) -> str:
 
 
 def summary_html(game: Game) -> str:
-    """Return the result in words for the page (a status region screen readers announce)."""
+    """Return the result in words for the page (a status region screen readers announce); '' for
+    a game that is not ok: the explorer shows its message as the problem with the input."""
     if not game.ok:
-        return (
-            '<div role="status" class="fi-explorer-message"><strong>Please check:</strong> '
-            f"{html.escape(game.message)}</div>"
-        )
+        return ""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in explain(game))
-    return f'<div role="status" class="fi-explorer-message"><ul>{items}</ul></div>'
+    return f'<div role="status" style="{TEXT_LINES}"><ul>{items}</ul></div>'
 
 
-class SequencingExplorer(widgets.VBox):
+def preset_of(values: Values) -> str | None:
+    """Return the key of the preset with these values, or None when none has them."""
+    return next((key for key, (_, preset, _) in PRESETS.items() if preset == values), None)
+
+
+class SequencingExplorer(Explorer):
     """The sequencing game: order and installments, four values (or a preset), words, chart, table."""
+
+    title = "Sequencing game: who moves first, and in how many steps?"
 
     def __init__(self, order=None, installments=None, values=None) -> None:
         self.points = eight_points()
-        start_order = "japan-first" if order is None else order
-        start_n = 4 if installments is None else installments
-        start_values = PRESETS["both-gain"][1] if values is None else values
-        problem = check_game(start_order, start_n, start_values, self.points)
-        notice = ""
-        if problem:
-            notice = (
-                f'<div role="status" class="fi-explorer-message"><strong>Please check:</strong> '
-                f"{html.escape(problem)} The explorer starts from Japan first, 4 installments, "
-                "and the values where both gain.</div>"
-            )
-            start_order, start_n, start_values = "japan-first", 4, PRESETS["both-gain"][1]
+        start = (
+            START[0] if order is None else order,
+            START[1] if installments is None else installments,
+            START[2] if values is None else values,
+        )
+        # Bad starting choices (from code, not from the controls) are shown once as the problem;
+        # the controls start where they always do.
+        self.start_problem = check_game(*start, self.points) or ""
+        start_order, start_n, start_values = START if self.start_problem else start
         self.order = widgets.ToggleButtons(
             options=[(label, key) for key, label in ORDERS.items()],
             value=start_order,
-            description="Who moves first:",
-            style={"button_width": "auto", "description_width": "initial"},
+            style={"button_width": "auto"},
             tooltips=[
                 "Japan hands over all its cooperation first",
                 "Russia makes its whole step first",
                 "Both hand over a part at every step",
             ],
+            layout={"width": "100%"},
         )
         self.installments = widgets.IntSlider(
             value=int(start_n),
@@ -125,14 +139,15 @@ class SequencingExplorer(widgets.VBox):
             max=len(self.points),
             description="Installments each",
             continuous_update=False,
-            style={"description_width": "initial"},
+            style=LABEL_STYLE,
+            layout=SLIDER_LAYOUT,
         )
         self.preset = widgets.ToggleButtons(
             options=[(label, key) for key, (label, _, _) in PRESETS.items()],
             value=None,
-            description="Values:",
-            style={"button_width": "auto", "description_width": "initial"},
+            style={"button_width": "auto"},
             tooltips=[text for _, _, text in PRESETS.values()],
+            layout={"width": "100%"},
         )
         self.sliders = {
             name: widgets.IntSlider(
@@ -141,118 +156,75 @@ class SequencingExplorer(widgets.VBox):
                 max=VALUE_LIMIT,
                 description=label,
                 continuous_update=False,
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="420px"),
+                style=LABEL_STYLE,
+                layout=SLIDER_LAYOUT,
             )
             for name, label in FIELDS.items()
         }
-        self.about = widgets.HTML()
-        self.notice = widgets.HTML(notice)
-        self.summary = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
-        self.table = widgets.HTML()
-        self.game: Game | None = None
-        self.renders = 0
-        self._syncing = False
-        grid = widgets.GridBox(
-            [
-                widgets.HTML("<strong>Japan</strong>"),
-                widgets.HTML("<strong>Russia</strong>"),
-                self.sliders["japan_cost"],
-                self.sliders["russia_gain"],
-                self.sliders["japan_gain"],
-                self.sliders["russia_cost"],
-            ],
-            layout=widgets.Layout(grid_template_columns="430px 430px", grid_gap="4px 12px"),
-        )
+        self.about = widgets.HTML()  # what the lit preset stands for
+        self.table = widgets.HTML(layout={"overflow": "auto"})  # the steps, in a folded note
+        self.game: Game | None = None  # the game shown last
+        s = self.sliders
         super().__init__(
             [
                 widgets.HTML(
-                    "<strong>Who moves first, and in how many steps?</strong> The values are "
-                    f"illustrative units from 0 to {VALUE_LIMIT}, not measurements; the fears are "
-                    "those of The Strange Rapprochement (reading 000)."
+                    "<strong>Who moves first?</strong> Each side fears the other will "
+                    "“eat and run” (The Strange Rapprochement, reading 000)."
                 ),
                 self.order,
                 self.installments,
+                widgets.HTML(
+                    f"<strong>Values</strong>: illustrative units from 0 to {VALUE_LIMIT}, not "
+                    "measurements. Choose a preset or set the four sliders."
+                ),
                 self.preset,
                 self.about,
-                grid,
-                self.notice,
-                self.summary,
-                self.output,
-                self.table,
-            ]
+                widgets.HTML("<strong>Japan's cooperation</strong>"),
+                s["japan_cost"],
+                s["russia_gain"],
+                widgets.HTML("<strong>Russia's territorial step</strong>"),
+                s["russia_cost"],
+                s["japan_gain"],
+            ],
+            notes={STEPS_NOTE: self.table},
+            controls_width="340px",
         )
-        self.add_class("fi-explorer")
-        self._match_preset()
-        self.order.observe(self._on_change, names="value")
-        self.installments.observe(self._on_change, names="value")
+        self.watch(self.order, self.installments, *self.sliders.values())
         self.preset.observe(self._on_preset, names="value")
-        for slider in self.sliders.values():
-            slider.observe(self._on_values, names="value")
-        self.redraw()
+        self.refresh()
 
     @property
     def values(self) -> Values:
         return Values(**{name: slider.value for name, slider in self.sliders.items()})
 
-    def _match_preset(self) -> None:
-        """Light the preset button whose values the sliders hold, and describe it; else none."""
-        current = self.values
-        key = next((k for k, (_, v, _) in PRESETS.items() if v == current), None)
-        self._syncing = True
-        try:
-            self.preset.value = key
-        finally:
-            self._syncing = False
-        self.about.value = (
-            f"<p><em>{html.escape(PRESETS[key][2])}</em></p>"
-            if key
-            else "<p><em>Your own values: no preset matches them.</em></p>"
-        )
-
     def _on_preset(self, change) -> None:
-        if self._syncing or change["new"] is None:
+        """Set the four sliders to the chosen preset, with one redraw for all four."""
+        if change["new"] is None:
             return
         chosen = PRESETS[change["new"]][1]
-        self._syncing = True
-        try:
+        with self.holding():
             for name, slider in self.sliders.items():
                 slider.value = int(getattr(chosen, name))
-        finally:
-            self._syncing = False
-        self._match_preset()
-        self.redraw()
 
-    def _on_values(self, _change) -> None:
-        if self._syncing:
-            return
-        self._match_preset()
-        self.redraw()
-
-    def _on_change(self, _change) -> None:
-        self.redraw()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        words = " ".join(explain(self.game)) if self.game else ""
-        bundle["text/plain"] = (
-            f"Sequencing explorer (open this notebook in JupyterLab with a running kernel to use it). {words}"
-        ).strip()
-        return bundle
-
-    def redraw(self) -> None:
-        """Play the schedule, write it in words, draw the exposure chart and the table."""
-        game = play(self.order.value, self.installments.value, self.values, self.points)
+    def view(self) -> View:
+        """Light the preset the sliders match, play the schedule, and show it: words, chart, table."""
+        values = self.values
+        key = preset_of(values)
+        self.preset.value = key  # the same values again when lit: no slider moves, no redraw
+        about = PRESETS[key][2] if key else "Your own values: no preset matches them."
+        self.about.value = f"<p><em>{html.escape(about)}</em></p>"
+        if self.start_problem:
+            problem, self.start_problem = self.start_problem, ""
+            return View(
+                problem=f"{problem} The controls show where the explorer starts instead: Japan "
+                "first, 4 installments, the values where both gain. Move one to play."
+            )
+        game = play(self.order.value, self.installments.value, values, self.points)
         self.game = game
-        self.summary.value = summary_html(game)
         self.table.value = steps_html(game)
         if not game.ok:
-            self.output.outputs = ()
-            return
-        show_in(self.output, show(exposure_chart(game)))
-        self.renders += 1
+            return View(problem=game.message)
+        return View(summary=summary_html(game), figures=(show(exposure_chart(game)),))
 
 
 def sequencing_explorer(order=None, installments=None, values=None) -> SequencingExplorer:

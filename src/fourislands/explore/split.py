@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..charts.negotiations import split_map
 from ..data import load
-from ..figures import show, show_in
+from ..figures import show
 from ..model.negotiations import (
     PROMISE_1956,
     Split,
@@ -23,6 +23,7 @@ from ..model.negotiations import (
     split_by_islands,
     split_by_share,
 )
+from .explorer import Explorer, View
 
 
 def describe_split(split: Split, islands: pd.DataFrame, options: pd.DataFrame) -> str:
@@ -54,78 +55,80 @@ def describe_split(split: Split, islands: pd.DataFrame, options: pd.DataFrame) -
     )
 
 
-def split_explorer() -> widgets.VBox:
-    """Return the split calculator: choose islands or an area share, see the land and the options."""
-    islands, options = load("islands"), load("settlement_options")
-    areas, names = island_areas(islands), island_names(islands)
-    mode = widgets.ToggleButtons(
-        options=[("Choose islands", "islands"), ("Choose an area share", "share")],
-        value="islands",
-        tooltips=["Tick the islands Japan receives", "Set the share of the land Japan receives"],
-        style={"button_width": "auto"},
-    )
-    boxes = {
-        island: widgets.Checkbox(
-            value=island in PROMISE_1956,
-            description=f"{names[island]} ({areas[island]:,.0f} km²)",
-            indent=False,
-            layout={"width": "auto"},  # the default width cuts a long name with an ellipsis
-        )
-        for island in areas
-    }
-    share = widgets.FloatSlider(
-        value=50.0,
-        min=0.0,
-        max=100.0,
-        step=0.1,
-        description="Japan's share of the land (%)",
-        readout_format=".1f",
-        continuous_update=False,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="480px"),
-    )
-    heading = widgets.HTML("<strong>Islands to Japan</strong> (the rest stay with Russia):")
-    island_box = widgets.VBox([heading, *boxes.values()])
-    share_box = widgets.VBox(
-        [
-            widgets.HTML(
-                "Japan receives whole islands in the order the options add them (Habomai, "
-                "Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and a part of the next one."
-            ),
-            share,
-        ]
-    )
-    summary = widgets.HTML()
-    summary.add_class("fi-split-summary")
-    output = widgets.Output()
-    output.add_class("fi-explorer-output")
-    explorer = widgets.VBox([mode, island_box, share_box, summary, output])
-    explorer.add_class("fi-explorer")
-    # For anyone driving the explorer from code (tests, an instructor's cell):
-    explorer.controls = {"mode": mode, "islands": boxes, "share": share, "summary": summary}
-    explorer.split = None  # the split last shown
-    explorer.figure_alt = ""  # the alt text of the map last shown
+class SplitExplorer(Explorer):
+    """The split calculator: choose islands or an area share, see the map, the land and the options."""
 
-    def update(_change=None) -> None:
-        by_islands = mode.value == "islands"
-        island_box.layout.display = None if by_islands else "none"
-        share_box.layout.display = "none" if by_islands else None
+    title = "Split calculator: how much land each side gets"
+
+    def __init__(self) -> None:
+        self.islands, self.options = load("islands"), load("settlement_options")
+        self.areas, names = island_areas(self.islands), island_names(self.islands)
+        self.mode = widgets.ToggleButtons(
+            options=[("Choose islands", "islands"), ("Choose an area share", "share")],
+            value="islands",
+            tooltips=["Tick the islands Japan receives", "Set the share of the land Japan receives"],
+            style={"button_width": "auto"},
+        )
+        self.boxes = {
+            island: widgets.Checkbox(
+                value=island in PROMISE_1956,
+                description=f"{names[island]} ({self.areas[island]:,.0f} km²)",
+                indent=False,
+                layout={"width": "auto"},  # the default width cuts a long name with an ellipsis
+            )
+            for island in self.areas
+        }
+        self.share = widgets.FloatSlider(
+            value=50.0,
+            min=0.0,
+            max=100.0,
+            step=0.1,
+            description="Japan's share of the land (%)",
+            readout_format=".1f",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        heading = widgets.HTML("<strong>Islands to Japan</strong> (the rest stay with Russia):")
+        self.island_box = widgets.VBox([heading, *self.boxes.values()])
+        self.share_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "Japan receives whole islands in the order the options add them (Habomai, "
+                    "Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and a part of the next one."
+                ),
+                self.share,
+            ]
+        )
+        super().__init__([self.mode, self.island_box, self.share_box])
+        self.summary.add_class("fi-split-summary")
+        # For anyone driving the explorer from code (tests, an instructor's cell):
+        self.controls = {
+            "mode": self.mode,
+            "islands": self.boxes,
+            "share": self.share,
+            "summary": self.summary,
+        }
+        self.split: Split | None = None  # the split last shown
+        self.watch(self.mode, self.share, *self.boxes.values())
+        self.refresh()
+
+    def view(self) -> View:
+        by_islands = self.mode.value == "islands"
+        self.island_box.layout.display = None if by_islands else "none"
+        self.share_box.layout.display = "none" if by_islands else None
         try:
             if by_islands:
-                split = split_by_islands([i for i, box in boxes.items() if box.value], areas)
+                split = split_by_islands([i for i, box in self.boxes.items() if box.value], self.areas)
             else:
-                split = split_by_share(share.value, areas)
+                split = split_by_share(self.share.value, self.areas)
         except SplitInputError as problem:
-            summary.value = f"<p><strong>Please check your choice.</strong> {html.escape(str(problem))}</p>"
-            output.outputs = ()
-            return
-        explorer.split = split
-        summary.value = describe_split(split, islands, options)
-        figure = show(split_map(islands, split))
-        explorer.figure_alt = figure.alt
-        show_in(output, figure)
+            return View(problem=str(problem))
+        self.split = split
+        summary = describe_split(split, self.islands, self.options)
+        return View(summary=summary, figures=(show(split_map(self.islands, split)),))
 
-    for control in [mode, share, *boxes.values()]:
-        control.observe(update, names="value")
-    update()
-    return explorer
+
+def split_explorer() -> SplitExplorer:
+    """Return the split calculator: choose islands or an area share, see the land and the options."""
+    return SplitExplorer()

@@ -4,8 +4,8 @@ The logic is plain functions on plain values: `select` checks a choice and retur
 data/nhk_survey.csv it picks (with a sentence in words, never an exception on a student's
 choice), `numbers` turns a selection into a small wide table with the change in percentage
 points, and `chart` draws the chart that fits the selection. `survey_explorer()` is the thin
-ipywidgets view over them: toggle buttons for the question and the chart, check boxes for the
-groups, the years and for leaving out 'No answer'.
+explorer over them (explorer.py): toggle buttons for the question and the chart, check boxes for
+the groups, the years and for leaving out 'No answer'; the numbers folded under the chart.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from ..charts.survey import (
     without_no_answer,
 )
 from ..data import load
-from ..figures import show, show_in
+from ..figures import show
 from ..words import and_list
+from .explorer import Explorer, View
 
 CHARTS = {
     "bars": "Bars: each answer, group and year",
@@ -44,6 +45,8 @@ CHARTS = {
     "change": "Change in points",
 }
 NEEDS_BOTH_YEARS = ("slopes", "change")
+KIND_BUTTON_WIDTH = "calc(100% - 8px)"  # ipywidgets gives each toggle button 2 px margins and a border
+NUMBERS_TITLE = "The numbers: percent of each group, change in percentage points"
 
 
 @dataclass
@@ -203,12 +206,10 @@ def numbers_html(table: pd.DataFrame) -> str:
     )
 
 
-def _note(text: str) -> str:
-    return f'<p role="status" class="fi-explorer-message">{html.escape(text)}</p>'
+class SurveyExplorer(Explorer):
+    """Question buttons, group and year boxes, chart buttons; a chart, its sentence, the numbers."""
 
-
-class SurveyExplorer(widgets.VBox):
-    """Question buttons, group and year boxes, chart buttons; a chart and a table of numbers."""
+    title = "Survey explorer: what former residents and their descendants answered, 1991 and 2015"
 
     def __init__(
         self,
@@ -225,6 +226,7 @@ class SurveyExplorer(widgets.VBox):
             tooltips=[question_text(self.survey, q) for q in known],
             description="Question",
             style={"button_width": "auto"},
+            layout={"width": "100%"},
         )
         self.question_words = widgets.HTML()
         start = set(groups) if not isinstance(groups, str) else {groups}
@@ -244,43 +246,38 @@ class SurveyExplorer(widgets.VBox):
             indent=False,
             layout={"width": "auto"},
         )
+        # The chart names are long: one button a line, each as wide as the column less its margins.
         self.kind = widgets.ToggleButtons(
             options=[(label, key) for key, label in CHARTS.items()],
             value=kind if kind in CHARTS else "bars",
             description="Chart",
-            style={"button_width": "auto"},
+            style={"button_width": KIND_BUTTON_WIDTH},
+            layout={"width": "100%"},
         )
-        self.message = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
-        self.table = widgets.HTML()
-        self.renders = 0
-        self.last_selection: Selection | None = None
-        self.last_numbers = pd.DataFrame()
-        rows = [
+        self.table = widgets.HTML()  # the numbers, under the chart: up to ten columns wide
+        controls = [
             self.question,
             self.question_words,
-            widgets.HBox(
-                [widgets.Label("Groups"), *self.group_boxes.values()], layout={"flex_flow": "row wrap"}
-            ),
-            widgets.HBox([widgets.Label("Years"), *self.year_boxes.values(), self.drop_no_answer]),
+            widgets.HTML("<strong>Groups</strong>"),
+            *self.group_boxes.values(),
+            widgets.HTML("<strong>Years</strong>"),
+            widgets.HBox(list(self.year_boxes.values()), layout={"flex_flow": "row wrap"}),
+            self.drop_no_answer,
             self.kind,
-            self.message,
-            self.output,
-            self.table,
         ]
-        super().__init__(rows)
-        self.add_class("fi-explorer")
-        controls = [
+        super().__init__(controls, notes={NUMBERS_TITLE: self.table})
+        # Open: the table is short, and the lesson's tasks (and the room) read their numbers from it.
+        self.notes.selected_index = 0
+        self.last_selection: Selection | None = None
+        self.last_numbers = pd.DataFrame()
+        self.watch(
             self.question,
             self.kind,
             self.drop_no_answer,
             *self.group_boxes.values(),
             *self.year_boxes.values(),
-        ]
-        for control in controls:
-            control.observe(self.update, names="value")
-        self.update()
+        )
+        self.refresh()
 
     def selection(self) -> Selection:
         """Return the selection the controls make."""
@@ -292,34 +289,24 @@ class SurveyExplorer(widgets.VBox):
             self.drop_no_answer.value,
         )
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        words = self.last_selection.message if self.last_selection else ""
-        bundle["text/plain"] = (
-            f"Survey explorer (open this notebook in JupyterLab with a running kernel to use it). {words}"
-        ).strip()
-        return bundle
-
-    def update(self, _change: object = None) -> None:
-        """Select, then redraw the chart, the sentence and the table."""
-        chosen = self.selection()
-        self.last_selection = chosen
+    def view(self) -> View:
+        """Select, then return the chart and its sentence; the numbers go in their folded note."""
         self.question_words.value = (
             f"<p><em>{html.escape(table_number(self.question.value))}:</em> "
             f"{html.escape(question_text(self.survey, self.question.value))}</p>"
         )
-        ax, note = chart(chosen, self.kind.value)
-        if ax is None:
-            self.message.value = _note(note)
-            self.output.outputs = ()
-            self.table.value = ""
-            self.last_numbers = pd.DataFrame()
-            return
-        show_in(self.output, show(ax))
-        self.renders += 1
-        self.last_numbers = numbers(chosen)
+        self.last_selection = chosen = self.selection()
+        self.last_numbers = numbers(chosen)  # empty for a selection that is not ok
         self.table.value = numbers_html(self.last_numbers)
-        self.message.value = _note(f"{chosen.message} {note}".strip())
+        if not chosen.ok:
+            return View(problem=chosen.message)
+        ax, note = chart(chosen, self.kind.value)
+        if ax is None:  # a chart the buttons do not offer
+            return View(problem=note)
+        summary = f"<p>{html.escape(chosen.message)}</p>"
+        if note:
+            summary += f"<p><strong>Note:</strong> {html.escape(note)}</p>"
+        return View(summary=summary, figures=(show(ax),))
 
 
 def survey_explorer(

@@ -2,7 +2,8 @@
 
 The filtering is done by plain functions on plain values (filter_events, event_lines,
 layer_choice), which return results with a message in words and never raise on a student's
-choice. The widgets only read the controls, call those functions and show what they return.
+choice. The explorers (see explore/explorer.py) only read the controls, call those functions and
+return what they found as a View.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from ..charts.history import (
 )
 from ..data import load
 from ..dates import date_span
-from ..figures import show, show_in
+from ..figures import show
 from ..words import and_list
+from .explorer import Explorer, View
 
 ALL_ERAS = "All"
 # What the student picks -> the origin value in the timeline table (None: both).
@@ -198,74 +200,75 @@ def layer_choice(ticked: Mapping[str, object], known: Iterable[str]) -> tuple[li
 # --- the widgets ------------------------------------------------------------------------------
 
 
-def _note(text: str) -> str:
-    """Return a status sentence as HTML that screen readers announce."""
-    return f'<p role="status" class="fi-explorer-message">{html.escape(text)}</p>'
+def _heading(text: str) -> widgets.HTML:
+    """Return the name of a group of controls, shown above it in the column."""
+    return widgets.HTML(f"<strong>{html.escape(text)}</strong>")
 
 
-class TimelineExplorer(widgets.VBox):
-    """Era buttons, theme boxes and source buttons over a timeline chart and a short list."""
+def _toggles(options: list[str], value: str, tooltips: list[str]) -> widgets.ToggleButtons:
+    """Return toggle buttons sized to their words, which wrap within the column."""
+    return widgets.ToggleButtons(
+        options=options, value=value, tooltips=tooltips, style={"button_width": "auto"}
+    )
+
+
+class TimelineExplorer(Explorer):
+    """Era buttons, theme boxes and source buttons beside a timeline chart; the events listed under it."""
+
+    title = "Timeline explorer: the events of an era, by theme and source"
 
     def __init__(self, timeline: pd.DataFrame | None = None, era: str = ALL_ERAS) -> None:
         self.timeline = load("timeline") if timeline is None else timeline
         known = eras(self.timeline)
-        self.era = widgets.ToggleButtons(
-            options=[e.label for e in known],
-            value=era if era in [e.label for e in known] else ALL_ERAS,
-            tooltips=[e.about for e in known],
-            description="Era",
-            style={"button_width": "auto"},
-        )
+        labels = [e.label for e in known]
+        self.era = _toggles(labels, era if era in labels else ALL_ERAS, [e.about for e in known])
         self.theme_boxes = {
             t: widgets.Checkbox(value=True, description=t, indent=False, layout={"width": "auto"})
             for t in themes()
         }
-        self.origin = widgets.ToggleButtons(
-            options=list(ORIGINS),
-            value="all sources",
-            tooltips=["every event", "only events a reading reports", "only outside sources"],
-            description="Sources",
-            style={"button_width": "auto"},
+        self.origin = _toggles(
+            list(ORIGINS),
+            "all sources",
+            ["every event", "only events a reading reports", "only outside sources"],
         )
-        self.summary = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
-        self.listing = widgets.HTML()
-        for control in [self.era, self.origin, *self.theme_boxes.values()]:
-            control.observe(self.update, names="value")
-        theme_row = widgets.HBox(
-            [widgets.Label("Themes"), *self.theme_boxes.values()],
-            layout={"flex_flow": "row wrap"},
+        theme_row = widgets.HBox(list(self.theme_boxes.values()), layout={"flex_flow": "row wrap"})
+        super().__init__(
+            [
+                _heading("Era"),
+                self.era,
+                _heading("Themes"),
+                theme_row,
+                _heading("Sources"),
+                self.origin,
+            ]
         )
-        super().__init__([self.era, theme_row, self.origin, self.summary, self.output, self.listing])
-        self.add_class("fi-explorer")
-        self.update()
+        self.watch(self.era, self.origin, *self.theme_boxes.values())
+        self.refresh()
 
     def selection(self) -> Selection:
         """Return the events the controls choose."""
         chosen = [t for t, box in self.theme_boxes.items() if box.value]
         return filter_events(self.timeline, self.era.value, chosen, self.origin.value)
 
-    def update(self, _change: object = None) -> None:
-        """Redraw the chart, the sentence and the list for the current choice."""
+    def view(self) -> View:
         chosen = self.selection()
-        self.summary.value = _note(chosen.message)
         if not chosen.ok:
-            self.output.outputs = ()
-            self.listing.value = ""
-            return
+            return View(problem=chosen.message)
         era = "all eras" if self.era.value == ALL_ERAS else self.era.value
         title = f"Timeline: {era}, {len(chosen.events)} events"
         numbered = len(chosen.events) <= LIST_LIMIT  # then the list below names every number
         ax = timeline_chart(chosen.events, title=title, full=self.timeline, numbered=numbered)
-        show_in(self.output, show(ax))
+        # The list is the key to the chart's numbers, needed at every change: under the chart.
         lines = event_lines(chosen)
         more = lines.pop() if len(chosen.events) > LIST_LIMIT else ""
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         heading = "The events, earliest first" + (" (numbered as on the chart)" if numbered else "")
-        self.listing.value = f"<p><strong>{heading}</strong></p><ol>{items}</ol>" + (
-            f"<p>{html.escape(more)}</p>" if more else ""
+        summary = (
+            f'<p role="status">{html.escape(chosen.message)}</p>'
+            f"<p><strong>{heading}</strong></p><ol>{items}</ol>"
+            + (f"<p>{html.escape(more)}</p>" if more else "")
         )
+        return View(summary=summary, figures=(show(ax),))
 
 
 def timeline_explorer(timeline: pd.DataFrame | None = None, era: str = ALL_ERAS) -> TimelineExplorer:
@@ -273,8 +276,10 @@ def timeline_explorer(timeline: pd.DataFrame | None = None, era: str = ALL_ERAS)
     return TimelineExplorer(timeline, era)
 
 
-class BorderExplorer(widgets.VBox):
-    """One checkbox per border line (1855, 1875, 1905, 1945) over the map of the region."""
+class BorderExplorer(Explorer):
+    """One checkbox per border line (1855, 1875, 1905, 1945) beside the map of the region."""
+
+    title = "Border lines: tick a year to draw its line on the map"
 
     def __init__(self, timeline: pd.DataFrame | None = None, layers: Iterable[str] | None = None):
         self.timeline = load("timeline") if timeline is None else timeline
@@ -289,20 +294,16 @@ class BorderExplorer(widgets.VBox):
             )
             for row in lines.itertuples()
         }
-        self.message = widgets.HTML()
-        self.output = widgets.Output()
-        self.output.add_class("fi-explorer-output")
-        for box in self.boxes.values():
-            box.observe(self.update, names="value")
-        super().__init__([*self.boxes.values(), self.message, self.output])
-        self.add_class("fi-explorer")
-        self.update()
+        super().__init__([_heading("Border lines"), *self.boxes.values()])
+        self.layers: list[str] = []  # the lines last drawn
+        self.watch(*self.boxes.values())
+        self.refresh()
 
-    def update(self, _change: object = None) -> None:
-        """Redraw the map with the ticked lines."""
+    def view(self) -> View:
         chosen, sentence = layer_choice({layer: box.value for layer, box in self.boxes.items()}, self.boxes)
-        self.message.value = _note(sentence)
-        show_in(self.output, show(border_map(self.timeline, chosen)))
+        self.layers = chosen
+        summary = f'<p role="status">{html.escape(sentence)}</p>'
+        return View(summary=summary, figures=(show(border_map(self.timeline, chosen)),))
 
 
 def border_explorer(

@@ -1,0 +1,155 @@
+"""The explorer contract: one layout, one redraw path, one guard, a busy state, one result, text."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+from fourislands import explore
+from fourislands.explore.explorer import BUSY_TEXT, Explorer, View, plain_text
+
+
+class Doubler(Explorer):
+    """A small explorer for the contract: doubles a number; says what to do for a negative one."""
+
+    title = "Doubler"
+
+    def __init__(self, rewrite_to: int | None = None) -> None:
+        self.number = widgets.IntText(value=1)
+        self.other = widgets.IntText(value=0)
+        super().__init__([self.number, self.other], notes={"Long table": widgets.HTML("<p>rows</p>")})
+        self.rewrite_to = rewrite_to
+        self.seen: list[tuple[int, int]] = []  # the values each view() read
+        self.during: list[tuple[bool, str]] = []  # busy class and status while view() ran
+        self.depth = self.deepest = 0
+        self.watch(self.number, self.other)
+        self.refresh()
+
+    def view(self) -> View:
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
+        try:
+            self.during.append(("fi-busy" in self._dom_classes, self.status.value))
+            self.seen.append((self.number.value, self.other.value))
+            if self.rewrite_to is not None and self.number.value != self.rewrite_to:
+                self.number.value = self.rewrite_to  # a view that moves a control, as a preset does
+            if self.number.value < 0:
+                return View(problem="Choose a number of 0 or more.")
+            return View(summary=f"<p>Twice {self.number.value} is <b>{2 * self.number.value}</b>.</p>")
+        finally:
+            self.depth -= 1
+
+
+def test_the_layout_puts_controls_beside_the_figure_and_folds_the_notes():
+    explorer = Doubler()
+    assert "fi-explorer" in explorer._dom_classes
+    areas = explorer.layout.grid_template_areas
+    assert '"controls figure"' in areas and '"controls summary"' in areas
+    columns = explorer.layout.grid_template_columns.split(" ", 1)
+    assert columns[0].startswith("minmax(") and "1fr" in columns[1]
+    placed = {child.layout.grid_area for child in explorer.children}
+    assert {"title", "controls", "figure", "summary", "notes"} <= placed
+    assert explorer.notes.selected_index is None and explorer.notes.titles == ("Long table",)
+    assert "fi-explorer-output" in explorer.output._dom_classes
+
+
+def test_a_change_redraws_once_and_shows_busy_only_while_drawing():
+    explorer = Doubler()
+    explorer.number.value = 21
+    assert explorer.seen[-1] == (21, 0) and len(explorer.seen) == 2
+    assert "42" in explorer.summary.value
+    assert all(busy and status == BUSY_TEXT for busy, status in explorer.during)
+    assert "fi-busy" not in explorer._dom_classes and explorer.status.value == ""
+
+
+def test_bad_input_gives_one_message_and_no_figure():
+    explorer = Doubler()
+    explorer.number.value = -3
+    assert explorer.last_view.problem and not explorer.last_view.ok
+    assert "Please check" in explorer.summary.value and "0 or more" in explorer.summary.value
+    assert explorer.output.outputs == ()
+    assert explorer.as_text() == "Please check: Choose a number of 0 or more."
+    explorer.number.value = 4
+    assert explorer.last_view.ok and "8" in explorer.summary.value
+
+
+def test_holding_sets_several_controls_with_one_redraw():
+    explorer = Doubler()
+    before = len(explorer.seen)
+    with explorer.holding():
+        explorer.number.value = 5
+        explorer.other.value = 7
+        with explorer.holding():  # nested holds redraw once, when the outer one ends
+            explorer.number.value = 6
+        assert len(explorer.seen) == before
+    assert explorer.seen[before:] == [(6, 7)]
+
+
+def test_a_control_moved_during_a_redraw_is_drawn_after_it_never_inside_it():
+    explorer = Doubler(rewrite_to=10)
+    explorer.number.value = 3
+    assert explorer.deepest == 1, "view() ran inside another view()"
+    assert explorer.seen[-1] == (10, 0) and "20" in explorer.summary.value
+
+
+def test_a_page_without_a_kernel_says_what_the_explorer_shows():
+    explorer = Doubler()
+    explorer.number.value = 2
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text.startswith("Doubler (open this notebook in JupyterLab")
+    assert text.endswith("Twice 2 is 4.")
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("<p>A &amp; B</p><ul><li>one</li><li>two</li></ul>", "A & B one two"),
+        ("<style>p { color: red }</style><p>shown</p>", "shown"),
+        ("<p>Japan: <strong>60%</strong>, Russia: 70%.</p><p>Next</p>", "Japan: 60%, Russia: 70%. Next"),
+        ("<table><tr><td>a</td><td>b</td></tr></table>", "a b"),
+        ("plain", "plain"),
+    ],
+)
+def test_plain_text_keeps_the_words_and_drops_the_markup(fragment, text):
+    assert plain_text(fragment) == text
+
+
+EXPLORERS = {
+    "timeline": ("fourislands.explore.timeline", "timeline_explorer"),
+    "borders": ("fourislands.explore.timeline", "border_explorer"),
+    "split": ("fourislands.explore.split", "split_explorer"),
+    "bargaining": ("fourislands.explore.bargaining", "bargaining_explorer"),
+    "ranges": ("fourislands.explore.ranges", "range_explorer"),
+    "sequencing": ("fourislands.explore.sequencing", "sequencing_explorer"),
+    "survey": ("fourislands.explore.survey", "survey_explorer"),
+    "roleplay": ("fourislands.explore.roleplay", "roleplay_explorer"),
+}
+# What the base class alone provides: a subclass that redefined one would have a second copy.
+SHARED = ("refresh", "holding", "watch", "as_text", "_show", "_repr_mimebundle_", "figure_alt")
+
+
+def test_every_explorer_module_is_listed_here():
+    folder = Path(explore.__file__).parent
+    modules = {f"fourislands.explore.{p.stem}" for p in folder.glob("*.py")} - {
+        "fourislands.explore.__init__",
+        "fourislands.explore.explorer",
+    }
+    assert modules == {module for module, _ in EXPLORERS.values()}
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_follows_the_contract_and_starts_drawn(name):
+    module, factory = EXPLORERS[name]
+    explorer = getattr(importlib.import_module(module), factory)()
+    assert isinstance(explorer, Explorer)
+    for member in SHARED:
+        assert getattr(type(explorer), member) is getattr(Explorer, member), f"{name} redefines {member}"
+    assert type(explorer).title != Explorer.title, f"{name} has no title of its own"
+    assert explorer.last_view is not None and explorer.last_view.ok, explorer.as_text()
+    assert explorer.summary.value and explorer.as_text()
+    assert "fi-busy" not in explorer._dom_classes and explorer.status.value == ""
+    controls = next(c for c in explorer.children if c.layout.grid_area == "controls")
+    assert controls.children, f"{name} has no controls in its column"
