@@ -10,11 +10,12 @@ import pytest
 from fourislands.explore import roleplay
 from fourislands.explore import sequencing as seq
 from fourislands.model import economy as model
+from fourislands.model import seminar
 
 
 @pytest.fixture(scope="module")
 def ev():
-    return roleplay.evidence()
+    return seminar.evidence()
 
 
 def _cells(table_html: str) -> list[str]:
@@ -42,7 +43,7 @@ def test_every_plan_point_handed_over_is_visible_text(order):
 
 
 def test_weights_print_as_whole_numbers_and_shares_with_one_decimal():
-    table = roleplay.weights_table()
+    table = seminar.weights_table()
     assert table["weight"].dtype.kind == "i"
     shares = dict(zip(table["id"], table["share of side (%)"], strict=True))
     assert shares["japan-all-four-islands"] == 27.3
@@ -50,7 +51,7 @@ def test_weights_print_as_whole_numbers_and_shares_with_one_decimal():
     assert shares["japan-former-residents-access"] == 9.1
     for _side, rows in table.groupby("side"):
         assert abs(rows["share of side (%)"].sum() - 100) <= 0.5
-    equal = roleplay.weights_table("equal")
+    equal = seminar.weights_table("equal")
     assert set(equal["weight"]) == {1} and set(equal["share of side (%)"]) == {14.3}
 
 
@@ -62,7 +63,7 @@ def test_weights_print_as_whole_numbers_and_shares_with_one_decimal():
     ],
 )
 def test_the_verdict_and_headings_name_the_chosen_weighting(ev, weighting, words, not_words):
-    score = roleplay.score_package(
+    score = seminar.score_package(
         "two", "no-foreign-forces", "eight-point-plan", "visa-free", weighting=weighting, ev=ev
     )
     assert score.ok
@@ -74,7 +75,7 @@ def test_the_verdict_and_headings_name_the_chosen_weighting(ev, weighting, words
 
 
 def test_a_poll_share_is_printed_at_one_precision(ev):
-    score = roleplay.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    score = seminar.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
     details = roleplay.details_html(score)
     former = next(o for o in score.opinions if o.group == "Former residents")
     assert former.score == 63.9

@@ -1,4 +1,4 @@
-"""Lesson 01 (history): its charts and map, the border lines file, and the timeline explorer."""
+"""Lesson 01 (history): its logic, its charts and map, the border lines file, and the explorers."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from fourislands.charts import history
 from fourislands.explore import timeline as explore
 from fourislands.explore.explorer import Explorer
 from fourislands.figures import JAPAN, LAND, RUSSIA, show
+from fourislands.model import history as model
 
 BORDERS = ROOT / "data" / "geo" / "borders.geojson"
 
@@ -90,8 +91,8 @@ def test_decimal_year_is_the_middle_of_the_period():
 def test_readings_end_and_what_comes_after(timeline):
     readings = timeline[timeline["origin"] == "reading"]
     latest = max(readings["date"], key=lambda d: period(d).end_time)
-    assert history.readings_end(timeline) == latest
-    after = history.after_readings(timeline)
+    assert model.readings_end(timeline) == latest
+    after = model.after_readings(timeline)
     assert after.equals(after_readings_expected(timeline).astype(bool))
     assert (timeline.loc[after, "origin"] == "outside").all()
     assert after.any() and not after.all()
@@ -117,7 +118,7 @@ def test_every_border_line_carries_the_source_and_quote_of_its_timeline_row(geo,
 
 
 def test_the_layers_are_the_years_of_the_four_rows(timeline):
-    lines = history.border_lines(timeline)
+    lines = model.border_lines(timeline)
     years = [int(timeline.set_index("id").loc[i, "date"][:4]) for i in lines["timeline_id"]]
     assert list(lines["year"]) == years == sorted(years)
     assert list(lines["layer"]) == [str(y) for y in years]
@@ -150,7 +151,7 @@ def centre(name: str) -> tuple[float, float]:
 
 
 def test_each_line_runs_where_its_treaty_put_it(timeline):
-    lines = history.border_lines(timeline).set_index("layer")
+    lines = model.border_lines(timeline).set_index("layer")
     coords = {k: list(zip(r["lon"], r["lat"], strict=True)) for k, r in lines.iterrows()}
     islands = maps.island_positions()
     etorofu, urup = centre("Etorofu / Iturup"), centre("Urup")
@@ -172,7 +173,7 @@ def test_no_line_at_sea_runs_over_land(timeline):
         if f["properties"]["level"] == 1
         for ring in maps._rings(f["geometry"])
     ]
-    for _, line in history.border_lines(timeline).iterrows():
+    for _, line in model.border_lines(timeline).iterrows():
         if line["layer"] == "1905":
             continue  # the 50th parallel crosses Sakhalin by definition
         points = np.asarray(list(zip(line["lon"], line["lat"], strict=True)))
@@ -190,7 +191,7 @@ def test_timeline_chart_plots_every_event_at_its_date_and_theme(timeline):
     assert_finished(ax)
     points = np.concatenate([c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)])
     assert len(points) == len(timeline)
-    themes = history.themes()
+    themes = model.themes()
     expected = sorted(
         (dates.decimal_year(d), themes.index(t))
         for d, t in zip(timeline["date"], timeline["theme"], strict=True)
@@ -281,6 +282,16 @@ def test_events_by_decade_bars_add_up_to_the_data(timeline):
     assert hatched == after_readings_expected(timeline).sum()
 
 
+def test_events_by_decade_counts_every_event_once_by_its_kind(timeline):
+    table = model.events_by_decade(timeline)
+    assert list(table.columns) == list(model.DECADE_KINDS)
+    assert list(table.index) == list(range(table.index.min(), table.index.max() + 1, 10))
+    expected = timeline["date"].str[:3].astype(int).mul(10).value_counts()
+    assert table.sum(axis=1)[table.sum(axis=1) > 0].to_dict() == {int(k): v for k, v in expected.items()}
+    assert table[model.DECADE_KINDS[0]].sum() == (timeline["origin"] == "reading").sum()
+    assert table[model.DECADE_KINDS[2]].sum() == after_readings_expected(timeline).sum()
+
+
 def bars(ax) -> list[tuple[float, float, str]]:
     """(start, end, face colour) of every bar of a broken_barh chart."""
     found = []
@@ -348,40 +359,37 @@ def test_border_map_lines_end_inside_the_frame_and_its_names_do_not_overlap(time
     assert shapes and not any(shape.overlaps(shumshu) for shape in shapes)
 
 
-# --- explorer logic ---------------------------------------------------------------------------
+# --- choosing events and lines ----------------------------------------------------------------
 
 
 def test_the_eras_split_the_timeline_into_parts(timeline):
-    eras = explore.eras(timeline)
+    eras = model.eras(timeline)
     labels = [e.label for e in eras]
-    assert len(set(labels)) == len(labels) and labels[0] == explore.ALL_ERAS
+    assert len(set(labels)) == len(labels) and labels[0] == model.ALL_ERAS
     counts = pd.Series(0, index=timeline.index)
     for era in eras[1:]:
         counts += (
-            explore.filter_events(timeline, era.label)
-            .events.index.to_series()
-            .reindex(timeline.index)
-            .notna()
+            model.filter_events(timeline, era.label).events.index.to_series().reindex(timeline.index).notna()
         )
     assert (counts == 1).all(), "every event belongs to exactly one era"
-    last = explore.filter_events(timeline, "after the readings")
+    last = model.filter_events(timeline, "after the readings")
     assert set(last.events.index) == set(timeline.index[after_readings_expected(timeline)])
 
 
 def test_filter_events_on_known_choices(timeline):
-    everything = explore.filter_events(timeline)
+    everything = model.filter_events(timeline)
     assert everything.ok and len(everything.events) == len(timeline)
-    early = explore.filter_events(timeline, "to 1905")
+    early = model.filter_events(timeline, "to 1905")
     assert early.ok and (early.events["date"].str[:4].astype(int) <= 1905).all()
     assert "treaty-shimoda-1855" in set(early.events["id"])
     assert early.message.startswith(f"{len(early.events)} events")
-    treaties = explore.filter_events(timeline, "All", ["treaty"], "readings")
+    treaties = model.filter_events(timeline, "All", ["treaty"], "readings")
     expected = timeline[(timeline["theme"] == "treaty") & (timeline["origin"] == "reading")]
     assert set(treaties.events["id"]) == set(expected["id"])
 
 
 def test_filter_events_explains_an_empty_result(timeline):
-    result = explore.filter_events(timeline, "after the readings", None, "readings")
+    result = model.filter_events(timeline, "after the readings", None, "readings")
     assert not result.ok and result.events.empty
     assert "readings end" in result.message
 
@@ -400,7 +408,7 @@ def test_filter_events_explains_an_empty_result(timeline):
     ],
 )
 def test_filter_events_answers_bad_choices_in_words(timeline, era, themes, origin, words):
-    result = explore.filter_events(timeline, era, themes, origin)
+    result = model.filter_events(timeline, era, themes, origin)
     assert not result.ok and result.events.empty
     assert words.lower() in result.message.lower()
 
@@ -409,35 +417,35 @@ def test_filter_events_answers_bad_choices_in_words(timeline, era, themes, origi
 @given(
     era=st.one_of(st.none(), st.text(max_size=30), st.integers(), st.sampled_from(["All", "to 1905"])),
     themes=st.one_of(st.none(), st.text(max_size=10), st.lists(st.text(max_size=10), max_size=3)),
-    origin=st.one_of(st.none(), st.text(max_size=20), st.sampled_from(list(explore.ORIGINS))),
+    origin=st.one_of(st.none(), st.text(max_size=20), st.sampled_from(list(model.ORIGINS))),
 )
 def test_filter_events_never_raises(era, themes, origin):
-    result = explore.filter_events(load("timeline"), era, themes, origin)
+    result = model.filter_events(load("timeline"), era, themes, origin)
     assert isinstance(result.message, str) and result.message
     assert result.ok == (not result.events.empty)
 
 
 def test_event_lines_are_in_date_order_and_say_how_many_more(timeline):
-    chosen = explore.filter_events(timeline, "1991-2012")
-    lines = explore.event_lines(chosen, limit=5)
+    chosen = model.filter_events(timeline, "1991-2012")
+    lines = model.event_lines(chosen, limit=5)
     assert len(lines) == 6 and lines[-1].startswith(f"... and {len(chosen.events) - 5} more")
     dates = [line.split(": ")[0] for line in lines[:-1]]
     assert dates == sorted(dates)
-    assert explore.event_lines(explore.filter_events(timeline, "bogus")) == []
-    after = explore.event_lines(explore.filter_events(timeline, "after the readings"), limit=100)
+    assert model.event_lines(model.filter_events(timeline, "bogus")) == []
+    after = model.event_lines(model.filter_events(timeline, "after the readings"), limit=100)
     assert all(line.endswith("[after the readings]") for line in after)
-    reading = explore.event_lines(explore.filter_events(timeline, "All", ["war"], "readings"))
+    reading = model.event_lines(model.filter_events(timeline, "All", ["war"], "readings"))
     assert any("004_84d8a33945f1b849.txt" in line for line in reading)
 
 
 def test_layer_choice():
     known = ["1855", "1875", "1905", "1945"]
-    assert explore.layer_choice({"1855": True, "1945": True, "1875": False}, known)[0] == ["1855", "1945"]
-    chosen, message = explore.layer_choice({"1855": False}, known)
+    assert model.layer_choice({"1855": True, "1945": True, "1875": False}, known)[0] == ["1855", "1945"]
+    chosen, message = model.layer_choice({"1855": False}, known)
     assert chosen == [] and "No line is ticked" in message
-    chosen, message = explore.layer_choice({"1999": True, "1905": "yes"}, known)
+    chosen, message = model.layer_choice({"1999": True, "1905": "yes"}, known)
     assert chosen == [] and "no line '1999'" in message and "True or False" in message
-    assert explore.layer_choice(["1855"], known) == (
+    assert model.layer_choice(["1855"], known) == (
         [],
         "Give the layers as a mapping such as {'1855': True}.",
     )
@@ -472,13 +480,13 @@ def test_timeline_explorer_redraws_when_the_era_changes(timeline):
     assert f"{len(timeline)} events" in before
     assert before == f"Figure: {view.figure_alt}" and view.renders == 1
     view.era.value = "to 1905"
-    expected = explore.filter_events(timeline, "to 1905")
+    expected = model.filter_events(timeline, "to 1905")
     assert shown_alt(view.output) != before and view.renders == 2
     assert f"Timeline of {len(expected.events)} events" in shown_alt(view.output)
     assert shown_alt(view.output) == f"Figure: {view.figure_alt}"
     assert expected.message in view.summary.value and view.last_view.ok
     assert view.summary.value.count("<li>") == len(expected.events)
-    lines = explore.event_lines(expected)
+    lines = model.event_lines(expected)
     assert view.as_text() == " ".join(
         [expected.message, "The events, earliest first (numbered as on the chart)", *lines, view.figure_alt]
     )
@@ -496,17 +504,17 @@ def test_timeline_explorer_puts_its_controls_in_the_column_under_a_title():
 
 def test_timeline_explorer_lists_the_first_events_and_how_many_more(timeline):
     view = explore.timeline_explorer(era="1991-2012")
-    chosen = explore.filter_events(timeline, "1991-2012")
-    assert len(chosen.events) > explore.LIST_LIMIT
-    lines = explore.event_lines(chosen)
-    assert view.summary.value.count("<li>") == explore.LIST_LIMIT
+    chosen = model.filter_events(timeline, "1991-2012")
+    assert len(chosen.events) > model.LIST_LIMIT
+    lines = model.event_lines(chosen)
+    assert view.summary.value.count("<li>") == model.LIST_LIMIT
     assert "numbered as on the chart" not in view.summary.value
     assert html.escape(lines[-1]) in view.summary.value and lines[-1].startswith("... and")
 
 
 def test_timeline_explorer_starts_on_all_eras_for_an_unknown_era(timeline):
     view = explore.timeline_explorer(era="bogus")
-    assert view.era.value == explore.ALL_ERAS and view.last_view.ok
+    assert view.era.value == model.ALL_ERAS and view.last_view.ok
     assert f"{len(timeline)} events" in view.figure_alt
 
 
@@ -519,7 +527,7 @@ def test_timeline_explorer_says_what_to_do_when_nothing_is_ticked(timeline):
     assert not view.last_view.ok and view.figure_alt == ""
     assert view.as_text() == "Please check: Tick at least one theme to see its events."
     view.theme_boxes["treaty"].value = True
-    expected = explore.filter_events(timeline, "to 1905", ["treaty"])
+    expected = model.filter_events(timeline, "to 1905", ["treaty"])
     assert expected.message in view.summary.value and view.output.outputs
     assert view.last_view.ok and view.summary.value.count("<li>") == len(expected.events)
 
@@ -528,7 +536,7 @@ def test_timeline_explorer_explains_an_empty_chart(timeline):
     view = explore.timeline_explorer(era="after the readings")
     drawn = view.renders
     view.origin.value = "readings"
-    expected = explore.filter_events(timeline, "after the readings", None, "readings")
+    expected = model.filter_events(timeline, "after the readings", None, "readings")
     assert not expected.ok and view.output.outputs == () and view.renders == drawn
     assert view.last_view.problem == expected.message and "readings end" in view.as_text()
     assert html.escape(expected.message) in view.summary.value  # its quotes are escaped
@@ -541,7 +549,7 @@ def test_timeline_explorer_ticks_one_theme_with_one_redraw(timeline):
         for theme, box in view.theme_boxes.items():
             box.value = theme == "treaty"
     assert view.renders == drawn + 1
-    expected = explore.filter_events(timeline, explore.ALL_ERAS, ["treaty"])
+    expected = model.filter_events(timeline, model.ALL_ERAS, ["treaty"])
     assert expected.message in view.summary.value
     assert f"Timeline of {len(expected.events)} events" in view.figure_alt
 

@@ -18,10 +18,11 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from fourislands import DataError, dates, load, maps
-from fourislands.charts import security
+from fourislands.charts import security as charts
 from fourislands.explore import ranges
 from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
+from fourislands.model import security as model
 
 PLACES = ROOT / "data" / "geo" / "places.geojson"
 
@@ -61,7 +62,7 @@ def assert_finished(ax) -> None:
 def test_every_feature_is_labelled_sourced_and_quoted(collection):
     sources = set(load("sources")["id"])
     assert collection["type"] == "FeatureCollection"
-    west, south, east, north = security.MAP_EXTENT
+    west, south, east, north = model.MAP_EXTENT
     for feature in collection["features"]:
         props = feature["properties"]
         assert props["label"] and props["quote"], props
@@ -77,14 +78,14 @@ def test_every_feature_is_labelled_sourced_and_quoted(collection):
 
 
 def test_the_four_straits_of_the_lesson_are_there():
-    labels = " ".join(p.label for p in security.load_places(("strait",)))
+    labels = " ".join(p.label for p in model.load_places(("strait",)))
     for name in ("Nemuro", "Catherine", "Vries", "Soya", "La Pérouse"):
         assert name in labels
-    assert len(security.load_lanes()) >= 2
+    assert len(model.load_lanes()) >= 2
 
 
 def test_launchers_are_schematic_and_stand_on_the_islands_the_reports_name(military):
-    launchers = security.load_places(("launcher",))
+    launchers = model.load_places(("launcher",))
     assert {p.system for p in launchers} == set(data_ranges(military))
     named = military[military["island_ids"].notna() & military["kind"].eq("deployment")]
     for place in launchers:
@@ -102,12 +103,12 @@ def test_launchers_are_schematic_and_stand_on_the_islands_the_reports_name(milit
 
 def test_a_missing_places_file_is_a_data_error_naming_it(project_copy):
     with pytest.raises(DataError, match="places.geojson"):
-        security.load_places()
+        model.load_places()
 
 
 def test_system_ranges_come_from_the_table(military):
-    assert security.system_ranges(military) == data_ranges(military)
-    launchers = security.reported_launchers(military)
+    assert model.system_ranges(military) == data_ranges(military)
+    launchers = model.reported_launchers(military)
     assert {x.system: x.range_km for x in launchers} == data_ranges(military)
 
 
@@ -117,7 +118,7 @@ def test_two_different_ranges_for_one_system_are_refused(military):
     twin = broken.loc[[row]].copy()
     twin["range_km"] = twin["range_km"] + 1
     with pytest.raises(DataError, match="two different ranges"):
-        security.system_ranges(pd.concat([broken, twin]))
+        model.system_ranges(pd.concat([broken, twin]))
 
 
 # ------------------------------------------------------------------------------ the timeline
@@ -137,7 +138,7 @@ def test_decimal_year_puts_a_date_in_the_middle_of_what_it_covers():
 
 
 def test_every_dated_row_in_the_window_is_in_exactly_one_point(military):
-    points = security.timeline_points(military, 2010, 2019)
+    points = model.timeline_points(military, 2010, 2019)
     ids = [i for cell in points["ids"] for i in cell.split(";")]
     dated = military[military["date"].notna()]
     years = dated["date"].str[:4].astype(int)
@@ -150,7 +151,7 @@ def test_every_dated_row_in_the_window_is_in_exactly_one_point(military):
 
 
 def test_timeline_plots_each_kind_at_its_dates(military):
-    ax = security.deployment_timeline(military, 2010, 2019)
+    ax = charts.deployment_timeline(military, 2010, 2019)
     assert_finished(ax)
     dated = military[military["date"].notna()]
     dated = dated[dated["date"].str[:4].astype(int).between(2010, 2019)]
@@ -169,7 +170,7 @@ def test_timeline_plots_each_kind_at_its_dates(military):
 
 
 def test_timeline_window_changes_what_is_shown(military):
-    ax = security.deployment_timeline(military, 2016, 2017)
+    ax = charts.deployment_timeline(military, 2016, 2017)
     assert ax.get_xlim() == (2016, 2018)
     xs = np.concatenate([x.get_xdata() for x in ax.lines if str(x.get_gid()).startswith("time")])
     assert xs.min() >= 2016 and xs.max() < 2018
@@ -180,10 +181,10 @@ def test_timeline_window_changes_what_is_shown(military):
 
 
 def test_range_map_draws_each_ring_at_the_range_the_table_gives(military):
-    ax = security.range_map(military)
+    ax = charts.range_map(military)
     assert_finished(ax)
     ranges_km = data_ranges(military)
-    for place in security.load_places(("launcher",)):
+    for place in model.load_places(("launcher",)):
         ring = next(x for x in ax.lines if x.get_gid() == f"ring-{place.system}")
         distances = [
             maps.distance_km(place.lon, place.lat, lon, lat)
@@ -196,18 +197,18 @@ def test_range_map_draws_each_ring_at_the_range_the_table_gives(military):
 
 
 def test_range_map_alt_text_names_what_each_ring_covers(military):
-    ax = security.range_map(military)
-    targets = security.load_places(security.STRAIT_KINDS)
-    bastion = next(p for p in security.load_places(("launcher",)) if p.system == "Bastion")
+    ax = charts.range_map(military)
+    targets = model.load_places(model.STRAIT_KINDS)
+    bastion = next(p for p in model.load_places(("launcher",)) if p.system == "Bastion")
     far = max(targets, key=lambda t: maps.distance_km(bastion.lon, bastion.lat, t.lon, t.lat))
     assert f"Outside every ring: {far.label}" in ax.fourislands_alt
 
 
 def test_distance_bars_equal_the_great_circle_distances(military):
-    targets = security.load_places(security.STRAIT_KINDS)
-    ax = security.site_distances(military, targets)
+    targets = model.load_places(model.STRAIT_KINDS)
+    ax = charts.site_distances(military, targets)
     assert_finished(ax)
-    for place in security.load_places(("launcher",)):
+    for place in model.load_places(("launcher",)):
         widths = sorted(p.get_width() for p in ax.patches if p.get_gid() == f"bars-{place.system}")
         expected = sorted(maps.distance_km(place.lon, place.lat, t.lon, t.lat) for t in targets)
         assert np.allclose(widths, expected)
@@ -216,7 +217,7 @@ def test_distance_bars_equal_the_great_circle_distances(military):
 
 
 def test_leverage_table_repeats_the_data_rows(economy, military):
-    table = security.leverage_table(economy, military)
+    table = model.leverage_table(economy, military)
     assert set(table["lever"]) == {"Japan: economic", "Russia: military"}
     both = {"economy": economy.set_index("id"), "military": military.set_index("id")}
     for _, row in table.iterrows():
@@ -245,7 +246,7 @@ def text_box(text, renderer):
 
 
 def test_timeline_key_is_readable_under_the_chart(military):
-    ax = security.deployment_timeline(military)
+    ax = charts.deployment_timeline(military)
     renderer = drawn(ax)
     assert ax.figure.get_figwidth() <= 9  # shown near full size in a notebook column
     key = next(t for t in ax.texts if t.get_text().startswith("Numbered events"))
@@ -258,7 +259,7 @@ def test_timeline_key_is_readable_under_the_chart(military):
 
 
 def test_timeline_points_of_one_kind_do_not_cover_each_other(military):
-    ax = security.deployment_timeline(military)
+    ax = charts.deployment_timeline(military)
     renderer = drawn(ax)
     for line in ax.lines:
         if not str(line.get_gid()).startswith("timeline-"):
@@ -271,7 +272,7 @@ def test_timeline_points_of_one_kind_do_not_cover_each_other(military):
 
 
 def test_range_map_names_hide_no_island_and_no_ring_crosses_them(military):
-    ax = security.range_map(military)
+    ax = charts.range_map(military)
     renderer = drawn(ax)
     frame = ax.get_window_extent(renderer)
     islands = [
@@ -302,7 +303,7 @@ def test_range_map_names_hide_no_island_and_no_ring_crosses_them(military):
 
 
 def test_distance_values_stay_readable_where_a_range_line_runs(military):
-    ax = security.site_distances(military)
+    ax = charts.site_distances(military)
     renderer = drawn(ax)
     ranges = [x for x in ax.lines if str(x.get_gid()).startswith("range-")]
     values = [t for t in ax.texts if t.get_text().endswith(" km") and "range" not in t.get_text()]
@@ -323,31 +324,31 @@ def test_distance_values_stay_readable_where_a_range_line_runs(military):
 
 
 def test_a_target_at_the_launcher_is_inside_at_distance_zero():
-    target = security.load_places(("strait",))[0]
-    reach = ranges.places_in_range(target.lon, target.lat, 1)
+    target = model.load_places(("strait",))[0]
+    reach = model.places_in_range(target.lon, target.lat, 1)
     assert reach.ok and reach.inside[0] == (target.label, 0.0)
 
 
 def test_inside_means_no_further_than_the_range():
-    target = security.Place("t", "strait", "Test strait", 146.0, 44.0, "x", "q", True, "")
+    target = model.Place("t", "strait", "Test strait", 146.0, 44.0, "x", "q", True, "")
     one_degree = 2 * math.pi * maps.EARTH_RADIUS_KM / 360  # a degree of latitude, in km
-    short = ranges.places_in_range(146.0, 45.0, one_degree - 0.01, [target])
-    long = ranges.places_in_range(146.0, 45.0, one_degree + 0.01, [target])
+    short = model.places_in_range(146.0, 45.0, one_degree - 0.01, [target])
+    long = model.places_in_range(146.0, 45.0, one_degree + 0.01, [target])
     assert short.inside == () and short.outside[0][1] == pytest.approx(one_degree)
     assert long.inside_labels == ["Test strait"]
 
 
 def test_a_target_exactly_at_the_range_is_inside():
-    target = security.load_places(("strait",))[0]
+    target = model.load_places(("strait",))[0]
     distance = maps.distance_km(147.0, 45.0, target.lon, target.lat)
-    assert ranges.places_in_range(147.0, 45.0, distance, [target]).inside_labels == [target.label]
-    assert ranges.places_in_range(147.0, 45.0, distance * 0.999, [target]).inside == ()
+    assert model.places_in_range(147.0, 45.0, distance, [target]).inside_labels == [target.label]
+    assert model.places_in_range(147.0, 45.0, distance * 0.999, [target]).inside == ()
 
 
 def test_the_reported_sites_reach_what_the_distances_say(military):
-    targets = security.load_places(security.STRAIT_KINDS)
-    for launcher in security.reported_launchers(military):
-        reach = ranges.places_in_range(launcher.lon, launcher.lat, launcher.range_km)
+    targets = model.load_places(model.STRAIT_KINDS)
+    for launcher in model.reported_launchers(military):
+        reach = model.places_in_range(launcher.lon, launcher.lat, launcher.range_km)
         expected = {
             t.label
             for t in targets
@@ -380,7 +381,7 @@ def shared_explorer():
     ],
 )
 def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words, shared_explorer, monkeypatch):
-    reach = ranges.places_in_range(lon, lat, range_km)
+    reach = model.places_in_range(lon, lat, range_km)
     assert not reach.ok and words in reach.message and reach.inside == ()
     assert ranges.reach_html(reach) == f"<p>{html.escape(reach.message)}</p>"
     # The explorer shows such a reach as a problem to fix, in words and without a map.
@@ -401,13 +402,13 @@ def test_bad_input_gets_a_message_in_words(lon, lat, range_km, words, shared_exp
     st.one_of(st.none(), st.text(max_size=5), st.floats(allow_nan=True), st.integers()),
 )
 def test_no_input_raises(lon, lat, range_km):
-    reach = ranges.places_in_range(lon, lat, range_km, targets=[])
+    reach = model.places_in_range(lon, lat, range_km, targets=[])
     assert isinstance(reach.message, str) and reach.message
 
 
 def test_candidate_sites_start_with_the_reported_ones():
-    sites = ranges.candidate_sites()
-    reported = {p.lon: p for p in security.load_places(("launcher",))}
+    sites = model.candidate_sites()
+    reported = {p.lon: p for p in model.load_places(("launcher",))}
     labels = list(sites)
     assert "Bastion reported" in labels[0] and "Bal reported" in labels[1]
     assert {sites[labels[0]][0], sites[labels[1]][0]} == set(reported)
@@ -478,7 +479,7 @@ def test_buttons_and_sliders_drive_the_words_and_the_map(military):
     lon, lat = explorer.sites[kunashiri]
     assert f"launcher at {lat:.2f}°N {lon:.2f}°E" in explorer.output.outputs[0]["data"]["text/plain"]
     assert explorer.last_reach.inside_labels == list(
-        ranges.places_in_range(*explorer.sites[kunashiri], bal).inside_labels
+        model.places_in_range(*explorer.sites[kunashiri], bal).inside_labels
     )
     explorer.lon.value = explorer.lon.value + 1.0
     assert explorer.site.value is None  # a custom position: no site lit

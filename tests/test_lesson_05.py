@@ -1,4 +1,4 @@
-"""Lesson 05 (survey): the NHK and poll charts, the survey explorer and the notebook."""
+"""Lesson 05 (survey): the survey logic, the NHK and poll charts, the survey explorer and the notebook."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from fourislands.charts import survey as charts
 from fourislands.explore import survey as explore
 from fourislands.explore.explorer import BUSY_TEXT, Explorer
 from fourislands.figures import show
+from fourislands.model import survey as model
 from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "05-survey.ipynb"
@@ -72,7 +73,7 @@ def assert_finished(ax, table: str, source_id: str) -> None:
 
 
 def test_question_rows_pick_one_question_group_and_year(survey):
-    rows = charts.question_rows(survey, "T4", ["descendants"], [2015])
+    rows = model.question_rows(survey, "T4", ["descendants"], [2015])
     assert set(rows["question_id"]) == {"T4"} and set(rows["group"]) == {"descendants"}
     assert set(rows["year"]) == {2015}
     assert list(rows["answer"]) == list(
@@ -80,7 +81,7 @@ def test_question_rows_pick_one_question_group_and_year(survey):
             (survey["question_id"] == "T4") & (survey["group"] == "descendants") & (survey["year"] == 2015)
         ]["answer"]
     )
-    assert charts.answer_order(rows)[-1] == charts.NO_ANSWER
+    assert model.answer_order(rows)[-1] == model.NO_ANSWER
 
 
 @pytest.mark.parametrize(
@@ -89,12 +90,12 @@ def test_question_rows_pick_one_question_group_and_year(survey):
 )
 def test_question_rows_name_what_is_unknown(survey, args, words):
     with pytest.raises(DataError, match=words):
-        charts.question_rows(survey, *args)
+        model.question_rows(survey, *args)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_change_table_is_2015_minus_1991_for_every_answer_and_group(survey, question):
-    table = charts.change_table(survey, question)
+    table = model.change_table(survey, question)
     rows = survey[survey["question_id"] == question]
     assert len(table) == len(rows) // 2
     for _, row in table.iterrows():
@@ -108,7 +109,7 @@ def test_change_table_is_2015_minus_1991_for_every_answer_and_group(survey, ques
 
 
 def test_the_largest_moves_are_where_the_bank_says(survey):
-    every = pd.concat([charts.change_table(survey, q) for q in QUESTIONS], ignore_index=True)
+    every = pd.concat([model.change_table(survey, q) for q in QUESTIONS], ignore_index=True)
     fall = every.loc[every["change_points"].idxmin()]
     assert (fall["answer"], fall["group"]) == ("Yes, they will be returned", "former_residents")
     bank = {q.id: q for q in load_bank("05").questions}
@@ -117,14 +118,14 @@ def test_the_largest_moves_are_where_the_bank_says(survey):
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_without_no_answer_shares_add_to_100_and_keep_their_ratios(survey, question):
-    rows = charts.question_rows(survey, question)
-    among = charts.without_no_answer(rows)
-    assert charts.NO_ANSWER not in set(among["answer"])
+    rows = model.question_rows(survey, question)
+    among = model.without_no_answer(rows)
+    assert model.NO_ANSWER not in set(among["answer"])
     sums = among.groupby(["group", "year"])["percent"].sum()
     assert sums.to_numpy(dtype=float) == pytest.approx([100.0] * len(sums))
     for (group, year), mine in among.groupby(["group", "year"]):
         printed = rows[
-            (rows["group"] == group) & (rows["year"] == year) & (rows["answer"] != charts.NO_ANSWER)
+            (rows["group"] == group) & (rows["year"] == year) & (rows["answer"] != model.NO_ANSWER)
         ]
         assert list(mine["printed_percent"]) == list(printed["percent"])
         ratio = mine["percent"].to_numpy(dtype=float) / printed["percent"].to_numpy(dtype=float)
@@ -133,10 +134,10 @@ def test_without_no_answer_shares_add_to_100_and_keep_their_ratios(survey, quest
 
 
 def test_point_and_relative_change_from_first_principles():
-    points, relative = charts.point_and_relative_change(90, 78)
+    points, relative = model.point_and_relative_change(90, 78)
     assert points == -12 and relative == pytest.approx(-12 / 90 * 100)
-    assert charts.point_and_relative_change(7.8, 4.3)[0] == pytest.approx(-3.5)
-    assert charts.point_and_relative_change(15.1, 35.2)[1] > 100  # more than doubled
+    assert model.point_and_relative_change(7.8, 4.3)[0] == pytest.approx(-3.5)
+    assert model.point_and_relative_change(15.1, 35.2)[1] > 100  # more than doubled
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,7 @@ def test_point_and_relative_change_from_first_principles():
 )
 def test_point_and_relative_change_refuse_in_words(bad):
     with pytest.raises(ValueError, match=r"share|0"):
-        charts.point_and_relative_change(*bad)
+        model.point_and_relative_change(*bad)
 
 
 @given(
@@ -156,23 +157,23 @@ def test_the_implied_mix_recovers_the_weight_of_a_weighted_average(weight, forme
     if abs(former - descendants) < 1:
         return
     total = weight * former + (1 - weight) * descendants
-    assert charts.implied_share_of_group(total, former, descendants) == pytest.approx(weight, abs=1e-9)
+    assert model.implied_share_of_group(total, former, descendants) == pytest.approx(weight, abs=1e-9)
 
 
 def test_the_nhk_totals_imply_a_little_over_half_former_residents(survey):
     for answer in ("Yes, they will be returned", "No, they will not be returned", "Do not know"):
         values = [share(survey, "T1", g, 1991, answer) for g in ("total", "former_residents", "descendants")]
-        assert 0.5 < charts.implied_share_of_group(*values) < 0.6
+        assert 0.5 < model.implied_share_of_group(*values) < 0.6
     with pytest.raises(ValueError, match="same share"):
-        charts.implied_share_of_group(2.7, 2.7, 2.7)
+        model.implied_share_of_group(2.7, 2.7, 2.7)
 
 
 def test_printed_share_reads_bounds_and_words():
-    assert charts.printed_share(90.0, "more than 90%") == (90.0, "lower bound")
-    assert charts.printed_share(57.0, "57%") == (57.0, "exact")
-    value, kind = charts.printed_share(None, "about two third")
+    assert model.printed_share(90.0, "more than 90%") == (90.0, "lower bound")
+    assert model.printed_share(57.0, "57%") == (57.0, "exact")
+    value, kind = model.printed_share(None, "about two third")
     assert value == pytest.approx(200 / 3) and kind == "approximate"
-    assert charts.printed_share(None, "most") == (None, "not printed")
+    assert model.printed_share(None, "most") == (None, "not printed")
 
 
 @given(st.lists(st.floats(0, 100), min_size=1, max_size=12), st.floats(0.5, 8))
@@ -212,9 +213,9 @@ def test_slope_labels_stay_level_with_their_points_and_off_the_axis(survey, ques
 
 
 def test_signed_changes_never_show_minus_zero():
-    assert charts.signed(-0.04) == "0.0"
-    assert charts.signed(2.9) == "+2.9"
-    assert charts.signed(-13.9) == "\u221213.9"
+    assert model.signed(-0.04) == "0.0"
+    assert model.signed(2.9) == "+2.9"
+    assert model.signed(-13.9) == "\u221213.9"
 
 
 # --- the NHK charts --------------------------------------------------------------------------------
@@ -224,12 +225,12 @@ def test_signed_changes_never_show_minus_zero():
 def test_bars_are_the_printed_shares(survey, question):
     ax = charts.survey_bars(survey, question, groups=None)
     assert_finished(ax, "nhk_survey", "hirose2018")
-    assert charts.table_number(question) in ax.get_title(loc="left")
+    assert model.table_number(question) in ax.get_title(loc="left")
     bars = patches_by_gid(ax)
-    answers = charts.answer_order(charts.question_rows(survey, question))
+    answers = model.answer_order(model.question_rows(survey, question))
     assert len(bars) == 6
-    for group in charts.GROUPS:
-        for year in charts.YEARS:
+    for group in model.GROUPS:
+        for year in model.YEARS:
             widths = [p.get_width() for p in bars[f"bars-{group}-{year}"]]
             assert widths == pytest.approx([share(survey, question, group, year, a) for a in answers])
     assert "largest move" in ax.fourislands_alt
@@ -249,13 +250,13 @@ def test_slopes_join_the_1991_and_2015_shares(survey, question):
     ax = charts.survey_slopes(survey, question)
     assert_finished(ax, "nhk_survey", "hirose2018")
     lines = {line.get_gid(): line for line in ax.lines if line.get_gid()}
-    answers = charts.answer_order(charts.question_rows(survey, question))
+    answers = model.answer_order(model.question_rows(survey, question))
     assert len(lines) == 2 * len(answers)
     for n, answer in enumerate(answers):
         for group in ("former_residents", "descendants"):
             line = lines[f"slope-{n}-{group}"]
             assert list(line.get_xdata()) == [0, 1]
-            expected = [share(survey, question, group, y, answer) for y in charts.YEARS]
+            expected = [share(survey, question, group, y, answer) for y in model.YEARS]
             assert list(line.get_ydata()) == pytest.approx(expected)
     labels = texts(ax)
     assert all(f"{share(survey, question, 'descendants', 2015, a):.1f}" in labels for a in answers)
@@ -266,8 +267,8 @@ def test_change_bars_are_the_differences(survey, question):
     ax = charts.change_bars(survey, question)
     assert_finished(ax, "nhk_survey", "hirose2018")
     bars = patches_by_gid(ax)
-    answers = charts.answer_order(charts.question_rows(survey, question))
-    for group in charts.GROUPS:
+    answers = model.answer_order(model.question_rows(survey, question))
+    for group in model.GROUPS:
         widths = [p.get_width() for p in bars[f"change-{group}"]]
         expected = [
             share(survey, question, group, 2015, a) - share(survey, question, group, 1991, a) for a in answers
@@ -289,7 +290,7 @@ def test_opinion_chart_draws_every_printed_figure(polls):
     assert_finished(ax, "opinion_polls", "kremlin2018")
     bars = patches_by_gid(ax)
     for _, row in polls.iterrows():
-        value, kind = charts.printed_share(row["percent"], row["value_as_printed"])
+        value, kind = model.printed_share(row["percent"], row["value_as_printed"])
         drawn = bars[f"poll-{row['id']}"]
         assert drawn[0].get_width() == pytest.approx(value)
         assert bool(drawn[0].get_hatch()) == bool(row["disputed"])
@@ -336,7 +337,7 @@ def test_points_vs_percent_draws_both_figures_and_the_literal_reading(polls):
 
 
 def test_select_returns_the_rows_and_a_sentence(survey):
-    chosen = explore.select(survey, "T3", ["descendants", "total"], [2015])
+    chosen = model.select(survey, "T3", ["descendants", "total"], [2015])
     assert chosen.ok and chosen.groups == ("descendants", "total") and chosen.years == (2015,)
     assert set(chosen.rows["group"]) == {"descendants", "total"} and set(chosen.rows["year"]) == {2015}
     assert "Table 3" in chosen.message and "weighted" in chosen.message
@@ -356,9 +357,9 @@ def test_select_returns_the_rows_and_a_sentence(survey):
     ],
 )
 def test_bad_choices_get_a_message_in_words(survey, args, words):
-    chosen = explore.select(survey, *args)
+    chosen = model.select(survey, *args)
     assert not chosen.ok and words in chosen.message
-    assert explore.numbers(chosen).empty
+    assert model.numbers(chosen).empty
     assert explore.chart(chosen) == (None, chosen.message)
 
 
@@ -370,16 +371,16 @@ def test_bad_choices_get_a_message_in_words(survey, args, words):
     st.booleans(),
 )
 def test_select_never_raises_and_works_exactly_when_something_is_ticked(question, groups, years, drop):
-    chosen = explore.select(load("nhk_survey"), question, groups, years, drop)
+    chosen = model.select(load("nhk_survey"), question, groups, years, drop)
     assert chosen.ok == bool(groups and years)
     if chosen.ok:
-        table = explore.numbers(chosen)
+        table = model.numbers(chosen)
         assert len(table.columns) == len(set(groups)) * (len(set(years)) + (len(set(years)) == 2))
-        assert (charts.NO_ANSWER in table.index) != drop
+        assert (model.NO_ANSWER in table.index) != drop
 
 
 def test_numbers_give_the_shares_and_the_change(survey):
-    table = explore.numbers(explore.select(survey, "T2", ["former_residents", "descendants"]))
+    table = model.numbers(model.select(survey, "T2", ["former_residents", "descendants"]))
     answer = "Yes, should be returned"
     before = share(survey, "T2", "descendants", 1991, answer)
     after = share(survey, "T2", "descendants", 2015, answer)
@@ -390,18 +391,18 @@ def test_numbers_give_the_shares_and_the_change(survey):
 
 
 def test_numbers_without_no_answer_add_up_from_their_own_columns(survey):
-    table = explore.numbers(explore.select(survey, "T4", ["descendants"], drop_no_answer=True))
+    table = model.numbers(model.select(survey, "T4", ["descendants"], drop_no_answer=True))
     change = table["Descendants 2015"] - table["Descendants 1991"]
     assert table["Descendants change (points)"].to_numpy() == pytest.approx(change.to_numpy(), abs=1e-9)
     assert "-0.0" not in explore.numbers_html(table)
 
 
 def test_chart_kinds_and_the_one_year_fallback(survey):
-    both = explore.select(survey, "T1")
+    both = model.select(survey, "T1")
     for kind in explore.CHARTS:
         ax, note = explore.chart(both, kind)
         assert ax is not None and note == ""
-    ax, note = explore.chart(explore.select(survey, "T1", years=[1991]), "slopes")
+    ax, note = explore.chart(model.select(survey, "T1", years=[1991]), "slopes")
     assert "both years" in note and "bars-former_residents-1991" in patches_by_gid(ax)
     ax, note = explore.chart(both, "pie")
     assert ax is None and "no chart 'pie'" in note
@@ -441,7 +442,7 @@ def test_explorer_redraws_when_the_controls_change(survey):
     explorer.kind.value = "change"
     assert "Diverging" in explorer.output.outputs[0]["data"]["text/plain"]
     explorer.drop_no_answer.value = True
-    assert charts.NO_ANSWER not in explorer.last_numbers.index
+    assert model.NO_ANSWER not in explorer.last_numbers.index
     explorer.year_boxes[1991].value = False
     assert "both years" in explorer.summary.value and explorer.output.outputs
     assert explorer.last_view.ok and "both years" in explorer.as_text()
@@ -518,11 +519,11 @@ def test_explorer_sets_several_controls_with_one_redraw():
     with explorer.holding():
         explorer.question.value = "T2"
         explorer.kind.value = "change"
-        for group in charts.GROUPS:
+        for group in model.GROUPS:
             explorer.group_boxes[group].value = True
         assert explorer.renders == before  # nothing drawn halfway through
     assert explorer.renders == before + 1
-    assert explorer.last_selection.question_id == "T2" and explorer.last_selection.groups == charts.GROUPS
+    assert explorer.last_selection.question_id == "T2" and explorer.last_selection.groups == model.GROUPS
     assert "Diverging" in explorer.output.outputs[0]["data"]["text/plain"]
     assert "Total (both groups) change (points)" in explorer.table.value
 
@@ -581,7 +582,7 @@ def test_every_percentage_in_the_text_is_in_the_data(notebook, survey, polls):
         allowed |= {float(x) for x in re.findall(r"(\d+(?:\.\d)?)%", detail)}
     before, after = 90.0, 78.0  # the I-10 pair, checked against the table here
     assert {before, after} <= allowed
-    points, relative = charts.point_and_relative_change(before, after)
+    points, relative = model.point_and_relative_change(before, after)
     allowed |= {abs(points), float(round(abs(relative)))}  # Hirose's 'down 12%', 'about 13%'
     allowed.add(round(before * (1 - abs(points) / 100), 1))  # 'down 12%' read as percent: 79.2
     assert stated and stated <= allowed, stated - allowed

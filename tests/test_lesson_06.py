@@ -21,6 +21,7 @@ from fourislands.data import package
 from fourislands.explore import roleplay
 from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
+from fourislands.model import seminar as model
 from fourislands.model.negotiations import PROMISE_1956, island_areas, option_shares
 from fourislands.quizbank import load_bank
 
@@ -45,12 +46,12 @@ def survey():
 
 @pytest.fixture(scope="module")
 def ev():
-    return roleplay.evidence()
+    return model.evidence()
 
 
 @pytest.fixture(scope="module")
 def table(ev):
-    return roleplay.package_table(ev=ev)
+    return model.package_table(ev=ev)
 
 
 def texts(ax) -> str:
@@ -105,20 +106,20 @@ def test_the_resource_is_described_like_the_others():
 
 def test_every_red_line_has_one_rule_one_weight_and_one_name(red_lines):
     ids = set(red_lines["id"])
-    assert ids == set(roleplay.RULES) == set(roleplay.WEIGHTS) == set(roleplay.SHORT_NAMES)
-    totals = red_lines.assign(w=red_lines["id"].map(roleplay.WEIGHTS)).groupby("side")["w"].sum()
+    assert ids == set(model.RULES) == set(model.WEIGHTS) == set(model.SHORT_NAMES)
+    totals = red_lines.assign(w=red_lines["id"].map(model.WEIGHTS)).groupby("side")["w"].sum()
     assert totals["japan"] == totals["russia"]  # neither side counts for more in total
 
 
 def test_a_red_line_without_a_rule_or_a_rule_without_a_row_is_a_data_error(red_lines):
     extra = pd.concat([red_lines, red_lines.iloc[[0]].assign(id="japan-something-new")])
     with pytest.raises(DataError, match="no scoring rule.*japan-something-new"):
-        roleplay.evidence(red_lines=extra)
+        model.evidence(red_lines=extra)
     with pytest.raises(DataError, match="russia-russian-law"):
-        roleplay.evidence(red_lines=red_lines[red_lines["id"] != "russia-russian-law"])
+        model.evidence(red_lines=red_lines[red_lines["id"] != "russia-russian-law"])
     polls = load("opinion_polls")
     with pytest.raises(DataError, match="levada-2016-against-transfer-kremlin"):
-        roleplay.evidence(opinion_polls=polls[polls["id"] != "levada-2016-against-transfer-kremlin"])
+        model.evidence(opinion_polls=polls[polls["id"] != "levada-2016-against-transfer-kremlin"])
 
 
 # ------------------------------------------------------------------------------ cards
@@ -174,12 +175,12 @@ def test_opinion_bars_equal_the_poll_rows(polls, survey):
     ax = seminar.opinion_chart(load("opinion_polls"), load("nhk_survey"))
     assert_finished(ax, "opinion_polls", "nhk_survey")
     expected = []
-    for _, table, ids in seminar.OPINION_GROUPS:
+    for _, table, ids in model.OPINION_GROUPS:
         values = polls if table == "opinion_polls" else survey
         expected += [float(values[i]) for i in ids]
     widths = [b.get_width() for container in ax.containers for b in container]
     assert widths == pytest.approx(expected)
-    for group, _, _ in seminar.OPINION_GROUPS:
+    for group, _, _ in model.OPINION_GROUPS:
         assert group in texts(ax) and group in ax.fourislands_alt
     assert f"{polls['levada-2016-against-transfer-kremlin']:g}%" in texts(ax)
 
@@ -192,7 +193,7 @@ def test_each_option_keeps_the_land_the_split_calculator_gives(ev):
     shares = option_shares(options, islands).set_index("id")
     equal = float(options.set_index("id").loc["equal-area", "japan_area_share_percent"])
     for option_id, land in ev.territories.items():
-        if option_id in roleplay.ALPHA_AS:
+        if option_id in model.ALPHA_AS:
             assert land.split.japan_percent == pytest.approx(equal)  # Hirose: divide by area
         else:
             assert land.split.japan_percent == pytest.approx(shares.loc[option_id, "japan_percent"])
@@ -212,12 +213,12 @@ def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
         ("two", "no-foreign-forces", "eight-point-plan", "visa-free"),
         ("equal-area", "none", "none", "none"),
     ]:
-        for weighting in roleplay.WEIGHTINGS:
-            score = roleplay.score_package(*pkg, weighting=weighting, ev=ev)
+        for weighting in model.WEIGHTINGS:
+            score = model.score_package(*pkg, weighting=weighting, ev=ev)
             for side in ("japan", "russia"):
-                at_stake = [c for c in score.lines if c.side == side and c.status != roleplay.NOT_AT_STAKE]
+                at_stake = [c for c in score.lines if c.side == side and c.status != model.NOT_AT_STAKE]
                 value = {"kept": 1, "partly kept": 0.5, "crossed": 0}
-                weight = (lambda c: 1) if weighting == "equal" else (lambda c: roleplay.WEIGHTS[c.id])
+                weight = (lambda c: 1) if weighting == "equal" else (lambda c: model.WEIGHTS[c.id])
                 expected = (
                     100 * sum(weight(c) * value[c.status] for c in at_stake) / sum(map(weight, at_stake))
                 )
@@ -225,64 +226,64 @@ def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
 
 
 def test_each_sides_opening_position_keeps_all_its_own_lines(ev):
-    japan = roleplay.score_package(*roleplay.PRESETS["Japan's opening position"], ev=ev)
-    russia = roleplay.score_package(*roleplay.PRESETS["Russia's opening position"], ev=ev)
+    japan = model.score_package(*model.PRESETS["Japan's opening position"], ev=ev)
+    russia = model.score_package(*model.PRESETS["Russia's opening position"], ev=ev)
     assert japan.red_line_score("japan") == 100 and not japan.crossed("japan")
     assert russia.red_line_score("russia") == 100 and not russia.crossed("russia")
-    assert status(japan, "russia-sovereignty-unquestionable") == roleplay.CROSSED
-    assert status(russia, "japan-all-four-islands") == roleplay.CROSSED
-    assert status(russia, "japan-cooperation-for-progress") == roleplay.CROSSED  # money, no islands
+    assert status(japan, "russia-sovereignty-unquestionable") == model.CROSSED
+    assert status(russia, "japan-all-four-islands") == model.CROSSED
+    assert status(russia, "japan-cooperation-for-progress") == model.CROSSED  # money, no islands
 
 
 def test_only_all_four_islands_keep_japans_core_line(ev):
     for option_id, land in ev.territories.items():
-        score = roleplay.score_package(option_id, ev=ev)
-        kept = status(score, "japan-all-four-islands") == roleplay.KEPT
+        score = model.score_package(option_id, ev=ev)
+        kept = status(score, "japan-all-four-islands") == model.KEPT
         assert kept == (set(land.split.japan_islands) == set(ALL_ISLANDS))
 
 
 def test_russia_keeps_sovereignty_only_without_a_transfer_and_partly_for_the_1956_islands(ev):
     expected = {
         option_id: (
-            roleplay.KEPT
+            model.KEPT
             if land.split.japan_km2 == 0
-            else roleplay.PARTLY
+            else model.PARTLY
             if set(land.split.japan_islands) == set(PROMISE_1956) and land.split.partial_island is None
-            else roleplay.CROSSED
+            else model.CROSSED
         )
         for option_id, land in ev.territories.items()
     }
     for option_id, wanted in expected.items():
-        assert status(roleplay.score_package(option_id, ev=ev), "russia-sovereignty-unquestionable") == wanted
+        assert status(model.score_package(option_id, ev=ev), "russia-sovereignty-unquestionable") == wanted
 
 
 def test_security_clauses_matter_only_when_an_island_changes_hands(ev):
     lines = ("japan-alliance-stays", "russia-no-us-forces", "russia-outside-security-treaty")
-    for clause in roleplay.SECURITY:
-        score = roleplay.score_package("none", clause, ev=ev)
-        assert {status(score, line) for line in lines} == {roleplay.NOT_AT_STAKE}
-    outside = roleplay.score_package("three", "outside-treaty", ev=ev)
-    assert status(outside, "russia-outside-security-treaty") == roleplay.KEPT
-    assert status(outside, "japan-alliance-stays") == roleplay.CROSSED
-    bare = roleplay.score_package("three", "none", ev=ev)
-    assert status(bare, "russia-no-us-forces") == roleplay.CROSSED
-    assert status(bare, "japan-alliance-stays") == roleplay.KEPT
+    for clause in model.SECURITY:
+        score = model.score_package("none", clause, ev=ev)
+        assert {status(score, line) for line in lines} == {model.NOT_AT_STAKE}
+    outside = model.score_package("three", "outside-treaty", ev=ev)
+    assert status(outside, "russia-outside-security-treaty") == model.KEPT
+    assert status(outside, "japan-alliance-stays") == model.CROSSED
+    bare = model.score_package("three", "none", ev=ev)
+    assert status(bare, "russia-no-us-forces") == model.CROSSED
+    assert status(bare, "japan-alliance-stays") == model.KEPT
 
 
 def test_the_law_for_joint_activities_is_a_mirror(ev):
-    special = roleplay.score_package("two", economy="joint-special", ev=ev)
-    russian = roleplay.score_package("two", economy="joint-russian-law", ev=ev)
+    special = model.score_package("two", economy="joint-special", ev=ev)
+    russian = model.score_package("two", economy="joint-russian-law", ev=ev)
     pairs = ("japan-special-legal-system", "russia-russian-law")
-    assert [status(special, i) for i in pairs] == [roleplay.KEPT, roleplay.CROSSED]
-    assert [status(russian, i) for i in pairs] == [roleplay.CROSSED, roleplay.KEPT]
-    everything = roleplay.score_package("four", economy="joint-special", ev=ev)  # no island stays Russian
-    assert {status(everything, i) for i in pairs} == {roleplay.NOT_AT_STAKE}
+    assert [status(special, i) for i in pairs] == [model.KEPT, model.CROSSED]
+    assert [status(russian, i) for i in pairs] == [model.CROSSED, model.KEPT]
+    everything = model.score_package("four", economy="joint-special", ev=ev)  # no island stays Russian
+    assert {status(everything, i) for i in pairs} == {model.NOT_AT_STAKE}
 
 
 def test_access_changes_only_the_access_line_and_the_former_residents(ev):
-    base = roleplay.score_package("three", "demilitarised", "eight-point-plan", "visa-free", ev=ev)
+    base = model.score_package("three", "demilitarised", "eight-point-plan", "visa-free", ev=ev)
     for access in ("grave-visits", "none"):
-        other = roleplay.score_package("three", "demilitarised", "eight-point-plan", access, ev=ev)
+        other = model.score_package("three", "demilitarised", "eight-point-plan", access, ev=ev)
         changed = {a.id for a, b in zip(base.lines, other.lines, strict=True) if a.status != b.status}
         assert changed == {"japan-former-residents-access"}
         moved = {a.group for a, b in zip(base.opinions, other.opinions, strict=True) if a.score != b.score}
@@ -291,21 +292,19 @@ def test_access_changes_only_the_access_line_and_the_former_residents(ev):
 
 
 def test_no_package_keeps_every_line_of_both_sides_under_either_weighting(ev, table):
-    assert len(table) == len(ev.territories) * len(roleplay.SECURITY) * len(roleplay.ECONOMY) * len(
-        roleplay.ACCESS
-    )
+    assert len(table) == len(ev.territories) * len(model.SECURITY) * len(model.ECONOMY) * len(model.ACCESS)
     assert not ((table["japan_crossed"] == 0) & (table["russia_crossed"] == 0)).any()
-    equal = roleplay.package_table("equal", ev=ev)
+    equal = model.package_table("equal", ev=ev)
     assert not ((equal["japan_score"] == 100) & (equal["russia_score"] == 100)).any()
     assert table[["japan_score", "russia_score"]].stack().between(0, 100).all()
 
 
 def test_closest_packages_are_ranked_by_lines_crossed(ev, table):
-    closest = roleplay.closest_packages(8, ev=ev)
+    closest = model.closest_packages(8, ev=ev)
     totals = (closest["japan_crossed"] + closest["russia_crossed"]).tolist()
     assert totals == sorted(totals)
     assert totals[0] == int((table["japan_crossed"] + table["russia_crossed"]).min())
-    assert len(roleplay.closest_packages(0, ev=ev)) == 0
+    assert len(model.closest_packages(0, ev=ev)) == 0
 
 
 # ------------------------------------------------------------------------------ scoring: the publics
@@ -318,7 +317,7 @@ def test_the_publics_read_the_poll_rows(ev, polls, survey):
     together = survey["t4-former-residents-2015-live-together"]
 
     def publics(*pkg, **parts):
-        return {o.group: o.score for o in roleplay.score_package(*pkg, **parts, ev=ev).opinions}
+        return {o.group: o.score for o in model.score_package(*pkg, **parts, ev=ev).opinions}
 
     assert publics("four") == pytest.approx(
         {"Japanese public": 100, "Former residents": visit + together, "Russian public": 100 - against}
@@ -331,14 +330,14 @@ def test_the_publics_read_the_poll_rows(ev, polls, survey):
         {"Japanese public": 100 - four - flexible, "Former residents": 0, "Russian public": 100}
     )
     reasons = " ".join(
-        o.reason for o in roleplay.score_package("two", economy="eight-point-plan", ev=ev).opinions
+        o.reason for o in model.score_package("two", economy="eight-point-plan", ev=ev).opinions
     )
     assert f"{polls['levada-2016-keep-islands-kremlin']:g}%" in reasons  # money does not buy the public
 
 
 def test_every_check_says_why_in_words(table, ev):
-    for pkg in roleplay.all_packages(ev)[::37]:
-        score = roleplay.score_package(pkg, ev=ev)
+    for pkg in model.all_packages(ev)[::37]:
+        score = model.score_package(pkg, ev=ev)
         assert all(len(c.reason) > 20 for c in score.lines)
         assert all(re.search(r"\d", o.reason) for o in score.opinions)  # each public reason gives its figures
         page = roleplay.score_html(score)
@@ -362,13 +361,13 @@ def test_every_check_says_why_in_words(table, ev):
     ],
 )
 def test_a_bad_choice_gets_a_message_in_words(ev, choices, words):
-    score = roleplay.score_package(*choices, ev=ev)
+    score = model.score_package(*choices, ev=ev)
     assert not score.ok and words in score.message and "Choose one of" in score.message
     assert score.red_line_score("japan") is None and "Please check" in roleplay.score_html(score)
 
 
 def test_an_unknown_weighting_gets_a_message(ev):
-    score = roleplay.score_package("two", weighting="heavy", ev=ev)
+    score = model.score_package("two", weighting="heavy", ev=ev)
     assert not score.ok and "weighting" in score.message
 
 
@@ -377,15 +376,15 @@ def test_an_unknown_weighting_gets_a_message(ev):
     st.one_of(st.text(max_size=30), st.integers(), st.none(), st.floats(allow_nan=True)), st.text(max_size=10)
 )
 def test_no_choice_ever_raises(ev, territory, access):
-    score = roleplay.score_package(territory, "none", "none", access, ev=ev)
-    assert score.ok == (territory in ev.territories and access in roleplay.ACCESS)
+    score = model.score_package(territory, "none", "none", access, ev=ev)
+    assert score.ok == (territory in ev.territories and access in model.ACCESS)
 
 
 # ------------------------------------------------------------------------------ package charts
 
 
 def test_score_bars_equal_the_scores(ev):
-    score = roleplay.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    score = model.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
     ax = seminar.package_score_chart(score)
     assert_finished(ax, "red_lines", "opinion_polls", "nhk_survey")
     widths = [p.get_width() for p in ax.patches]
@@ -401,14 +400,14 @@ def test_score_bars_equal_the_scores(ev):
     assert labels[0].startswith("Japan: red lines") and "Levada 2016" in labels[-1]
     assert f"{len(score.crossed('japan'))} crossed" in texts(ax)
     with pytest.raises(DataError, match="not scored"):
-        seminar.package_score_chart(roleplay.score_package("zzz", ev=ev))
+        seminar.package_score_chart(model.score_package("zzz", ev=ev))
 
 
 @pytest.mark.parametrize(
     ("weighting", "words"), [("illustrative", "illustrative weights"), ("equal", "counts the same")]
 )
 def test_score_chart_names_the_weights_it_was_drawn_with(ev, weighting, words):
-    score = roleplay.score_package(
+    score = model.score_package(
         "two", "no-foreign-forces", "eight-point-plan", "visa-free", weighting=weighting, ev=ev
     )
     ax = seminar.package_score_chart(score)
@@ -423,7 +422,7 @@ def test_score_chart_names_the_weights_it_was_drawn_with(ev, weighting, words):
 def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
     islands = load("islands")
     rings = {i: len(maps.island_rings(i)) for i in ALL_ISLANDS}
-    two = roleplay.score_package("two", "demilitarised", ev=ev)
+    two = model.score_package("two", "demilitarised", ev=ev)
     ax = seminar.package_map(islands, two)
     assert_finished(ax, "settlement_options", "islands")
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
@@ -431,12 +430,12 @@ def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
     assert "Demilitarised islands" in texts(ax)
     share = 100 * sum(island_areas(islands)[i] for i in PROMISE_1956) / sum(island_areas(islands).values())
     assert f"{share:.1f}%" in ax.get_title(loc="left") and f"{share:.1f}%" in ax.fourislands_alt
-    phased = seminar.package_map(islands, roleplay.score_package("two-first", ev=ev))
+    phased = seminar.package_map(islands, model.score_package("two-first", ev=ev))
     dotted = [p for p in phased.patches if p.get_hatch() == "..."]
     assert len(dotted) == rings["kunashiri"] + rings["etorofu"]
     legend = [t.get_text() for t in phased.get_legend().get_texts()]
     assert "to Japan later" in legend and "with Russia" not in legend
-    equal = seminar.package_map(islands, roleplay.score_package("equal-area", ev=ev))
+    equal = seminar.package_map(islands, model.score_package("equal-area", ev=ev))
     assert "schematic" in texts(equal) and "Etorofu / Iturup" in equal.fourislands_alt
 
 
@@ -528,7 +527,7 @@ def test_the_controls_sit_in_a_column_beside_the_map_and_the_reasons_are_folded(
     assert explorer.output in area(explorer, "figure").children
     assert area(explorer, "summary") is explorer.summary
     # The map is the figure; the verdict and the publics are under it; every reason is in a folded note.
-    score = roleplay.score_package(explorer.package, ev=ev)
+    score = model.score_package(explorer.package, ev=ev)
     (shown,) = explorer.last_view.figures
     assert (
         "Map of the four islands" in shown.alt and "Map of the four islands" in shown_text(explorer.output)[0]
@@ -559,9 +558,9 @@ def test_choices_presets_and_weights_drive_the_words_and_the_map(ev):
     assert explorer.last_score.package.territory == "four" and explorer.last_view.ok
     russia = next(b for b in explorer.presets if b.description == "Russia's opening position")
     russia.click()
-    assert explorer.package == roleplay.Package(*roleplay.PRESETS["Russia's opening position"])
+    assert explorer.package == model.Package(*model.PRESETS["Russia's opening position"])
     assert len(views) == 2 and views[-1] == explorer.package  # four controls set, one redraw
-    expected = roleplay.score_package(explorer.package, ev=ev).message
+    expected = model.score_package(explorer.package, ev=ev).message
     assert html.escape(expected) in explorer.summary.value and expected in explorer.as_text()
     russia.click()
     assert len(views) == 2  # the package shown already: nothing to redraw
@@ -618,7 +617,7 @@ def test_a_bad_choice_in_the_widget_is_a_problem_in_words_not_a_traceback():
 
 
 def test_the_publics_line_gives_each_share_at_the_datas_precision(ev):
-    score = roleplay.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    score = model.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
     line = roleplay.publics_html(score)
     for opinion in score.opinions:
         assert (
@@ -626,19 +625,19 @@ def test_the_publics_line_gives_each_share_at_the_datas_precision(ev):
             in line
         )
     assert "63.9%" in line and "64%" not in line
-    assert roleplay.publics_html(roleplay.score_package("atlantis", ev=ev)) == ""
+    assert roleplay.publics_html(model.score_package("atlantis", ev=ev)) == ""
 
 
 def test_a_bad_starting_package_gives_a_notice_not_a_traceback():
-    explorer = roleplay.roleplay_explorer(roleplay.Package("atlantis"), draw_map=False)
+    explorer = roleplay.roleplay_explorer(model.Package("atlantis"), draw_map=False)
     assert "no territory option 'atlantis'" in html.unescape(explorer.notice.value)
     assert explorer.notice in area(explorer, "controls").children and explorer.notice.layout.display is None
-    assert explorer.package == roleplay.Package(*roleplay.PRESETS["The 1956 text plus guarantees"])
+    assert explorer.package == model.Package(*model.PRESETS["The 1956 text plus guarantees"])
     assert explorer.last_score.ok and explorer.last_view.ok
     odd = roleplay.roleplay_explorer(42, draw_map=False)
     assert "Give the starting package" in odd.notice.value and odd.last_score.ok and odd.last_view.ok
     chosen = roleplay.roleplay_explorer(("three", "demilitarised"), draw_map=False)
-    assert chosen.package == roleplay.Package("three", "demilitarised") and chosen.notice.value == ""
+    assert chosen.package == model.Package("three", "demilitarised") and chosen.notice.value == ""
     assert chosen.notice.layout.display == "none"
 
 

@@ -2,12 +2,11 @@
 
 Every date comes from data/timeline.csv; the border lines, and who held each area after each
 line was drawn, come from data/geo/borders.geojson, whose features name the timeline row (and so
-the source and quote) behind them.
+the source and quote) behind them. model/history.py reads both; these functions only draw.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from functools import cache
@@ -23,15 +22,24 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .. import maps
-from ..data import resource
-from ..dates import date_span, decimal_year, year_of
-from ..errors import DataError
+from ..dates import decimal_year, year_of
 from ..figures import JAPAN, LEADER, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
+from ..model.history import (
+    DECADE_KINDS,
+    REGION_ORDER,
+    after_readings,
+    border_lines,
+    chronological,
+    events_by_decade,
+    holdings,
+    month_label,
+    readings_end,
+    source_ids,
+    themes,
+)
 from ..palette import BLACK
-from ..paths import data_dir
 from ..words import wrapped
 
-BORDERS_FILE = "borders.geojson"
 # Short names for the events the timeline chart labels, when they are on it.
 KEY_EVENTS = {
     "treaty-shimoda-1855": "Shimoda",
@@ -59,7 +67,6 @@ HOLDERS = {
     "disputed": ("Russia holds, Japan claims", RUSSIA, "///", "white"),
 }
 BAR_TEXT = {"joint": "shared"}  # shorter text where the legend label does not fit in a bar
-REGION_ORDER = ["northern-sakhalin", "southern-sakhalin", "northern-kurils", "four-islands"]
 REGION_LABELS = {
     "northern-sakhalin": "Northern Sakhalin",
     "southern-sakhalin": "Southern Sakhalin\n(Karafuto)",
@@ -93,100 +100,10 @@ PLACE_POINTERS = {"Kamchatka": (156.6, 51.8), "Shumshu": (156.35, 50.85)}
 MAP_EXTENT = (139.0, 41.0, 157.6, 52.0)
 
 
-def readings_end(timeline: pd.DataFrame) -> str:
-    """Return the date of the latest event that one of the five readings reports."""
-    reported = timeline.loc[timeline["origin"] == "reading", "date"]
-    if reported.empty:
-        raise DataError("data/timeline.csv", "no row comes from a reading")
-    return max(reported, key=lambda d: date_span(d)[1])
-
-
-def after_readings(timeline: pd.DataFrame) -> pd.Series:
-    """Return True for the events that begin after the last event any reading reports."""
-    end = date_span(readings_end(timeline))[1]
-    return timeline["date"].map(lambda d: date_span(d)[0] > end).astype(bool)
-
-
-def month_label(date: str) -> str:
-    """Return a date as a reader says it: '2018-09' -> 'Sep 2018', '1951' -> '1951'."""
-    first, last = date_span(date)
-    if first.year == last.year and first.month == 1 and last.month == 12:
-        return str(first.year)
-    if first == last:
-        return f"{first.day} {first:%b %Y}"
-    return f"{first:%b %Y}"
-
-
-def themes() -> list[str]:
-    """Return the timeline's themes in the order its schema lists them."""
-    for field in resource("timeline")["schema"]["fields"]:
-        if field["name"] == "theme":
-            return list(field["constraints"]["enum"])
-    raise DataError("data/datapackage.json", "the timeline has no 'theme' column")
-
-
-# --- the border lines -------------------------------------------------------------------------
-
-
-def border_lines(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Return the lines of data/geo/borders.geojson, in date order, with their date and year.
-
-    Columns: id, layer (the year, as text), year, date, label, kind, timeline_id, source_id,
-    quote, schematic, note, held (dict region -> holder), lon, lat (lists of coordinates).
-    """
-    path = data_dir() / "geo" / BORDERS_FILE
-    try:
-        collection = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise DataError(path, f"cannot be read as GeoJSON ({error})") from None
-    dates = timeline.set_index("id")["date"]
-    rows = []
-    for feature in collection["features"]:
-        props = feature["properties"]
-        if props["timeline_id"] not in dates.index:
-            raise DataError(path, f"{props['id']}: no timeline row {props['timeline_id']!r}")
-        date = dates[props["timeline_id"]]
-        lon, lat = zip(*feature["geometry"]["coordinates"], strict=True)
-        year = year_of(date)
-        rows.append({**props, "layer": str(year), "year": year, "date": date, "lon": lon, "lat": lat})
-    return pd.DataFrame(rows).sort_values("date", key=lambda d: d.map(decimal_year))
-
-
-def region_names() -> dict[str, str]:
-    """Return the region ids of borders.geojson and what each covers."""
-    path = data_dir() / "geo" / BORDERS_FILE
-    return json.loads(path.read_text(encoding="utf-8"))["regions"]
-
-
-def holdings(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Return who held each region from one line to the next: region, start, end, holder.
-
-    The last period runs to the year of the latest event in the timeline.
-    """
-    lines = border_lines(timeline)
-    end_year = max(year_of(d) for d in timeline["date"])
-    starts = list(lines["year"]) + [end_year]
-    rows = []
-    for (_, line), start, end in zip(lines.iterrows(), starts[:-1], starts[1:], strict=True):
-        for region in REGION_ORDER:
-            rows.append({"region": region, "start": start, "end": end, "holder": line["held"][region]})
-    return pd.DataFrame(rows)
-
-
-# --- charts -----------------------------------------------------------------------------------
-
-
 def _wrapped(ax: Axes, text: str) -> str:
     """Return a source line broken to fit under the figure (about 14 characters an inch)."""
     width = int(ax.figure.get_figwidth() * 14)
     return wrapped(text, width=width, indent=2)
-
-
-def _source_ids(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Return the reading ids and the outside source ids behind some timeline rows."""
-    readings = sorted(frame.loc[frame["origin"] == "reading", "source_id"].unique())
-    outside = sorted(frame.loc[frame["origin"] == "outside", "source_id"].unique())
-    return readings, outside
 
 
 def timeline_chart(
@@ -281,7 +198,7 @@ def timeline_chart(
             for i, e, d in zip(frame.index, frame["id"], frame["date"], strict=True)
             if e in KEY_EVENTS
         }
-    readings, outside = _source_ids(frame)
+    readings, outside = source_ids(frame)
     source = (
         f"data/timeline.csv, {len(frame)} rows: readings {', '.join(readings) or 'none'}; "
         f"{len(outside)} outside sources listed in data/sources.csv"
@@ -291,11 +208,6 @@ def timeline_chart(
     # from their marks, so rows that moved closer afterwards would push them onto other rows.
     _place_labels(ax, frame, texts)
     return ax
-
-
-def chronological(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return timeline rows in date order (by the first day each date covers; ties keep their order)."""
-    return frame.loc[frame["date"].map(lambda d: date_span(d)[0]).sort_values(kind="stable").index]
 
 
 def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
@@ -492,22 +404,15 @@ def _timeline_alt(frame: pd.DataFrame, end: str) -> str:
 def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Stack, for each decade, the events reported in the readings, from outside sources, and after."""
     ax = new_axes(ax, size=(9.0, 4.2))
-    after = after_readings(timeline)
-    decade = timeline["date"].map(year_of) // 10 * 10
-    kind = pd.Series("outside, same period", index=timeline.index)
-    kind[timeline["origin"] == "reading"] = "reading"
-    kind[after] = "outside, after the readings"
-    table = pd.crosstab(decade, kind).reindex(
-        range(int(decade.min()), int(decade.max()) + 1, 10), fill_value=0
-    )
-    styles = [
-        ("reading", "reported in a reading", BLACK, ""),
-        ("outside, same period", "outside source, same period", PALETTE[2], ""),
-        ("outside, after the readings", "outside source, after the readings", AFTER_COLOUR, "///"),
+    table = events_by_decade(timeline)
+    styles = [  # label, colour, hatch: one for each of DECADE_KINDS, in its order
+        ("reported in a reading", BLACK, ""),
+        ("outside source, same period", PALETTE[2], ""),
+        ("outside source, after the readings", AFTER_COLOUR, "///"),
     ]
     bottom = pd.Series(0, index=table.index)
-    for column, label, colour, hatch in styles:
-        values = table[column] if column in table else pd.Series(0, index=table.index)
+    for kind, (label, colour, hatch) in zip(DECADE_KINDS, styles, strict=True):
+        values = table[kind]
         ax.bar(
             table.index,
             values,
@@ -529,14 +434,15 @@ def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Ax
     ax.set_ylim(0, bottom.max() * 1.15 + 1)
     ax.legend(loc="upper left", fontsize=8.5)
     ax.spines[["top", "right"]].set_visible(False)
-    readings, outside = _source_ids(timeline)
+    readings, outside = source_ids(timeline)
     end = readings_end(timeline)
     recent = int(bottom[bottom.index >= 1990].sum())
+    after = int(table[DECADE_KINDS[2]].sum())
     alt = (
         f"Bar chart of the {len(timeline)} timeline events by decade, {table.index.min()}s to "
         f"{table.index.max()}s. {recent} of them fall in the 1990s or later; the busiest decade is "
         f"the {int(bottom.idxmax())}s with {int(bottom.max())}. Events reported in the readings "
-        f"stop in {month_label(end)}; the {int(after.sum())} events after that come from outside "
+        f"stop in {month_label(end)}; the {after} events after that come from outside "
         f"sources (hatched)."
     )
     source = (

@@ -1,13 +1,9 @@
-"""Lesson 03 charts and maps: deployments over time, missile range rings, distances, leverage."""
+"""Lesson 03 charts and maps: deployments over time, missile range rings, distances to the straits."""
 
 from __future__ import annotations
 
-import calendar
-import json
 import math
-import re
 import textwrap
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,15 +11,22 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .. import maps
-from ..dates import decimal_year
-from ..errors import DataError
 from ..figures import finish, legend_below, new_axes
+from ..model.security import (
+    MAP_EXTENT,
+    STRAIT_KINDS,
+    Launcher,
+    Place,
+    covered,
+    distance_table,
+    load_lanes,
+    load_places,
+    reported_launchers,
+    timeline_points,
+)
 from ..palette import BLACK, BLUE, GREEN, PURPLE, SKY, VERMILION
-from ..paths import data_dir
 from ..words import and_list, wrapped
 
-PLACES_FILE = "places.geojson"
-MAP_EXTENT = (141.0, 41.6, 152.6, 48.4)  # west, south, east, north: Soya Strait to Urup
 KINDS = ("deployment", "announcement", "exercise", "incident", "cooperation")
 # Okabe-Ito colours, each with its own marker: the kind is also named on the y axis.
 KIND_STYLE = {
@@ -36,7 +39,6 @@ KIND_STYLE = {
 # One ring style per system, shared by the range map and the distance chart.
 SYSTEM_STYLE = {"Bal": (BLUE, "-", ""), "Bastion": (VERMILION, "--", "///")}
 OTHER_STYLE = (GREEN, "-.", "...")
-STRAIT_KINDS = ("strait", "place")
 # Where to write a point's name, in points from the point (dx, dy, alignment): the default is
 # right and below; these keep the names on the crowded Nemuro coast apart.
 LABEL_OFFSETS = {
@@ -60,161 +62,6 @@ ISLAND_LABEL_SHIFTS = {
     "shikotan": (-1.04, -0.05),
     "habomai": (0.25, -0.62),
 }
-# Reading 000's asymmetry: Japan's economic lever, Russia's military one (ids of data rows).
-LEVERAGE_ROWS = {
-    "Japan: economic": [
-        ("economy", "eco-deals-2016-05-eight-point-plan"),
-        ("economy", "eco-deals-2016-12-items-68"),
-        ("economy", "eco-deals-2016-12-value-300bn-yen"),
-        ("economy", "eco-investment-2013-04-jbic"),
-    ],
-    "Russia: military": [
-        ("military", "mil-2016-11-bal-rapprochement"),
-        ("military", "mil-2016-11-bastion-rapprochement"),
-        ("military", "mil-2017-03-18th-division"),
-        ("military", "mil-2018-09-11-vostok-2018-scale"),
-    ],
-}
-
-
-# ---------------------------------------------------------------------------- places and ranges
-
-
-@dataclass(frozen=True)
-class Place:
-    """A point of data/geo/places.geojson: a launcher site, strait, place or map label."""
-
-    id: str
-    kind: str
-    label: str
-    lon: float
-    lat: float
-    source_id: str
-    quote: str
-    schematic: bool
-    note: str
-    system: str | None = None
-    island_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Lane:
-    """A sea lane of data/geo/places.geojson: a line drawn through one or more straits."""
-
-    id: str
-    label: str
-    coordinates: tuple[tuple[float, float], ...]
-    source_id: str
-    quote: str
-    schematic: bool
-    end_label: str = ""
-
-
-@dataclass(frozen=True)
-class Launcher:
-    """A launcher to draw: where it stands and how far it reaches."""
-
-    label: str
-    lon: float
-    lat: float
-    range_km: float
-    system: str | None = None
-
-
-def _features() -> list[dict]:
-    """Return the features of data/geo/places.geojson, or raise a DataError naming the file."""
-    path = data_dir() / "geo" / PLACES_FILE
-    try:
-        collection = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    except json.JSONDecodeError as error:
-        raise DataError(path, f"not valid GeoJSON ({error})") from None
-    features = collection.get("features") if isinstance(collection, dict) else None
-    if not isinstance(features, list):
-        raise DataError(path, "has no 'features' list")
-    for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
-        missing = [k for k in ("id", "kind", "label", "source_id", "quote") if not props.get(k)]
-        if missing or "schematic" not in props:
-            raise DataError(path, f"feature {number} lacks {missing or ['schematic']}")
-    return features
-
-
-def load_places(kinds: tuple[str, ...] | None = None) -> list[Place]:
-    """Return the points of places.geojson, in file order, keeping only the given kinds."""
-    found = []
-    for feature in _features():
-        if feature["geometry"]["type"] != "Point":
-            continue
-        props = feature["properties"]
-        if kinds is not None and props["kind"] not in kinds:
-            continue
-        lon, lat = feature["geometry"]["coordinates"]
-        found.append(
-            Place(
-                id=props["id"],
-                kind=props["kind"],
-                label=props["label"],
-                lon=float(lon),
-                lat=float(lat),
-                source_id=props["source_id"],
-                quote=props["quote"],
-                schematic=bool(props["schematic"]),
-                note=props.get("note", ""),
-                system=props.get("system"),
-                island_id=props.get("island_id"),
-            )
-        )
-    return found
-
-
-def load_lanes() -> list[Lane]:
-    """Return the sea lanes (LineStrings) of places.geojson."""
-    return [
-        Lane(
-            id=f["properties"]["id"],
-            label=f["properties"]["label"],
-            coordinates=tuple((float(x), float(y)) for x, y in f["geometry"]["coordinates"]),
-            source_id=f["properties"]["source_id"],
-            quote=f["properties"]["quote"],
-            schematic=bool(f["properties"]["schematic"]),
-            end_label=f["properties"].get("end_label", ""),
-        )
-        for f in _features()
-        if f["geometry"]["type"] == "LineString"
-    ]
-
-
-def system_ranges(military: pd.DataFrame) -> dict[str, float]:
-    """Return {system: range in km} from the rows of the military table that give a range."""
-    ranges: dict[str, float] = {}
-    rows = military[military["range_km"].notna()]
-    for system, value in zip(rows["system_or_event"], rows["range_km"], strict=True):
-        name = str(system).split()[0]
-        if name in ranges and ranges[name] != float(value):
-            raise DataError("data/military.csv", f"two different ranges for {name}")
-        ranges[name] = float(value)
-    return ranges
-
-
-def reported_launchers(military: pd.DataFrame) -> list[Launcher]:
-    """Return the launcher sites of places.geojson with the range the military table gives."""
-    ranges = system_ranges(military)
-    return [
-        Launcher(place.label, place.lon, place.lat, ranges[place.system], place.system)
-        for place in load_places(("launcher",))
-        if place.system in ranges
-    ]
-
-
-def covered(launcher: Launcher, targets: list[Place]) -> list[str]:
-    """Return the labels of the targets no further from the launcher than its range."""
-    return [
-        t.label
-        for t in targets
-        if maps.distance_km(launcher.lon, launcher.lat, t.lon, t.lat) <= launcher.range_km
-    ]
 
 
 # ---------------------------------------------------------------------------- maps
@@ -411,18 +258,6 @@ def launcher_map(
 # ---------------------------------------------------------------------------- distances
 
 
-def distance_table(military: pd.DataFrame, targets: list[Place] | None = None) -> pd.DataFrame:
-    """Return one row per strait or place: its distance in km from each reported launcher."""
-    targets = load_places(STRAIT_KINDS) if targets is None else targets
-    launchers = reported_launchers(military)
-    table = pd.DataFrame(
-        {x.system: [maps.distance_km(x.lon, x.lat, t.lon, t.lat) for t in targets] for x in launchers},
-        index=pd.Index([t.label for t in targets], name="place"),
-    )
-    table.insert(0, "kind", [t.kind for t in targets])
-    return table
-
-
 def site_distances(
     military: pd.DataFrame, targets: list[Place] | None = None, ax: Axes | None = None
 ) -> Axes:
@@ -505,82 +340,6 @@ def site_distances(
 
 
 # ---------------------------------------------------------------------------- timeline
-
-
-def _half_width(precision: str, date: str) -> float:
-    """Return half the span a date covers, in years (0 for a day)."""
-    if precision == "year":
-        return 0.5
-    if precision == "month":
-        year, month = (int(p) for p in date.split("-")[:2])
-        days = 366 if calendar.isleap(year) else 365
-        return calendar.monthrange(year, month)[1] / days / 2
-    return 0.0
-
-
-def _short(text: str) -> str:
-    """Return an event name without a trailing remark in brackets."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
-
-
-def _date_text(date: str, precision: str) -> str:
-    parts = date.split("-")
-    if precision == "year":
-        return parts[0]
-    month = calendar.month_abbr[int(parts[1])]
-    return f"{month} {parts[0]}" if precision == "month" else f"{int(parts[2])} {month} {parts[0]}"
-
-
-def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) -> pd.DataFrame:
-    """Return the dated military rows from start to end, one point per kind and month.
-
-    Rows of one kind in the same month (or, for year-precision rows, the same year) become one
-    point: their event names (without remarks in brackets) are joined, their ids, sources and
-    reading issues listed. Undated rows and rows outside the window are left out.
-    """
-    rows = military[military["date"].notna()].copy()
-    rows["year"] = rows["date"].str[:4].astype(int)
-    rows = rows[(rows["year"] >= start) & (rows["year"] <= end)]
-    rows["key"] = rows["date"].str[:7]
-    points = []
-    for (kind, key), group in rows.groupby(["kind", "key"], sort=False):
-        finest = group.loc[group["date"].str.len().idxmax()]
-        names = list(dict.fromkeys(group["system_or_event"]))
-        if len({_short(n) for n in names}) < len(names):  # one event told twice: drop remarks
-            names = list(dict.fromkeys(_short(n) for n in names))
-        issues = sorted(set(group["issue_id"].dropna()))
-        date, precision = (
-            (finest["date"], finest["precision"])
-            if len(group) == 1
-            else (key, "month" if len(key) == 7 else "year")
-        )
-        points.append(
-            {
-                "kind": kind,
-                "date": date,
-                "precision": precision,
-                "x": decimal_year(date),
-                "xerr": _half_width(precision, date),
-                "label": "; ".join(names),
-                "date_text": _date_text(date, precision),
-                "ids": ";".join(group["id"]),
-                "sources": ";".join(dict.fromkeys(group["source_id"])),
-                "issues": ";".join(issues),
-            }
-        )
-    columns = [
-        "kind",
-        "date",
-        "precision",
-        "x",
-        "xerr",
-        "label",
-        "date_text",
-        "ids",
-        "sources",
-        "issues",
-    ]
-    return pd.DataFrame(points, columns=columns).sort_values(["x", "kind"], ignore_index=True)
 
 
 def _dodged(xs: np.ndarray, level: float, close: float, step: float = 0.16) -> np.ndarray:
@@ -694,57 +453,11 @@ def deployment_timeline(
     return finish(ax, title, source, alt)
 
 
-# ---------------------------------------------------------------------------- leverage
-
-
-def leverage_table(economy: pd.DataFrame, military: pd.DataFrame) -> pd.DataFrame:
-    """Return reading 000's two levers side by side: Japan's economic, Russia's military."""
-    tables = {"economy": economy.set_index("id"), "military": military.set_index("id")}
-    rows = []
-    for side, picks in LEVERAGE_ROWS.items():
-        for table, row_id in picks:
-            if row_id not in tables[table].index:
-                raise DataError(f"data/{table}.csv", f"no row {row_id!r}")
-            row = tables[table].loc[row_id]
-            if table == "economy":
-                value, unit, what = row["value"], row["unit"], row["indicator"]
-            elif pd.notna(row["range_km"]):
-                value, unit, what = row["range_km"], "km range", row["system_or_event"]
-            else:
-                value, unit, what = row["personnel"], "personnel", row["system_or_event"]
-            number = float(value)
-            rows.append(
-                {
-                    "lever": side,
-                    "what": what,
-                    # Counts as counts: a float column would show 68 items as "68.0 items".
-                    "figure": int(number) if number.is_integer() else number,
-                    "unit": unit,
-                    "date": row["date"],
-                    "source_id": row["source_id"],
-                    "row": row_id,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 __all__ = [
     "KINDS",
-    "Lane",
-    "Launcher",
-    "MAP_EXTENT",
-    "Place",
-    "covered",
     "deployment_timeline",
-    "distance_table",
     "draw_ring_map",
     "launcher_map",
-    "leverage_table",
-    "load_lanes",
-    "load_places",
     "range_map",
-    "reported_launchers",
     "site_distances",
-    "system_ranges",
-    "timeline_points",
 ]

@@ -1,7 +1,7 @@
 """Lesson 06 figures and cards: the two positions, the publics, a package's scores and its map.
 
 The cards and the opinion chart read data tables directly. The package figures draw what
-`fourislands.explore.roleplay.score_package` computed (a score object with the package, its
+`fourislands.model.seminar.score_package` computed (a score object with the package, its
 split of the land, each red line checked and each poll read), so that the numbers in a figure
 are the numbers the explorer explains in words.
 """
@@ -22,11 +22,11 @@ from ..data import load
 from ..errors import DataError
 from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
 from ..lesson import Block, source_html, source_words
+from ..model.seminar import OPINION_GROUPS, SIDES, PackageScore, opinion_rows
 from ..palette import GREEN
 from ..words import and_list, wrapped
 from .negotiations import SPLIT_EXTENT, draw_partial_island
 
-SIDES = {"japan": "Japan", "russia": "Russia"}
 KIND_LABELS = {
     "sovereignty": "Sovereignty",
     "territory": "Which islands",
@@ -35,36 +35,6 @@ KIND_LABELS = {
     "economy": "Economy",
     "access": "Access",
 }
-# The poll rows the opinion chart shows, group by group (ids of opinion_polls / nhk_survey).
-OPINION_GROUPS = (
-    (
-        "Japanese public: Mainichi 2016",
-        "opinion_polls",
-        (
-            "mainichi-2016-flexible-hirose",
-            "mainichi-2016-four-islands-hirose",
-            "mainichi-2016-not-interested-hirose",
-        ),
-    ),
-    (
-        "Former residents: NHK 2015, best solution",
-        "nhk_survey",
-        (
-            "t4-former-residents-2015-visit-freely",
-            "t4-former-residents-2015-live-together",
-            "t4-former-residents-2015-only-japanese",
-        ),
-    ),
-    (
-        "Russian public: Levada 2016",
-        "opinion_polls",
-        (
-            "levada-2016-against-transfer-kremlin",
-            "levada-2016-keep-islands-kremlin",
-            "levada-2016-putin-credibility-kremlin",
-        ),
-    ),
-)
 # The red-line weights a package was scored with, as its chart's x-axis label and source line say
 # them: the role-play explorer lets a student count every line the same.
 WEIGHTING_WORDS = {
@@ -227,34 +197,6 @@ def essay_prompt() -> Block:
 # ---------------------------------------------------------------------------- public opinion
 
 
-def opinion_rows(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows the opinion chart shows: group, answer, percent, source, in chart order."""
-    tables = {
-        "opinion_polls": opinion_polls.set_index("id"),
-        "nhk_survey": nhk_survey.set_index("id"),
-    }
-    rows = []
-    for group, table, ids in OPINION_GROUPS:
-        frame = tables[table]
-        missing = [i for i in ids if i not in frame.index]
-        if missing:
-            raise DataError(f"data/{table}.csv", f"no rows with ids {missing}")
-        for row_id in ids:
-            row = frame.loc[row_id]
-            answer = row["statement"] if table == "opinion_polls" else row["answer"]
-            rows.append(
-                {
-                    "group": group,
-                    "table": table,
-                    "id": row_id,
-                    "answer": answer,
-                    "percent": float(row["percent"]),
-                    "source_id": row["source_id"],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Bars of what three polls found: the Japanese public, former residents, the Russian public.
 
@@ -331,7 +273,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
 # ---------------------------------------------------------------------------- a package's scores
 
 
-def _score_rows(score) -> list[dict]:
+def _score_rows(score: PackageScore) -> list[dict]:
     """Return the bars of a package's scores, top to bottom: side, label, value, style, note."""
     rows = []
     for side in SIDES:
@@ -362,10 +304,10 @@ def _score_rows(score) -> list[dict]:
     return rows
 
 
-def package_score_chart(score, ax: Axes | None = None) -> Axes:
+def package_score_chart(score: PackageScore, ax: Axes | None = None) -> Axes:
     """Bars of one package's scores: each side's red lines kept, and how its public would take it.
 
-    `score` is what `explore.roleplay.score_package` returns. Red-line bars are solid, poll bars
+    `score` is what `model.seminar.score_package` returns. Red-line bars are solid, poll bars
     hatched; Japan's bars are orange, Russia's blue, and every bar is named on the axis.
     """
     if not getattr(score, "ok", False):
@@ -419,7 +361,7 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
     sources = sorted({c.source_id for c in score.lines} | {s for o in score.opinions for s in o.sources})
     source = wrapped(
         f"data/red_lines.csv, data/opinion_polls.csv and data/nhk_survey.csv ({', '.join(sources)}); "
-        f"scores computed by the course (explore/roleplay.py) {source_words}.",
+        f"scores computed by the course (model/seminar.py) {source_words}.",
         115,
     )
     title = textwrap.fill(f"How each side would receive: {score.short_summary}", 78, break_on_hyphens=False)
@@ -429,7 +371,7 @@ def package_score_chart(score, ax: Axes | None = None) -> Axes:
 # ---------------------------------------------------------------------------- a package on the map
 
 
-def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
+def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = None) -> Axes:
     """Map the four islands as a package divides them, with its other three parts in a box.
 
     Islands to Japan are orange and hatched (dotted when 'later' in a phased option), Russia's
@@ -519,7 +461,7 @@ def package_map(islands: pd.DataFrame, score, ax: Axes | None = None) -> Axes:
 def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: Axes | None = None) -> Axes:
     """Scatter every package by the share of each side's red lines it keeps.
 
-    `table` is `explore.roleplay.package_table()`: one row per package with `japan_score` and
+    `table` is `model.seminar.package_table()`: one row per package with `japan_score` and
     `russia_score`. Grey circles are all packages (bigger where several coincide); `highlight`
     (security, economy and access values) marks and names the territory options with those parts.
     """
@@ -623,7 +565,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
         else f"{len(both)} packages keep every red line of both sides"
     )
     source = wrapped(
-        "data/red_lines.csv (scored by explore/roleplay.py with illustrative weights) and "
+        "data/red_lines.csv (scored by model/seminar.py with illustrative weights) and "
         "data/settlement_options.csv",
         115,
     )
@@ -635,7 +577,6 @@ __all__ = [
     "RUBRIC",
     "essay_prompt",
     "opinion_chart",
-    "opinion_rows",
     "package_map",
     "package_score_chart",
     "position_cards",

@@ -2,17 +2,13 @@
 
 Every figure comes from data/nhk_survey.csv (Hirose's Tables 1-4, from NHK's survey of former
 residents of the islands and their descendants) or data/opinion_polls.csv (the Mainichi, Levada
-and other polls as the readings report them). The small data functions here (`question_rows`,
-`without_no_answer`, `change_table`, `point_and_relative_change`) are plain pandas on those
-tables; the explorer and the tests use them too.
+and other polls as the readings report them). The tables and the arithmetic behind each chart
+(`question_rows`, `change_table`, `printed_share`, ...) are in model/survey.py; this module draws.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Sequence
-from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -22,15 +18,24 @@ from matplotlib.patches import Patch
 
 from ..errors import DataError
 from ..figures import JAPAN, PALETTE, RUSSIA, finish, new_axes
+from ..model.survey import (
+    GROUP_NAMES,
+    GROUPS,
+    YEARS,
+    answer_order,
+    change_table,
+    change_table_from_rows,
+    point_and_relative_change,
+    printed_share,
+    question_rows,
+    question_text,
+    signed,
+    table_number,
+    without_no_answer,
+)
 from ..palette import GREEN, VERMILION
 from ..words import and_list, wrapped
 
-GROUPS = ("former_residents", "descendants", "total")
-GROUP_NAMES = {
-    "former_residents": "Former residents",
-    "descendants": "Descendants",
-    "total": "Total (both groups)",
-}
 GROUP_SHORT = {"former_residents": "former res.", "descendants": "descendants", "total": "total"}
 # Group: (colour, hatch, line style, marker). Hatch, line style and marker tell the groups apart
 # without colour.
@@ -39,8 +44,6 @@ GROUP_STYLE = {
     "descendants": (GREEN, "///", "--", "s"),
     "total": ("#555555", "...", ":", "D"),
 }
-YEARS = (1991, 2015)
-NO_ANSWER = "No answer"
 ANSWER_COLOURS = [PALETTE[0], PALETTE[1], PALETTE[3], PALETTE[2], PALETTE[7], PALETTE[5]]
 # Short names for the long answers of Table 4, used only where space is tight (slope labels).
 SHORT_ANSWERS = {
@@ -54,148 +57,7 @@ SHORT_ANSWERS = {
 }
 COUNTRY_NAMES = {"japan": "Japanese respondents", "russia": "Russian respondents"}
 COUNTRY_COLOURS = {"japan": JAPAN, "russia": RUSSIA}
-# Fractions written out in words, as a reading may print them ("about two third").
-WORD_FRACTIONS = {
-    "half": 50.0,
-    "one third": 100 / 3,
-    "two third": 200 / 3,
-    "one quarter": 25.0,
-    "three quarter": 75.0,
-}
 NHK_NOTE = "Hirose's tables from NHK's survey of former residents and their descendants; no sample sizes"
-
-
-# --- the data -------------------------------------------------------------------------------------
-
-
-def question_ids(survey: pd.DataFrame) -> list[str]:
-    """Return the question ids (T1-T4) in the order of the table."""
-    return list(dict.fromkeys(survey["question_id"]))
-
-
-def question_text(survey: pd.DataFrame, question_id: str) -> str:
-    """Return the question as printed in the table caption."""
-    rows = survey[survey["question_id"] == question_id]
-    if rows.empty:
-        raise DataError(
-            "data/nhk_survey.csv", f"no question {question_id!r}; the questions are {question_ids(survey)}"
-        )
-    return str(rows["question"].iloc[0])
-
-
-def table_number(question_id: str) -> str:
-    """Return 'Table 1' for 'T1'."""
-    return f"Table {str(question_id).lstrip('T')}"
-
-
-def _checked_choice(values: Iterable | None, known: Sequence, what: str) -> list:
-    if values is None:
-        return list(known)
-    values = [values] if isinstance(values, str | int) else list(values)
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        raise DataError("data/nhk_survey.csv", f"no {what} {unknown}; the {what}s are {list(known)}")
-    return [k for k in known if k in values]  # in the table's order, without repeats
-
-
-def question_rows(
-    survey: pd.DataFrame,
-    question_id: str,
-    groups: Iterable[str] | None = None,
-    years: Iterable[int] | None = None,
-) -> pd.DataFrame:
-    """Return the rows of one question for the chosen groups and years, in the table's order."""
-    question_text(survey, question_id)  # raises for an unknown question
-    groups = _checked_choice(groups, GROUPS, "group")
-    years = _checked_choice(years, YEARS, "year")
-    mask = (survey["question_id"] == question_id) & survey["group"].isin(groups) & survey["year"].isin(years)
-    return survey[mask].reset_index(drop=True)
-
-
-def answer_order(rows: pd.DataFrame) -> list[str]:
-    """Return the answers in the order the table prints them."""
-    return list(dict.fromkeys(rows["answer"]))
-
-
-def without_no_answer(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows without 'No answer', each share recomputed among those who answered.
-
-    Within each question, group and year, the remaining shares are divided by their sum and
-    multiplied by 100, so they add up to 100 and keep their ratios to each other. The printed
-    share is kept in a column `printed_percent`.
-    """
-    kept = rows[rows["answer"] != NO_ANSWER].copy()
-    kept["printed_percent"] = kept["percent"]
-    sums = kept.groupby(["question_id", "group", "year"])["percent"].transform("sum")
-    kept["percent"] = (kept["percent"] / sums * 100).astype("Float64")
-    return kept.reset_index(drop=True)
-
-
-def change_table(
-    survey: pd.DataFrame,
-    question_id: str,
-    groups: Iterable[str] | None = None,
-    drop_no_answer: bool = False,
-) -> pd.DataFrame:
-    """Return one row per answer and group: the 1991 and 2015 shares and the change.
-
-    `change_points` is 2015 minus 1991, in percentage points; `relative_percent` is that change as
-    a percentage of the 1991 share (empty where the 1991 share is 0).
-    """
-    rows = question_rows(survey, question_id, groups)
-    if drop_no_answer:
-        rows = without_no_answer(rows)
-    wide = rows.pivot_table(index=["answer", "group"], columns="year", values="percent", sort=False)
-    wide = wide.reset_index().rename(columns={1991: "percent_1991", 2015: "percent_2015"})
-    wide.columns.name = None
-    wide["change_points"] = wide["percent_2015"] - wide["percent_1991"]
-    before = wide["percent_1991"].where(wide["percent_1991"] != 0)
-    wide["relative_percent"] = wide["change_points"] / before * 100
-    order = {a: n for n, a in enumerate(answer_order(rows))}
-    wide["_a"] = wide["answer"].map(order)
-    wide["_g"] = wide["group"].map({g: n for n, g in enumerate(GROUPS)})
-    wide = wide.sort_values(["_a", "_g"]).drop(columns=["_a", "_g"]).reset_index(drop=True)
-    for column in ("percent_1991", "percent_2015", "change_points", "relative_percent"):
-        wide[column] = wide[column].astype(float)
-    return wide
-
-
-def _finite(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"The {name} share must be a number from 0 to 100, not {value!r}.")
-    value = float(value)
-    if not 0 <= value <= 100:
-        raise ValueError(f"The {name} share must lie between 0 and 100; {value:g} does not.")
-    return value
-
-
-def point_and_relative_change(before, after) -> tuple[float, float]:
-    """Return (change in percentage points, change in percent of the first share).
-
-    `point_and_relative_change(90, 78)` is (-12.0, -13.33...): a fall of 12 points, which is
-    13.3% of the 90 there were. Raises ValueError, in words, for shares outside 0-100 and for a
-    relative change from 0.
-    """
-    before, after = _finite(before, "first"), _finite(after, "second")
-    if before == 0:
-        raise ValueError("A relative change from a share of 0 is not defined: give the change in points.")
-    points = after - before
-    return points, points / before * 100
-
-
-def implied_share_of_group(total: float, former: float, descendants: float) -> float:
-    """Return the share of former residents among respondents implied by a Total row.
-
-    If the Total is a weighted average, total = w * former + (1 - w) * descendants, so
-    w = (total - descendants) / (former - descendants). Raises ValueError when the two groups gave
-    the same share (then any mix gives that Total).
-    """
-    total, former, descendants = (
-        _finite(v, n) for v, n in ((total, "total"), (former, "former"), (descendants, "descendants"))
-    )
-    if former == descendants:
-        raise ValueError("The two groups gave the same share, so the Total cannot tell how they were mixed.")
-    return (total - descendants) / (former - descendants)
 
 
 # --- shared pieces of the survey charts -----------------------------------------------------------
@@ -218,12 +80,6 @@ def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.Da
 def _title(question_id: str, question: str, what: str = "", drop_no_answer: bool = False) -> str:
     tail = " (shares among those who answered)" if drop_no_answer else ""
     return wrapped(f"{table_number(question_id)}{what}: {question}{tail}", 80)
-
-
-def signed(value: float) -> str:
-    """Return a change in points with its sign and one decimal: '+2.9', '\u221213.9', '0.0'."""
-    shown = round(float(value), 1)
-    return "0.0" if shown == 0 else f"{shown:+.1f}".replace("-", "\u2212")
 
 
 def _percent(value: float) -> str:
@@ -316,17 +172,6 @@ def _bars_alt(rows: pd.DataFrame, question: str, combos: list[tuple[str, int]]) 
             "in 2015."
         )
     return text
-
-
-def change_table_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the change table (as `change_table`) for rows already selected."""
-    wide = rows.pivot_table(index=["answer", "group"], columns="year", values="percent", sort=False)
-    wide = wide.dropna().reset_index().rename(columns={1991: "percent_1991", 2015: "percent_2015"})
-    wide.columns.name = None
-    wide["percent_1991"] = wide["percent_1991"].astype(float)
-    wide["percent_2015"] = wide["percent_2015"].astype(float)
-    wide["change_points"] = wide["percent_2015"] - wide["percent_1991"]
-    return wide
 
 
 # --- slopes ---------------------------------------------------------------------------------------
@@ -574,23 +419,6 @@ def _change_alt(change: pd.DataFrame, question: str) -> str:
 # --- the other polls ------------------------------------------------------------------------------
 
 
-def printed_share(percent, value_as_printed: str) -> tuple[float | None, str]:
-    """Return (share to draw, kind) for a poll row: kind 'exact', 'lower bound' or 'approximate'.
-
-    A printed percent is exact unless the printed value says 'more than' (a lower bound); a
-    fraction in words ('about two third') is drawn at its value and marked approximate. Returns
-    (None, 'not printed') when the reading gives no figure that can be drawn.
-    """
-    printed = str(value_as_printed or "").lower()
-    if percent is not None and not pd.isna(percent):
-        kind = "lower bound" if re.search(r"more than|over|at least", printed) else "exact"
-        return float(percent), kind
-    for words, value in WORD_FRACTIONS.items():
-        if words in printed:
-            return value, "approximate"
-    return None, "not printed"
-
-
 def _pollster(row: pd.Series) -> str:
     return row["pollster"] if row["pollster"] != "not named in the reading" else "pollster not named"
 
@@ -813,26 +641,10 @@ def points_vs_percent(
 
 
 __all__ = [
-    "GROUPS",
-    "GROUP_NAMES",
-    "NO_ANSWER",
-    "YEARS",
-    "answer_order",
     "change_bars",
-    "change_table",
-    "change_table_from_rows",
-    "implied_share_of_group",
     "opinion_chart",
-    "point_and_relative_change",
     "points_vs_percent",
-    "printed_share",
-    "question_ids",
-    "question_rows",
-    "question_text",
-    "signed",
     "spread_labels",
     "survey_bars",
     "survey_slopes",
-    "table_number",
-    "without_no_answer",
 ]

@@ -1,97 +1,38 @@
 """Range explorer (lesson 03): move a launcher, change its range, see what falls inside the ring.
 
-The logic is plain functions on plain values: `check_launcher` says in words what is wrong with
-a position or range, `places_in_range` measures the distance from the launcher to every strait
-and place of data/geo/places.geojson and sorts them into inside (distance <= range) and outside.
-`range_explorer()` is the thin ipywidgets view over them.
+The logic is in model/security.py: `check_launcher` says in words what is wrong with a position
+or range, `places_in_range` measures the distance from the launcher to every strait and place of
+data/geo/places.geojson and sorts them into inside (distance <= range) and outside. This module
+words a reach for the page (`reach_html`, `about_html`) and `range_explorer()` is the thin
+ipywidgets view over them, drawing with charts/security.py.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
-from numbers import Real
 
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import maps
-from ..charts.security import MAP_EXTENT, STRAIT_KINDS, Place, launcher_map, load_places
-from ..charts.security import system_ranges as _system_ranges
+from ..charts.security import launcher_map
 from ..data import load
 from ..figures import show
+from ..model.security import (
+    EAST,
+    NORTH,
+    SOUTH,
+    STRAIT_KINDS,
+    WEST,
+    Reach,
+    candidate_sites,
+    check_launcher,
+    load_places,
+    places_in_range,
+    system_ranges,
+)
 from .explorer import Explorer, View
 
-WEST, SOUTH, EAST, NORTH = MAP_EXTENT
-MAX_RANGE_KM = 1000.0
 SLIDER_RANGE_KM = (10, 500)
-ISLAND_ORDER = ("etorofu", "kunashiri", "shikotan", "habomai")
-
-
-@dataclass(frozen=True)
-class Reach:
-    """What a launcher reaches: ok, a sentence in words, and (label, km) inside and outside."""
-
-    ok: bool
-    message: str
-    inside: tuple[tuple[str, float], ...] = ()
-    outside: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def inside_labels(self) -> list[str]:
-        return [label for label, _ in self.inside]
-
-
-def _number(value) -> float | None:
-    """Return value as a finite float, or None when it is not a usable number."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def check_launcher(lon, lat, range_km) -> str | None:
-    """Return what is wrong with a launcher position and range, in words; None when all is well."""
-    names = {"longitude": lon, "latitude": lat, "range": range_km}
-    for name, value in names.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return f"Please give a {name}: it is empty."
-        if _number(value) is None:
-            return f"The {name} must be a number, not {str(value)[:40]!r}."
-    lon, lat, range_km = float(lon), float(lat), float(range_km)
-    if not WEST <= lon <= EAST:
-        return f"The longitude {lon:g}°E is off the map: choose a value from {WEST:g} to {EAST:g}°E."
-    if not SOUTH <= lat <= NORTH:
-        return f"The latitude {lat:g}°N is off the map: choose a value from {SOUTH:g} to {NORTH:g}°N."
-    if range_km <= 0:
-        return f"The range must be more than 0 km; {range_km:g} km reaches nothing."
-    if range_km > MAX_RANGE_KM:
-        return f"{range_km:g} km is beyond what this map can show: choose at most {MAX_RANGE_KM:g} km."
-    return None
-
-
-def places_in_range(lon, lat, range_km, targets: list[Place] | None = None) -> Reach:
-    """Return which straits and places lie within range_km of the launcher at (lon, lat).
-
-    A target is inside when its great-circle distance from the launcher is at most the range.
-    Bad input gives a Reach with ok False and a message in words, never an exception.
-    """
-    problem = check_launcher(lon, lat, range_km)
-    if problem:
-        return Reach(False, problem)
-    targets = load_places(STRAIT_KINDS) if targets is None else targets
-    measured = sorted(
-        ((t.label, maps.distance_km(float(lon), float(lat), t.lon, t.lat)) for t in targets),
-        key=lambda pair: pair[1],
-    )
-    inside = tuple(p for p in measured if p[1] <= float(range_km))
-    outside = tuple(p for p in measured if p[1] > float(range_km))
-    message = (
-        f"A launcher at {float(lat):.2f}°N {float(lon):.2f}°E with a range of "
-        f"{float(range_km):g} km reaches {len(inside)} of the {len(measured)} straits and places."
-    )
-    return Reach(True, message, inside, outside)
 
 
 def reach_html(reach: Reach) -> str:
@@ -113,30 +54,6 @@ def reach_html(reach: Reach) -> str:
         f"<p><strong>Inside the ring:</strong> {listing(reach.inside)}</p>"
         f"<p><strong>Outside the ring:</strong> {listing(reach.outside)}</p></div>"
     )
-
-
-def candidate_sites() -> dict[str, tuple[float, float]]:
-    """Return {button label: (lon, lat)}: the two reported sites, then the other islands' centres.
-
-    The Bal and Bastion sites are the schematic points of places.geojson; Shikotan and Habomai
-    get the centre of their land on the course map (nothing is reported there).
-    """
-    names = load("islands").set_index("id")
-    reported = {p.island_id: p for p in load_places(("launcher",))}
-    centres = maps.island_positions()
-    sites: dict[str, tuple[float, float]] = {}
-    for island in ISLAND_ORDER:
-        row = names.loc[island]
-        name = (
-            row["name_ja"] if row["name_ja"] == row["name_ru"] else (f"{row['name_ja']} / {row['name_ru']}")
-        )
-        if island in reported:
-            place = reported[island]
-            sites[f"{name} ({place.system} reported)"] = (place.lon, place.lat)
-        else:
-            lon, lat = centres[island]
-            sites[f"{name} (centre)"] = (round(lon, 2), round(lat, 2))
-    return sites
 
 
 def about_html(military: pd.DataFrame, sites: dict[str, tuple[float, float]]) -> str:
@@ -175,7 +92,7 @@ class RangeExplorer(Explorer):
     def __init__(self, lon=None, lat=None, range_km=None) -> None:
         military = load("military")
         self.sites = candidate_sites()
-        self.presets = {f"{system} {km:g} km": km for system, km in _system_ranges(military).items()}
+        self.presets = {f"{system} {km:g} km": km for system, km in system_ranges(military).items()}
         self.targets = load_places(STRAIT_KINDS)  # read once: a redraw only measures
         first_site = next(iter(self.sites))
         start_lon, start_lat = self.sites[first_site]

@@ -1,41 +1,37 @@
 """Survey explorer (lesson 05): pick an NHK table, groups and years; see a chart and the numbers.
 
-The logic is plain functions on plain values: `select` checks a choice and returns the rows of
-data/nhk_survey.csv it picks (with a sentence in words, never an exception on a student's
-choice), `numbers` turns a selection into a small wide table with the change in percentage
-points, and `chart` draws the chart that fits the selection. `survey_explorer()` is the thin
-explorer over them (explorer.py): toggle buttons for the question and the chart, check boxes for
-the groups, the years and for leaving out 'No answer'; the numbers folded under the chart.
+The logic is in model/survey.py: `select` checks a choice and returns the rows it picks (with a
+sentence in words, never an exception on a student's choice), `numbers` turns a selection into a
+small wide table. Here `chart` draws the chart that fits the selection (charts/survey.py),
+`numbers_html` shows the table, and `survey_explorer()` is the thin explorer over them
+(explorer.py): toggle buttons for the question and the chart, check boxes for the groups, the
+years and for leaving out 'No answer'; the numbers folded under the chart.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..charts.survey import (
-    GROUP_NAMES,
-    GROUPS,
-    NO_ANSWER,
-    YEARS,
-    answer_order,
-    change_bars,
-    question_ids,
-    question_rows,
-    question_text,
-    signed,
-    survey_bars,
-    survey_slopes,
-    table_number,
-    without_no_answer,
-)
+from ..charts.survey import change_bars, survey_bars, survey_slopes
 from ..data import load
 from ..figures import show
+from ..model.survey import (
+    GROUP_NAMES,
+    GROUPS,
+    YEARS,
+    Selection,
+    numbers,
+    question_ids,
+    question_text,
+    select,
+    signed,
+    table_number,
+)
 from ..words import and_list
 from .explorer import Explorer, View
 
@@ -47,118 +43,6 @@ CHARTS = {
 NEEDS_BOTH_YEARS = ("slopes", "change")
 KIND_BUTTON_WIDTH = "calc(100% - 8px)"  # ipywidgets gives each toggle button 2 px margins and a border
 NUMBERS_TITLE = "The numbers: percent of each group, change in percentage points"
-
-
-@dataclass
-class Selection:
-    """What a choice picked: the rows (possibly none), a sentence about them, and whether it worked."""
-
-    ok: bool
-    message: str
-    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    printed: pd.DataFrame = field(default_factory=pd.DataFrame)
-    question_id: str = ""
-    groups: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    drop_no_answer: bool = False
-
-
-def _as_list(value, what: str) -> tuple[list | None, str]:
-    """Return a choice as a list, or None and a message when it is not a list of choices."""
-    if value is None:
-        return None, f"Choose at least one {what}."
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return [value], ""
-    try:
-        return list(value), ""
-    except TypeError:
-        return (
-            None,
-            f"Give the {what}s as a list, e.g. {list(GROUPS[:2]) if what == 'group' else list(YEARS)}.",
-        )
-
-
-def select(
-    survey: pd.DataFrame,
-    question_id: object,
-    groups: object = ("former_residents", "descendants"),
-    years: object = YEARS,
-    drop_no_answer: bool = False,
-) -> Selection:
-    """Return the rows of one NHK question for the chosen groups and years.
-
-    question_id: 'T1' to 'T4'. groups: any of 'former_residents', 'descendants', 'total'. years:
-    any of 1991 and 2015. With drop_no_answer, the 'No answer' rows are left out and the other
-    shares recomputed among those who answered. A choice that cannot be used comes back with ok
-    False and a message that says what to do; this function does not raise on bad choices.
-    """
-    known_questions = question_ids(survey)
-    if not isinstance(question_id, str) or question_id not in known_questions:
-        return Selection(
-            False, f"There is no question {question_id!r}. Choose one of {and_list(known_questions)}."
-        )
-    chosen_groups, problem = _as_list(groups, "group")
-    if chosen_groups is None:
-        return Selection(False, problem, question_id=question_id)
-    unknown = [g for g in chosen_groups if g not in GROUPS]
-    if unknown:
-        return Selection(
-            False,
-            f"There is no group {and_list(repr(u) for u in unknown)}; the groups are {and_list(GROUPS)}.",
-            question_id=question_id,
-        )
-    if not chosen_groups:
-        return Selection(False, "Tick at least one group to see its answers.", question_id=question_id)
-    chosen_years, problem = _as_list(years, "year")
-    if chosen_years is None:
-        return Selection(False, problem, question_id=question_id)
-    bad_years = [y for y in chosen_years if isinstance(y, bool) or y not in YEARS]
-    if bad_years:
-        return Selection(
-            False,
-            f"The survey was taken in {and_list(YEARS)} only, not in {and_list(repr(y) for y in bad_years)}.",
-            question_id=question_id,
-        )
-    if not chosen_years:
-        return Selection(False, "Tick at least one year to see its answers.", question_id=question_id)
-    printed = question_rows(survey, question_id, chosen_groups, chosen_years)
-    rows = without_no_answer(printed) if drop_no_answer else printed
-    groups_t = tuple(g for g in GROUPS if g in chosen_groups)
-    years_t = tuple(y for y in YEARS if y in chosen_years)
-    who = and_list(GROUP_NAMES[g].lower() for g in groups_t)
-    when = and_list(years_t)
-    message = f"{table_number(question_id)}, '{question_text(survey, question_id)}': {who}, {when}."
-    if drop_no_answer:
-        message += (
-            f" '{NO_ANSWER}' is left out and each share recomputed among those who answered, so each "
-            "group's shares add up to 100 in each year."
-        )
-    if "total" in groups_t:
-        message += " The Total mixes the two groups, weighted by how many of each answered (not printed)."
-    return Selection(True, message, rows, printed, question_id, groups_t, years_t, bool(drop_no_answer))
-
-
-def numbers(selection: Selection) -> pd.DataFrame:
-    """Return the selection as a small table: one row per answer, one column per group and year.
-
-    With both years chosen, each group also gets a column with the change from 1991 to 2015 in
-    percentage points. Shares are rounded to one decimal, as printed, and the change is taken
-    between the rounded shares. An unusable selection gives an empty table.
-    """
-    if not selection.ok or selection.rows.empty:
-        return pd.DataFrame()
-    rows = selection.rows
-    values = rows.set_index(["answer", "group", "year"])["percent"].astype(float)
-    table = pd.DataFrame(index=pd.Index(answer_order(rows), name="answer"))
-    for group in selection.groups:
-        for year in selection.years:
-            shares = [values.get((a, group, year)) for a in table.index]
-            table[f"{GROUP_NAMES[group]} {year}"] = pd.Series(shares, index=table.index, dtype=float).round(1)
-        if len(selection.years) == 2:
-            first, last = (f"{GROUP_NAMES[group]} {y}" for y in YEARS)
-            # From the rounded shares, so that the table's own columns add up.
-            table[f"{GROUP_NAMES[group]} change (points)"] = (table[last] - table[first]).round(1)
-    return table.astype(float) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
 
 
 def chart(selection: Selection, kind: str = "bars") -> tuple[Axes | None, str]:

@@ -1,203 +1,35 @@
 """Lesson 01 explorers: the timeline filtered by era, theme and source; the map of border lines.
 
-The filtering is done by plain functions on plain values (filter_events, event_lines,
-layer_choice), which return results with a message in words and never raise on a student's
-choice. The explorers (see explore/explorer.py) only read the controls, call those functions and
-return what they found as a View.
+The filtering is done by plain functions on plain values in model/history.py (filter_events,
+event_lines, layer_choice), which return results with a message in words and never raise on a
+student's choice. The explorers (see explore/explorer.py) only read the controls, call those
+functions and return what they found as a View.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.history import (
-    after_readings,
-    border_lines,
-    border_map,
-    chronological,
-    month_label,
-    readings_end,
-    themes,
-    timeline_chart,
-)
+from ..charts.history import border_map, timeline_chart
 from ..data import load
-from ..dates import date_span
 from ..figures import show
-from ..words import and_list
+from ..model.history import (
+    ALL_ERAS,
+    LIST_LIMIT,
+    ORIGINS,
+    Selection,
+    border_lines,
+    eras,
+    event_lines,
+    filter_events,
+    layer_choice,
+    themes,
+)
 from .explorer import Explorer, View
-
-ALL_ERAS = "All"
-# What the student picks -> the origin value in the timeline table (None: both).
-ORIGINS = {"all sources": None, "readings": "reading", "outside sources": "outside"}
-LIST_LIMIT = 12
-
-
-@dataclass(frozen=True)
-class Era:
-    """A stretch of time the explorer can show: events that begin between first and last."""
-
-    label: str
-    first: dt.date | None
-    last: dt.date | None
-    about: str
-
-    def holds(self, date: str) -> bool:
-        """Return True when an event with this date begins inside the era."""
-        start = date_span(date)[0]
-        return (self.first is None or start >= self.first) and (self.last is None or start <= self.last)
-
-
-@dataclass
-class Selection:
-    """What a filter found: the events (possibly none), a sentence about them, and whether it worked."""
-
-    events: pd.DataFrame
-    message: str
-    ok: bool
-    after: pd.Series = field(default_factory=lambda: pd.Series(dtype=bool))
-
-
-def eras(timeline: pd.DataFrame) -> list[Era]:
-    """Return the eras of the course, the last two split where the readings end."""
-    end = date_span(readings_end(timeline))[1]
-    return [
-        Era(ALL_ERAS, None, None, "every event in the timeline"),
-        Era("to 1905", None, dt.date(1905, 12, 31), "first contact and the treaties of 1855-1905"),
-        Era("1906-1950", dt.date(1906, 1, 1), dt.date(1950, 12, 31), "the Pacific war and 1945"),
-        Era("1951-1990", dt.date(1951, 1, 1), dt.date(1990, 12, 31), "San Francisco, 1956, Cold War"),
-        Era("1991-2012", dt.date(1991, 1, 1), dt.date(2012, 12, 31), "Yeltsin, Putin, Medvedev"),
-        Era(
-            f"2013-{month_label(readings_end(timeline))}",
-            dt.date(2013, 1, 1),
-            end,
-            "Abe and Putin, to the last event the readings report",
-        ),
-        Era(
-            "after the readings",
-            end + dt.timedelta(days=1),
-            None,
-            "events the readings could not report: outside sources only",
-        ),
-    ]
-
-
-def filter_events(
-    timeline: pd.DataFrame,
-    era: object = ALL_ERAS,
-    chosen_themes: object = None,
-    origin: object = "all sources",
-) -> Selection:
-    """Return the events of an era, in the chosen themes, from the chosen kind of source.
-
-    chosen_themes: an iterable of theme names (None: every theme). origin: 'all sources',
-    'readings' or 'outside sources'. A choice that cannot be used comes back as a Selection with
-    ok False and a message that says what to do; this function does not raise on bad choices.
-    """
-    empty = timeline.iloc[0:0]
-    known_eras = {e.label: e for e in eras(timeline)}
-    if not isinstance(era, str) or era not in known_eras:
-        return Selection(
-            empty, f"There is no era {era!r}. Choose one of {and_list(known_eras, quoted=True)}.", False
-        )
-    all_themes = themes()
-    if chosen_themes is None:
-        wanted = list(all_themes)
-    elif isinstance(chosen_themes, str) or not isinstance(chosen_themes, Iterable):
-        return Selection(empty, "Give the themes as a list of names, e.g. ['war', 'treaty'].", False)
-    else:
-        wanted = list(chosen_themes)
-        unknown = [t for t in wanted if t not in all_themes]
-        if unknown:
-            message = (
-                f"Unknown theme {and_list(map(str, unknown), quoted=True)}; "
-                f"the themes are {and_list(all_themes, quoted=True)}."
-            )
-            return Selection(empty, message, False)
-    if not wanted:
-        return Selection(empty, "Tick at least one theme to see its events.", False)
-    if not isinstance(origin, str) or origin not in ORIGINS:
-        message = f"There is no source choice {origin!r}. Choose one of {and_list(ORIGINS, quoted=True)}."
-        return Selection(empty, message, False)
-    chosen = known_eras[era]
-    mask = timeline["date"].map(chosen.holds).astype(bool) & timeline["theme"].isin(wanted)
-    if ORIGINS[origin] is not None:
-        mask &= timeline["origin"] == ORIGINS[origin]
-    events = timeline[mask]
-    after = after_readings(timeline)[mask]
-    if events.empty:
-        message = (
-            f"No event matches: era '{era}', source '{origin}', themes {and_list(wanted, quoted=True)}. "
-            "Tick more themes or choose another era."
-        )
-        end = readings_end(timeline)
-        if chosen.first is not None and chosen.first > date_span(end)[1]:
-            message += f" The readings end in {month_label(end)}: none reports a later event."
-        return Selection(events, message, False, after)
-    years = events["date"].map(lambda d: date_span(d)[0].year)
-    n_reading = int((events["origin"] == "reading").sum())
-    n_outside = len(events) - n_reading
-    message = (
-        f"{len(events)} event{'s' if len(events) != 1 else ''}, {years.min()} to {years.max()}: "
-        f"{n_reading} reported in the readings, {n_outside} from outside sources"
-    )
-    message += f", {int(after.sum())} of them after the readings." if after.any() else "."
-    return Selection(events, message, True, after)
-
-
-def event_lines(selection: Selection, limit: int = LIST_LIMIT) -> list[str]:
-    """Return one line per event, in date order, at most limit, then how many more there are."""
-    if not selection.ok:
-        return []
-    files = load("sources").set_index("id")["file"]
-    order = chronological(selection.events)
-    lines = []
-    for index in order.index[: max(limit, 0)]:
-        row = selection.events.loc[index]
-        where = (
-            f"reading {files[row['source_id']]}"
-            if row["origin"] == "reading"
-            else f"outside source {row['source_id']}"
-        )
-        tag = " [after the readings]" if bool(selection.after.get(index, False)) else ""
-        lines.append(f"{row['date']}: {row['event']} ({row['theme']}; {where}){tag}")
-    more = len(order) - len(lines)
-    if more > 0:
-        lines.append(f"... and {more} more: choose a narrower era or fewer themes to see them.")
-    return lines
-
-
-def layer_choice(ticked: Mapping[str, object], known: Iterable[str]) -> tuple[list[str], str]:
-    """Return the layers to draw, in date order, and a sentence about them.
-
-    ticked: {layer: ticked?}, e.g. {'1855': True, '1875': False}. Unknown layers and values that
-    are not True or False are reported in the sentence and left out.
-    """
-    known = list(known)
-    if not isinstance(ticked, Mapping):
-        return [], "Give the layers as a mapping such as {'1855': True}."
-    unknown = [str(k) for k in ticked if k not in known]
-    chosen = [layer for layer in known if ticked.get(layer) is True]
-    notes = []
-    if unknown:
-        notes.append(f"There is no line {and_list(unknown, quoted=True)}; the lines are {and_list(known)}.")
-    odd = [str(k) for k, v in ticked.items() if k in known and not isinstance(v, bool)]
-    if odd:
-        notes.append(f"Tick or untick {and_list(odd, quoted=True)} (True or False).")
-    if chosen:
-        lines = and_list(chosen)
-        notes.insert(0, f"Showing the {lines} line{'s' if len(chosen) > 1 else ''}.")
-    else:
-        notes.insert(0, "No line is ticked: the map shows the islands only. Tick a year to draw it.")
-    return chosen, " ".join(notes)
-
-
-# --- the widgets ------------------------------------------------------------------------------
 
 
 def _heading(text: str) -> widgets.HTML:

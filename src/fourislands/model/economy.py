@@ -20,14 +20,13 @@ them. Bad input gives a Game with ok False and a message in words.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from numbers import Real
 
 from ..data import load
 from ..errors import DataError
 from ..words import and_list
+from .inputs import finite_number
 
 SIDES = ("japan", "russia")
 NAMES = {"japan": "Japan", "russia": "Russia"}
@@ -215,13 +214,6 @@ def group_sizes(points: int, installments: int) -> list[int]:
     return [base + 1] * extra + [base] * (installments - extra)
 
 
-def _number(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def check_game(order, installments, values, points) -> str | None:
     """Return what is wrong with the inputs, in words; None when all is well."""
     if not isinstance(order, str) or order not in ORDERS:
@@ -232,7 +224,7 @@ def check_game(order, installments, values, points) -> str | None:
     if installments is None or (isinstance(installments, str) and not installments.strip()):
         return "Please give a number of installments: it is empty."
     if isinstance(installments, bool) or not isinstance(installments, int):
-        number = _number(installments)
+        number = finite_number(installments)
         if number is None or number != int(number):
             return f"The number of installments must be a whole number, not {str(installments)[:40]!r}."
     if not 1 <= int(installments) <= len(points):
@@ -246,7 +238,7 @@ def check_game(order, installments, values, points) -> str | None:
         value = getattr(values, name)
         if value is None or (isinstance(value, str) and not value.strip()):
             return f"Please give a value for '{label}': it is empty."
-        number = _number(value)
+        number = finite_number(value)
         if number is None:
             return f"'{label}' must be a number, not {str(value)[:40]!r}."
         if not 0 <= number <= VALUE_LIMIT:
