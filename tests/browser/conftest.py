@@ -440,3 +440,11 @@ def off_screen(measured: dict) -> list[str]:
         ):
             outside.append(f"{what} at {b}, outside the area seen, {seen}")
     return outside
+
+
+# The text in an explorer set smaller than `least` CSS pixels: each element with words of its own.
+SMALL_TEXT = """(explorer, least) => [...explorer.querySelectorAll("*")]
+    .filter((node) => node.offsetParent !== null && [...node.childNodes].some(
+        (child) => child.nodeType === Node.TEXT_NODE && child.textContent.trim()))
+    .filter((node) => parseFloat(getComputedStyle(node).fontSize) < least)
+    .map((node) => `${getComputedStyle(node).fontSize}: ${node.textContent.trim().slice(0, 60)}`)"""

@@ -12,7 +12,7 @@ import pytest
 from fourislands import load
 from fourislands.model.negotiations import island_areas, split_by_islands
 
-from .conftest import BIN, FIRST_SCREEN, IPC, ROOT, SCREENSHOTS, free_port, off_screen, serving
+from .conftest import BIN, FIRST_SCREEN, IPC, ROOT, SCREENSHOTS, SMALL_TEXT, free_port, off_screen, serving
 
 APP = "02-split-calculator.ipynb"
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
@@ -97,6 +97,11 @@ def test_the_start_page_is_the_index_of_apps_and_each_app_leads_back(voila, brow
     assert problems == []
 
 
+# Text a room reads from the back: at least this many CSS pixels, in the explorer's own words and
+# controls (its figures are images, drawn at their own sizes).
+PROJECTOR_TEXT_PX = 16
+
+
 @pytest.mark.parametrize("app", APPS)
 def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_screen(voila, browser, app):
     url, _ = voila
@@ -109,12 +114,14 @@ def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_scre
         image.wait_for(state="visible", timeout=APP_SHOWN_MS)
         image.evaluate("img => img.decode()")
         measured = explorer.evaluate(FIRST_SCREEN)
+        small = explorer.evaluate(SMALL_TEXT, PROJECTOR_TEXT_PX)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"apps-{app.removesuffix('.ipynb')}-first-screen.png")
     finally:
         page.close()
     assert measured["figures"], "the app shows no figure"
     assert off_screen(measured) == []
+    assert small == [], f"text under {PROJECTOR_TEXT_PX} px on the projector: {small[:5]}"
     assert problems == []
 
 

@@ -8,12 +8,13 @@ import re
 import pytest
 import yaml
 
-from .conftest import FIRST_SCREEN, ROOT, STDERR, keep_screenshot, off_screen
+from .conftest import FIRST_SCREEN, ROOT, SMALL_TEXT, STDERR, keep_screenshot, off_screen
 
 # Lesson 00 draws no chart and has no explorer: its quiz stands in for the chart.
 WITHOUT_FIGURES = {"00-start-here"}
 FIGURE = ".fi-figure img, .jp-RenderedImage img"
 CHANGE_MS = 20_000  # a click goes to the kernel and back, and a chart is redrawn
+LESSON_TEXT_PX = 11  # the least size of an explorer's words and controls in JupyterLab
 
 
 def single_choice_questions(stem: str) -> list[dict]:
@@ -136,6 +137,8 @@ def test_every_explorer_shows_its_first_control_and_whole_figure_on_one_screen(l
         keep_screenshot(lesson.page, lesson.stem, f"explorer-{number + 1}-first-screen")
         assert measured["figures"], f"explorer {number + 1} shows nothing"
         assert off_screen(measured) == [], f"explorer {number + 1} of {lesson.stem}"
+        small = explorer.evaluate(SMALL_TEXT, LESSON_TEXT_PX)
+        assert small == [], f"text under {LESSON_TEXT_PX} px in explorer {number + 1}: {small[:5]}"
 
 
 # Text a student cannot read whole: a box whose text runs past its edges (cut off with an

@@ -235,7 +235,9 @@ def matrix_html(matrix: Mapping) -> str:
     matrix = check_matrix(matrix)
     japan, russia = best_responses(matrix, "japan"), best_responses(matrix, "russia")
     equilibria = set(nash_equilibria(matrix))
-    head = "".join(f"<th>Russia {r}s<br><small>({MEANING[('russia', r)]})</small></th>" for r in MOVES)
+    head = "".join(
+        f"<th>Russia {r}s<br><span class='fi-aside'>({MEANING[('russia', r)]})</span></th>" for r in MOVES
+    )
     rows = []
     for j in MOVES:
         cells = []
@@ -250,11 +252,13 @@ def matrix_html(matrix: Mapping) -> str:
             style = "border: 3px solid #000;" if (j, r) in equilibria else "border: 1px solid #999;"
             cells.append(
                 f'<td style="{style} padding: 4px 8px; text-align: center;">'
-                f"Japan {_fmt(pj)}, Russia {_fmt(pr)}<br><small>{'; '.join(notes) or '&nbsp;'}"
-                f"</small>{star}</td>"
+                f"Japan {_fmt(pj)}, Russia {_fmt(pr)}<br>"
+                f"<span class='fi-aside'>{'; '.join(notes) or '&nbsp;'}"
+                f"</span>{star}</td>"
             )
         rows.append(
-            f"<tr><th>Japan {j}s<br><small>({MEANING[('japan', j)]})</small></th>{''.join(cells)}</tr>"
+            f"<tr><th>Japan {j}s<br><span class='fi-aside'>({MEANING[('japan', j)]})</span></th>"
+            f"{''.join(cells)}</tr>"
         )
     return (
         '<table class="fi-payoffs" style="border-collapse: collapse;">'
@@ -332,9 +336,10 @@ class BargainingExplorer(Explorer):
             layout=widgets.Layout(grid_template_columns="96px minmax(0, 1fr) minmax(0, 1fr)", grid_gap="6px"),
         )
         note = widgets.HTML(
-            f"<small>Payoffs are ranks you can edit, from {-PAYOFF_LIMIT} to {PAYOFF_LIMIT} (higher "
+            "<span class='fi-aside'>"
+            f"Payoffs are ranks you can edit, from {-PAYOFF_LIMIT} to {PAYOFF_LIMIT} (higher "
             "is better for that side); a number outside is set to the nearest limit. Su Wang gives "
-            "the structure of the game, not these numbers.</small>"
+            "the structure of the game, not these numbers.</span>"
         )
         super().__init__([self.preset, self.about, grid, note], controls_width="420px")
         self.summary.add_class("fi-bargaining-summary")

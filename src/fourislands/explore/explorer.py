@@ -39,6 +39,7 @@ EXPLORER_CSS = """<style>
 .fi-explorer.fi-busy .fi-explorer-output { opacity: 0.45; }
 .fi-explorer .fi-explorer-status { min-height: 1.4em; font-style: italic;
   color: var(--jp-ui-font-color2, #555555); }
+.fi-explorer .fi-aside { color: var(--jp-ui-font-color2, #555555); }
 .fi-explorer .fi-explorer-problem { border-left: 4px solid VERMILION; padding: 4px 10px; }
 @media (max-width: 900px) {
   .fi-explorer { grid-template-columns: minmax(0, 1fr) !important;

@@ -76,9 +76,9 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
         rows = "".join(
             "<tr>"
             f"<td style='white-space: nowrap;'>{html.escape(_status(c.status))}</td>"
-            f"<td>{html.escape(c.statement)}<br><small>{source_html(c.source_id, sources)}"
+            f"<td>{html.escape(c.statement)}<br><span class='fi-aside'>{source_html(c.source_id, sources)}"
             f"{', reading issue ' + html.escape(c.issue_id) if c.issue_id else ''}; "
-            f"weight {c.weight:g}</small></td>"
+            f"weight {c.weight:g}</span></td>"
             f"<td>{html.escape(c.reason)}</td></tr>"
             for c in score.lines
             if c.side == side
@@ -91,7 +91,7 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
     polls = "".join(
         f"<li><strong>{html.escape(o.group)} ({html.escape(o.poll)}), {html.escape(o.measure)}: "
         f"{_percent(o.score)}%.</strong> {html.escape(o.reason)} "
-        f"<small>({source_html(o.sources[0], sources)})</small></li>"
+        f"<span class='fi-aside'>({source_html(o.sources[0], sources)})</span></li>"
         for o in score.opinions
     )
     blocks.append(f"<p><strong>The publics</strong></p><ul>{polls}</ul>")
@@ -101,8 +101,9 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
         else "The readings give no weights, so this is one choice among others"
     )
     blocks.append(
-        f"<p><small>Weights: {html.escape(WEIGHTINGS[score.weighting])}. {why}. A kept line counts 1, "
-        "partly kept 0.5, crossed 0, and lines not at stake are left out of a side's score.</small></p>"
+        "<p><span class='fi-aside'>"
+        f"Weights: {html.escape(WEIGHTINGS[score.weighting])}. {why}. A kept line counts 1, "
+        "partly kept 0.5, crossed 0, and lines not at stake are left out of a side's score.</span></p>"
     )
     return "".join(blocks)
 

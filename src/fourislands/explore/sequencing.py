@@ -86,9 +86,9 @@ def steps_html(game: Game) -> str:
     return (
         f'<table class="fi-steps" style="border-collapse: collapse; font-size: 90%; {TEXT_LINES}">'
         f"<tr>{head}</tr>{''.join(rows)}</table>"
-        "<p><small>Given: at what it costs the giver. Received: at what it is worth to the "
+        "<p><span class='fi-aside'>Given: at what it costs the giver. Received: at what it is worth to the "
         "receiver. Exposed: given minus received, when positive. Under each of Japan's steps are "
-        "the points of the plan it hands over.</small></p>"
+        "the points of the plan it hands over.</span></p>"
     )
 
 
