@@ -32,7 +32,9 @@ EXPLORER_CSS = """<style>
 .fi-explorer-controls .widget-toggle-buttons { height: auto; flex-wrap: wrap; }
 .fi-explorer-controls .widget-toggle-button { white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height, 28px); }
-.fi-explorer .fi-explorer-output .jp-OutputArea-prompt { display: none; }
+.fi-explorer .fi-explorer-output .jp-OutputArea-prompt,
+.jp-OutputArea-child:has(> .jp-OutputArea-output .fi-explorer) > .jp-OutputArea-prompt { display: none; }
+.fi-explorer .fi-explorer-output figure { margin: 0; }
 .fi-explorer .fi-explorer-output img { display: block; max-width: 100%; width: auto; height: auto;
   max-height: calc(100vh - 170px); object-fit: contain; object-position: left top; }
 .fi-explorer .fi-explorer-output { transition: opacity 0.15s; }
