@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pytest
 
 from fourislands import explore
-from fourislands.explore.explorer import BUSY_TEXT, Explorer, View, plain_text
+from fourislands.explore.explorer import BUSY_TEXT, Explorer, View, plain_text, starting_notice
 
 
 class Doubler(Explorer):
@@ -153,3 +153,10 @@ def test_every_explorer_follows_the_contract_and_starts_drawn(name):
     assert "fi-busy" not in explorer._dom_classes and explorer.status.value == ""
     controls = next(c for c in explorer.children if c.layout.grid_area == "controls")
     assert controls.children, f"{name} has no controls in its column"
+
+
+def test_a_starting_notice_is_hidden_when_empty_and_escapes_what_it_says():
+    assert starting_notice(None).value == "" and starting_notice(None).layout.display == "none"
+    shown = starting_notice("Latitude <b>91</b> is off the map.")
+    assert shown.layout.display is None and 'role="status"' in shown.value
+    assert "&lt;b&gt;91&lt;/b&gt;" in shown.value and "<b>" not in shown.value

@@ -86,6 +86,15 @@ def plain_text(fragment: str) -> str:
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|tr|td|th|table|h[1-6]|details|summary|figure)\b[^>]*>", re.I)
 
 
+def starting_notice(message: str | None) -> widgets.HTML:
+    """Return a notice for the top of the controls: a starting value the explorer could not use
+    (given in code, not chosen with a control), said once and kept; hidden when there is none."""
+    return widgets.HTML(
+        "" if not message else f'<p role="status" class="fi-explorer-problem">{html.escape(message)}</p>',
+        layout={"display": None if message else "none"},
+    )
+
+
 class Explorer(widgets.GridBox):
     """An explorer: controls in a column, the figure beside them, the summary under it, notes folded.
 

@@ -30,7 +30,7 @@ from ..model.security import (
     places_in_range,
     system_ranges,
 )
-from .explorer import Explorer, View
+from .explorer import Explorer, View, starting_notice
 
 SLIDER_RANGE_KM = (10, 500)
 
@@ -165,12 +165,7 @@ class RangeExplorer(Explorer):
             **slider,
         )
         # A starting value that could not be used: said once, above the controls it concerns.
-        self.notice = widgets.HTML(
-            ""
-            if notice is None
-            else f'<p role="status" class="fi-explorer-problem">{html.escape(notice)}</p>',
-            layout={"display": "none" if notice is None else None},
-        )
+        self.notice = starting_notice(notice)
         intro = widgets.HTML(
             "<strong>Move the launcher and change its range.</strong> Positions are schematic: "
             "the sources name the islands, not the sites."

@@ -34,7 +34,7 @@ from ..model.seminar import (
     evidence,
     score_package,
 )
-from .explorer import Explorer, View
+from .explorer import Explorer, View, starting_notice
 
 # A symbol beside each red line's status, so the status does not rest on its word alone.
 SYMBOLS = {KEPT: "\u2714", PARTLY: "\u25d0", CROSSED: "\u2718", NOT_AT_STAKE: "\u2013"}
@@ -188,13 +188,7 @@ class RoleplayExplorer(Explorer):
             button.on_click(lambda _b, chosen=label: self.use(Package(*PRESETS[chosen])))
             self.presets.append(button)
         # A starting package the controls cannot show: say so beside them, and start from the default.
-        self.notice = widgets.HTML(
-            ""
-            if not notice
-            else f'<p role="status" class="fi-explorer-problem">{html.escape(notice)} The explorer starts '
-            "from the 1956 text instead.</p>",
-            layout={"display": None if notice else "none"},
-        )
+        self.notice = starting_notice(notice and f"{notice} The explorer starts from the 1956 text instead.")
         self.details = widgets.HTML()
         self.chart = widgets.Output()
         self.last_score: PackageScore | None = None
