@@ -144,7 +144,7 @@ def test_the_import_check_catches_private_and_outside_imports():
     assert import_problems("from ipywidgets import HTML")
     assert import_problems("from fourislands.explore.split import _build")
     assert import_problems("from fourislands.explore.split import Split")  # a class, not a function
-    assert import_problems("from fourislands.model.seminar import PRESETS")  # a constant, not a function
+    assert import_problems("from fourislands.model.seminar import Package")  # a class, not a function
     assert import_problems("from .split import split_explorer")
 
 

@@ -377,7 +377,7 @@ def test_ties_give_both_best_replies_and_weak_dominance():
 
 def test_su_wangs_game_gives_her_conclusion():
     """003: Japan 'can only choose cooperation'; 'it is Russia's interest to keep choosing defection'."""
-    matrix = bargaining.PRESETS["su-wang"][1]
+    matrix = bargaining.presets()["su-wang"][1]
     assert bargaining.dominant_strategy(matrix, "japan") == (C, True)
     assert bargaining.dominant_strategy(matrix, "russia") == (D, True)
     assert bargaining.nash_equilibria(matrix) == [(C, D)]
@@ -386,7 +386,7 @@ def test_su_wangs_game_gives_her_conclusion():
 
 
 def test_the_deal_pays_preset_changes_one_payoff_and_the_outcome():
-    base, changed = bargaining.PRESETS["su-wang"][1], bargaining.PRESETS["deal-pays"][1]
+    base, changed = bargaining.presets()["su-wang"][1], bargaining.presets()["deal-pays"][1]
     differences = [(cell, n) for cell in base for n in range(2) if base[cell][n] != changed[cell][n]]
     assert differences == [((C, C), 1)]  # only Russia's payoff for a deal
     assert bargaining.nash_equilibria(changed) == [(C, C)]
@@ -442,11 +442,11 @@ def test_bargaining_explorer_redraws_on_presets_and_edits():
 def test_bargaining_explorer_fills_a_preset_with_one_redraw_and_says_it_in_words():
     explorer = bargaining.bargaining_explorer()
     assert explorer.renders == 1 and explorer.matrix == bargaining.check_matrix(
-        bargaining.PRESETS["su-wang"][1]
+        bargaining.presets()["su-wang"][1]
     )
     explorer.preset.value = "classic"  # eight cells change, one redraw
     assert explorer.renders == 2 and explorer.last_view.ok
-    assert explorer.matrix == bargaining.check_matrix(bargaining.PRESETS["classic"][1])
+    assert explorer.matrix == bargaining.check_matrix(bargaining.presets()["classic"][1])
     assert "Japan's best reply" in explorer.output.outputs[0]["data"]["text/html"]
     assert "classic prisoner&#x27;s dilemma" in explorer.about.value.lower()
     text = explorer.as_text()

@@ -40,6 +40,13 @@ def points():
     return model.eight_points()
 
 
+@pytest.fixture(scope="module")
+def fears():
+    """The 'eat and run' fears from data/: side ('japan', 'russia', 'both') -> verbatim quote."""
+    table = load("eat_and_run_fears")
+    return dict(zip(table["side"], table["quote"], strict=True))
+
+
 def texts(ax) -> str:
     return "\n".join(t.get_text() for t in ax.texts)
 
@@ -217,7 +224,7 @@ def test_groups_are_as_even_as_possible(total, data):
     assert max(sizes) - min(sizes) <= 1 and sizes == sorted(sizes, reverse=True)
 
 
-def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points):
+def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points, fears):
     values = model.Values(6, 9, 8, 10)
     game = model.play("japan-first", 4, values, points)
     assert game.ok and len(game.steps) == 8
@@ -229,11 +236,11 @@ def test_japan_first_exposes_japan_by_its_whole_cost_and_tempts_russia(points):
     assert all(not s.would_stop("japan") for s in game.steps)
     assert [s.number for s in game.eat_and_run_steps("russia")][:4] == [1, 2, 3, 4]
     words = " ".join(model.explain(game))
-    assert model.FEARS["japan"] in words and model.FEARS["russia"] not in words
+    assert fears["japan"] in words and fears["russia"] not in words
     assert "illustrative" in words
 
 
-def test_russia_first_is_the_mirror_image(points):
+def test_russia_first_is_the_mirror_image(points, fears):
     values = model.Values(6, 9, 8, 10)
     game = model.play("russia-first", 2, values, points)
     assert [s.mover for s in game.steps] == ["russia", "russia", "japan", "japan"]
@@ -241,7 +248,7 @@ def test_russia_first_is_the_mirror_image(points):
     assert game.peak("japan") == (0.0, 0)
     assert game.steps[1].gain_by_stopping("japan") == pytest.approx(values.japan_cost)
     words = " ".join(model.explain(game))
-    assert model.FEARS["russia"] in words and model.FEARS["japan"] not in words
+    assert fears["russia"] in words and fears["japan"] not in words
 
 
 @pytest.mark.parametrize("n", [1, 2, 4, 8])
@@ -258,7 +265,7 @@ def test_even_simultaneous_steps_leave_nobody_exposed_and_nobody_tempted(points,
 
 
 def test_a_deal_one_side_values_below_its_cost_fails_in_every_order(points):
-    values = model.PRESETS["islands-first-in-russia"][1]
+    values = model.presets()["islands-first-in-russia"][1]
     assert values.russia_cost > values.russia_gain
     for order in model.ORDERS:
         game = model.play(order, 4, values, points)
@@ -303,11 +310,12 @@ def test_every_schedule_hands_over_everything_and_accounts_add_up(order, n, valu
     assert given_japan == sorted(given_japan)  # nothing is ever taken back
 
 
-def test_the_fears_are_the_ones_the_quiz_bank_quotes_from_reading_000():
+def test_the_fears_are_the_ones_the_quiz_bank_quotes_from_reading_000(fears):
     bank = {q.id: q for q in load_bank("04").questions}
-    assert bank["eat-and-run-japanese-fear"].source.quote == model.FEARS["japan"]
-    assert bank["eat-and-run-both-sides"].source.quote == model.BOTH_FEAR
+    assert bank["eat-and-run-japanese-fear"].source.quote == fears["japan"]
+    assert bank["eat-and-run-both-sides"].source.quote == fears["both"]
     assert bank["eat-and-run-japanese-fear"].source.id == "rapprochement2017"
+    assert set(load("eat_and_run_fears")["source_id"]) == {"rapprochement2017"}
 
 
 @pytest.mark.parametrize(
@@ -411,10 +419,10 @@ def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
     assert len(explorer.game.steps) == 16 and explorer.renders == 3
     assert explorer.table.value == seq.steps_html(explorer.game)  # the folded note follows
     explorer.preset.value = "islands-first-in-russia"
-    chosen = model.PRESETS["islands-first-in-russia"][1]
+    chosen = model.presets()["islands-first-in-russia"][1]
     assert explorer.values == chosen and explorer.renders == 4  # four sliders, one redraw
     assert "does not want the whole deal" in explorer.summary.value
-    assert model.PRESETS["islands-first-in-russia"][2][:40] in explorer.about.value
+    assert model.presets()["islands-first-in-russia"][2][:40] in explorer.about.value
     explorer.sliders["russia_cost"].value = 3
     assert explorer.preset.value is None and "Your own values" in explorer.about.value
     assert explorer.game.values.russia_cost == 3 and explorer.renders == 5
@@ -424,7 +432,7 @@ def test_buttons_and_sliders_drive_the_words_the_chart_and_the_table():
 
 def test_what_is_shown_is_the_game_in_words_and_its_chart():
     explorer = seq.sequencing_explorer(order="simultaneous", installments=2)
-    game = model.play("simultaneous", 2, model.PRESETS["both-gain"][1])
+    game = model.play("simultaneous", 2, model.presets()["both-gain"][1])
     view = explorer.last_view
     assert view.ok and view.summary == seq.summary_html(game) == explorer.summary.value
     assert len(view.figures) == 1 and view.figures[0].alt == charts.exposure_chart(game).fourislands_alt
@@ -441,7 +449,7 @@ def test_moving_sliders_back_to_a_preset_lights_it_without_a_second_redraw():
     assert explorer.preset.value is None and explorer.renders == 2
     explorer.sliders["japan_cost"].value = 6
     assert explorer.preset.value == "both-gain" and explorer.renders == 3
-    assert model.PRESETS["both-gain"][2][:40] in explorer.about.value
+    assert model.presets()["both-gain"][2][:40] in explorer.about.value
 
 
 def test_a_preset_chosen_while_holding_is_drawn_once_at_the_end():
@@ -451,7 +459,7 @@ def test_a_preset_chosen_while_holding_is_drawn_once_at_the_end():
         explorer.preset.value = "islands-first-in-russia"
         assert explorer.renders == 1 and explorer.game.order == "japan-first"
     assert explorer.renders == 2 and explorer.game.order == "simultaneous"
-    assert explorer.game.values == model.PRESETS["islands-first-in-russia"][1]
+    assert explorer.game.values == model.presets()["islands-first-in-russia"][1]
 
 
 def test_bad_starting_values_give_a_notice_not_a_traceback():
@@ -476,7 +484,7 @@ def test_bad_starting_values_give_a_notice_not_a_traceback():
 def test_every_bad_start_is_named_and_the_defaults_are_shown(start, words):
     explorer = seq.sequencing_explorer(**start)
     assert words in explorer.last_view.problem and explorer.renders == 0
-    assert explorer.values == model.PRESETS["both-gain"][1] and explorer.installments.value == 4
+    assert explorer.values == model.presets()["both-gain"][1] and explorer.installments.value == 4
 
 
 def test_a_game_the_model_refuses_is_shown_as_a_problem_with_no_chart():

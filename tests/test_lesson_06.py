@@ -106,9 +106,22 @@ def test_the_resource_is_described_like_the_others():
 
 def test_every_red_line_has_one_rule_one_weight_and_one_name(red_lines):
     ids = set(red_lines["id"])
-    assert ids == set(model.RULES) == set(model.WEIGHTS) == set(model.SHORT_NAMES)
-    totals = red_lines.assign(w=red_lines["id"].map(model.WEIGHTS)).groupby("side")["w"].sum()
+    scoring = load("red_line_scoring").set_index("red_line_id")
+    assert ids == set(model.RULES) == set(scoring.index)
+    assert scoring["short_name"].notna().all() and scoring["weight"].notna().all()
+    totals = red_lines.assign(w=red_lines["id"].map(scoring["weight"])).groupby("side")["w"].sum()
     assert totals["japan"] == totals["russia"]  # neither side counts for more in total
+
+
+def test_the_roleplay_presets_offer_only_choices_the_model_knows():
+    resource = next(r for r in package()["resources"] if r["name"] == "roleplay_presets")
+    enums = {f["name"]: f["constraints"].get("enum") for f in resource["schema"]["fields"]}
+    assert enums["security"] == list(model.SECURITY)
+    assert enums["economy"] == list(model.ECONOMY)
+    assert enums["access"] == list(model.ACCESS)
+    presets = model.presets()
+    assert list(presets) == list(load("roleplay_presets")["label"])
+    assert all(model.check_package(*package, model.evidence()) is None for package in presets.values())
 
 
 def test_a_red_line_without_a_rule_or_a_rule_without_a_row_is_a_data_error(red_lines):
@@ -150,22 +163,30 @@ def test_recommendation_cards_keep_hiroses_order():
         seminar.recommendation_cards(plans[plans["list"] != "hirose-recommendations"])
 
 
+def rubric() -> list[tuple[str, int, str]]:
+    """Return the seminar essay's rubric from data/: (criterion, points, full marks when) in order."""
+    rows = load("essay_rubric").query("essay_id == 'seminar'").sort_values("position")
+    return list(zip(rows["criterion"], rows["points"], rows["full_marks"], strict=True))
+
+
 def test_the_essay_rubric_has_four_criteria_and_shows_its_total():
-    assert len(seminar.RUBRIC) == 4
-    total = sum(points for _, points, _ in seminar.RUBRIC)
+    assert len(rubric()) == 4
+    total = sum(points for _, points, _ in rubric())
     block = seminar.essay_prompt()
     assert f"Total: {total} points" in block.text
-    for name, points, _ in seminar.RUBRIC:
+    prompt = load("essays").set_index("id").loc["seminar", "prompt"]
+    assert f"Essay. {prompt}" in block.text and html.escape(prompt) in block.page
+    for name, points, _ in rubric():
         assert f"{name} ({points} points)" in block.text and html.escape(name) in block.page
 
 
 def test_the_rubric_reads_from_the_left_and_the_top():
     page = seminar.essay_prompt().page
     cells = re.findall(r"<t[dh]( [^>]*)?>", page)
-    assert len(cells) == 3 * (len(seminar.RUBRIC) + 2)
+    assert len(cells) == 3 * (len(rubric()) + 2)
     assert all("vertical-align: top" in (c or "") for c in cells)
     assert all("text-align:" in (c or "") for c in cells)
-    assert page.count("text-align: left") == 2 * (len(seminar.RUBRIC) + 2)
+    assert page.count("text-align: left") == 2 * (len(rubric()) + 2)
 
 
 # ------------------------------------------------------------------------------ the opinion chart
@@ -218,7 +239,7 @@ def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
             for side in ("japan", "russia"):
                 at_stake = [c for c in score.lines if c.side == side and c.status != model.NOT_AT_STAKE]
                 value = {"kept": 1, "partly kept": 0.5, "crossed": 0}
-                weight = (lambda c: 1) if weighting == "equal" else (lambda c: model.WEIGHTS[c.id])
+                weight = (lambda c: 1) if weighting == "equal" else (lambda c: ev.weights[c.id])
                 expected = (
                     100 * sum(weight(c) * value[c.status] for c in at_stake) / sum(map(weight, at_stake))
                 )
@@ -226,8 +247,8 @@ def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
 
 
 def test_each_sides_opening_position_keeps_all_its_own_lines(ev):
-    japan = model.score_package(*model.PRESETS["Japan's opening position"], ev=ev)
-    russia = model.score_package(*model.PRESETS["Russia's opening position"], ev=ev)
+    japan = model.score_package(*model.presets()["Japan's opening position"], ev=ev)
+    russia = model.score_package(*model.presets()["Russia's opening position"], ev=ev)
     assert japan.red_line_score("japan") == 100 and not japan.crossed("japan")
     assert russia.red_line_score("russia") == 100 and not russia.crossed("russia")
     assert status(japan, "russia-sovereignty-unquestionable") == model.CROSSED
@@ -558,7 +579,7 @@ def test_choices_presets_and_weights_drive_the_words_and_the_map(ev):
     assert explorer.last_score.package.territory == "four" and explorer.last_view.ok
     russia = next(b for b in explorer.presets if b.description == "Russia's opening position")
     russia.click()
-    assert explorer.package == model.Package(*model.PRESETS["Russia's opening position"])
+    assert explorer.package == model.Package(*model.presets()["Russia's opening position"])
     assert len(views) == 2 and views[-1] == explorer.package  # four controls set, one redraw
     expected = model.score_package(explorer.package, ev=ev).message
     assert html.escape(expected) in explorer.summary.value and expected in explorer.as_text()
@@ -632,7 +653,7 @@ def test_a_bad_starting_package_gives_a_notice_not_a_traceback():
     explorer = roleplay.roleplay_explorer(model.Package("atlantis"), draw_map=False)
     assert "no territory option 'atlantis'" in html.unescape(explorer.notice.value)
     assert explorer.notice in area(explorer, "controls").children and explorer.notice.layout.display is None
-    assert explorer.package == model.Package(*model.PRESETS["The 1956 text plus guarantees"])
+    assert explorer.package == model.Package(*model.presets()["The 1956 text plus guarantees"])
     assert explorer.last_score.ok and explorer.last_view.ok
     odd = roleplay.roleplay_explorer(42, draw_map=False)
     assert "Give the starting package" in odd.notice.value and odd.last_score.ok and odd.last_view.ok

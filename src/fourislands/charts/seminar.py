@@ -46,39 +46,8 @@ GROUP_STYLE = {  # colour and hatch: the group is also named on the axis
     "Former residents: NHK 2015, best solution": (JAPAN, "///"),
     "Russian public: Levada 2016": (RUSSIA, ""),
 }
-# The essay of the seminar: four criteria, five points each.
-ESSAY_PROMPT = (
-    "Propose the package you would put on the table (territory, security, economy and access) "
-    "and argue, in 600 to 900 words, whether both governments could sign it and how each "
-    "side's public would receive it. Use at least three sources from the course, and give "
-    "the strongest objection to your package a fair hearing."
-)
-RUBRIC = (
-    (
-        "A clear claim",
-        5,
-        "States the package (all four parts) and a verdict on it in the first paragraph, and keeps to it.",
-    ),
-    (
-        "Evidence from the sources",
-        5,
-        "Supports each main point with a reading (file name and a short quote) or a data row; "
-        "gives each red line it uses with its source; numbers are right and percentages are not "
-        "confused with percentage points.",
-    ),
-    (
-        "Both sides and their publics",
-        5,
-        "Says how the Japanese and the Russian government and public would receive the package, "
-        "in parallel and fairly, with both names for the islands where it matters.",
-    ),
-    (
-        "Objection and limits",
-        5,
-        "Answers the strongest objection to the package, and says what the sources cannot show "
-        "(poll wording, dates, the illustrative weights of the explorer, a reading issue).",
-    ),
-)
+# The essay of the seminar: its prompt (data/essays.csv) and rubric (data/essay_rubric.csv).
+ESSAY = "seminar"
 
 
 def _text(value) -> str:
@@ -167,28 +136,42 @@ def recommendation_cards(plan_items: pd.DataFrame, sources: pd.DataFrame | None 
 
 def essay_prompt() -> Block:
     """Return the seminar essay: the prompt and its rubric (four criteria with their points)."""
-    total = sum(points for _, points, _ in RUBRIC)
+    prompts = load("essays").set_index("id")["prompt"]
+    if ESSAY not in prompts.index:
+        raise DataError("data/essays.csv", f"no essay with id {ESSAY!r}", column="id")
+    prompt = str(prompts[ESSAY])
+    criteria = load("essay_rubric")
+    criteria = criteria[criteria["essay_id"] == ESSAY].sort_values("position")
+    if criteria.empty:
+        raise DataError("data/essay_rubric.csv", f"no criteria for the essay {ESSAY!r}", column="essay_id")
+    rubric = [
+        (str(name), int(points), str(about))
+        for name, points, about in zip(
+            criteria["criterion"], criteria["points"], criteria["full_marks"], strict=True
+        )
+    ]
+    total = sum(points for _, points, _ in rubric)
     # JupyterLab right-aligns table cells by default: text reads from the left and from the top.
     cell = "style='text-align: left; vertical-align: top;'"
     number = "style='text-align: center; vertical-align: top;'"
     rows = "".join(
         f"<tr><td {cell}><strong>{html.escape(name)}</strong></td><td {number}>{points}</td>"
         f"<td {cell}>{html.escape(about)}</td></tr>"
-        for name, points, about in RUBRIC
+        for name, points, about in rubric
     )
     page = (
         '<div class="fi-essay" style="border: 1px solid #999; border-left: 6px solid '
         f"{GREEN}; "
         'padding: 6px 12px; margin: 8px 0;">'
-        f"<p><strong>Essay.</strong> {html.escape(ESSAY_PROMPT)}</p>"
+        f"<p><strong>Essay.</strong> {html.escape(prompt)}</p>"
         f'<table class="fi-rubric"><tr><th {cell}>Criterion</th><th {number}>Points</th>'
         f"<th {cell}>Full marks when the essay ...</th></tr>"
         f"{rows}<tr><td {cell}><strong>Total</strong></td><td {number}>{total}</td><td {cell}></td></tr>"
         "</table></div>"
     )
     text = "\n".join(
-        [f"Essay. {ESSAY_PROMPT}", "Rubric:"]
-        + [f"  {name} ({points} points): {about}" for name, points, about in RUBRIC]
+        [f"Essay. {prompt}", "Rubric:"]
+        + [f"  {name} ({points} points): {about}" for name, points, about in rubric]
         + [f"  Total: {total} points"]
     )
     return Block(page, text)
@@ -573,8 +556,6 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
 
 
 __all__ = [
-    "ESSAY_PROMPT",
-    "RUBRIC",
     "essay_prompt",
     "opinion_chart",
     "package_map",

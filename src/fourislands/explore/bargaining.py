@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from ..data import load
 from .explorer import Explorer, View
 
 MOVES = ("cooperate", "defect")
@@ -34,41 +35,29 @@ PAYOFF_LIMIT = 10  # the editable cells run from -10 to 10
 
 Matrix = dict[tuple[str, str], tuple[float, float]]
 
-# Illustrative ranks, 0 (worst) to 5 (best) for each side.
-PRESETS: dict[str, tuple[str, Matrix]] = {
-    "su-wang": (
-        "Su Wang's revised dilemma: Japan can only cooperate. Japan's energy demand is 'rigid', "
-        "so holding back hurts Japan most; Russia gets Japan's investment whatever it does, and a "
-        "concession only costs it land and a domestic political price.",
-        {
-            ("cooperate", "cooperate"): (4, 2),
-            ("cooperate", "defect"): (2, 4),
-            ("defect", "cooperate"): (1, 0),
-            ("defect", "defect"): (0, 1),
-        },
-    ),
-    "classic": (
-        "A classic prisoner's dilemma: Japan could credibly hold back, and each side gains most "
-        "by taking the other's cooperation without giving its own.",
-        {
-            ("cooperate", "cooperate"): (3, 3),
-            ("cooperate", "defect"): (0, 5),
-            ("defect", "cooperate"): (5, 0),
-            ("defect", "defect"): (1, 1),
-        },
-    ),
-    "deal-pays": (
-        "Su Wang's matrix with one change: a deal is worth more to Russia (Japanese projects bound "
-        "to continue after a settlement, a smaller domestic price), so Russia's payoff for "
-        "cooperate/cooperate rises from 2 to 5.",
-        {
-            ("cooperate", "cooperate"): (4, 5),
-            ("cooperate", "defect"): (2, 4),
-            ("defect", "cooperate"): (1, 0),
-            ("defect", "defect"): (0, 1),
-        },
-    ),
-}
+
+def presets() -> dict[str, tuple[str, Matrix]]:
+    """Return the preset matrices (id -> what the preset means, matrix), from data/bargaining_presets.csv.
+
+    Their payoffs are illustrative ranks, 0 (worst) to 5 (best) for each side.
+    """
+    return {
+        str(row["id"]): (
+            str(row["about"]),
+            {
+                (j, r): (int(row[f"{j[0]}{r[0]}_japan"]), int(row[f"{j[0]}{r[0]}_russia"]))
+                for j in MOVES
+                for r in MOVES
+            },
+        )
+        for row in load("bargaining_presets").to_dict("records")
+    }
+
+
+def preset_labels() -> list[tuple[str, str]]:
+    """Return the presets' button labels and ids, in the table's order."""
+    table = load("bargaining_presets")
+    return [(str(label), str(key)) for label, key in zip(table["label"], table["id"], strict=True)]
 
 
 class PayoffError(ValueError):
@@ -305,11 +294,7 @@ class BargainingExplorer(Explorer):
 
     def __init__(self) -> None:
         self.preset = widgets.ToggleButtons(
-            options=[
-                ("Su Wang: Japan can only cooperate", "su-wang"),
-                ("Classic prisoner's dilemma", "classic"),
-                ("A deal pays Russia", "deal-pays"),
-            ],
+            options=preset_labels(),
             value="su-wang",
             style={"button_width": "auto"},
         )
@@ -350,7 +335,7 @@ class BargainingExplorer(Explorer):
 
     def load_preset(self, _change: object = None) -> None:
         """Fill the payoff cells from the chosen preset: one redraw, after the last cell."""
-        text, matrix = PRESETS[self.preset.value]
+        text, matrix = presets()[self.preset.value]
         with self.holding():
             self.about.value = f"<p>{html.escape(text)}</p>"
             for (cell, player), box in self.cells.items():
@@ -368,7 +353,7 @@ class BargainingExplorer(Explorer):
     def view(self) -> View:
         try:
             matrix = check_matrix(self.payoffs())
-            preset = check_matrix(PRESETS[self.preset.value][1])
+            preset = check_matrix(presets()[self.preset.value][1])
             figure = MatrixFigure(matrix_html(matrix), matrix_words(matrix))
             sentences = explain(matrix)
         except PayoffError as problem:

@@ -33,7 +33,8 @@ EXPLORER_CSS = """<style>
 .fi-explorer-controls .widget-toggle-button { white-space: normal; height: auto;
   min-height: var(--jp-widgets-inline-height, 28px); }
 .fi-explorer .fi-explorer-output .jp-OutputArea-prompt,
-.jp-OutputArea-child:has(> .jp-OutputArea-output .fi-explorer) > .jp-OutputArea-prompt { display: none; }
+.jp-OutputArea-child:has(> .jp-OutputArea-output .fi-explorer) > .jp-OutputArea-prompt,
+.jp-OutputArea:has(.fi-explorer) > .jp-OutputArea-promptOverlay { display: none; }
 .fi-explorer .fi-explorer-output figure { margin: 0; }
 .fi-explorer .fi-explorer-output img { display: block; max-width: 100%; width: auto; height: auto;
   max-height: calc(100vh - 170px); object-fit: contain; object-position: left top; }

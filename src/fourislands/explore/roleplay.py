@@ -24,7 +24,6 @@ from ..model.seminar import (
     KEPT,
     NOT_AT_STAKE,
     PARTLY,
-    PRESETS,
     SECURITY,
     SIDES,
     WEIGHTINGS,
@@ -32,6 +31,7 @@ from ..model.seminar import (
     PackageScore,
     check_package,
     evidence,
+    presets,
     score_package,
 )
 from .explorer import Explorer, View, starting_notice
@@ -160,7 +160,8 @@ class RoleplayExplorer(Explorer):
         self.evidence = evidence()
         self.sources = load("sources").set_index("id")
         self.islands = load("islands")
-        default = Package(*PRESETS["The 1956 text plus guarantees"])
+        positions = presets()
+        default = Package(*positions["The 1956 text plus guarantees"])
         start, notice = default, None
         if isinstance(package, Package):
             start = package
@@ -183,9 +184,9 @@ class RoleplayExplorer(Explorer):
             value=draw_map, description="Draw the map", indent=False, layout={"width": "auto"}
         )
         self.presets = []
-        for label in PRESETS:
+        for label in positions:
             button = widgets.Button(description=label, layout=widgets.Layout(width="auto"), tooltip=label)
-            button.on_click(lambda _b, chosen=label: self.use(Package(*PRESETS[chosen])))
+            button.on_click(lambda _b, chosen=label: self.use(Package(*positions[chosen])))
             self.presets.append(button)
         # A starting package the controls cannot show: say so beside them, and start from the default.
         self.notice = starting_notice(notice and f"{notice} The explorer starts from the 1956 text instead.")

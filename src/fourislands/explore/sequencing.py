@@ -16,7 +16,6 @@ from ..model.economy import (
     FIELDS,
     NAMES,
     ORDERS,
-    PRESETS,
     SIDES,
     VALUE_LIMIT,
     Game,
@@ -27,13 +26,15 @@ from ..model.economy import (
     eight_points,
     explain,
     play,
+    presets,
 )
 from .explorer import Explorer, View
 
 CELL = "padding: 3px 8px; border: 1px solid #999; text-align: left; vertical-align: top;"
 # The plan points under each of Japan's steps, as visible text (the title tooltip repeats them).
 POINTS_LIST = "margin: 2px 0 0 0; padding-left: 0.8em; list-style: none; font-size: 90%; color: #333;"
-START = ("japan-first", 4, PRESETS["both-gain"][1])  # where the explorer starts, unless told
+# Where the explorer starts unless told: the order, the installments and the preset of values.
+START = ("japan-first", 4, "both-gain")
 STEPS_NOTE = "The steps, one by one: what is handed over, and each side's account"
 # The sliders' labels are long: they wrap in a fixed width, and the row grows to hold them.
 LABEL_STYLE = {"description_width": "150px"}
@@ -101,9 +102,9 @@ def summary_html(game: Game) -> str:
     return f'<div role="status" style="{TEXT_LINES}"><ul>{items}</ul></div>'
 
 
-def preset_of(values: Values) -> str | None:
+def preset_of(values: Values, presets: dict[str, tuple[str, Values, str]]) -> str | None:
     """Return the key of the preset with these values, or None when none has them."""
-    return next((key for key, (_, preset, _) in PRESETS.items() if preset == values), None)
+    return next((key for key, (_, preset, _) in presets.items() if preset == values), None)
 
 
 class SequencingExplorer(Explorer):
@@ -113,15 +114,17 @@ class SequencingExplorer(Explorer):
 
     def __init__(self, order=None, installments=None, values=None) -> None:
         self.points = eight_points()
+        self.presets = presets()
+        usual = (START[0], START[1], self.presets[START[2]][1])
         start = (
-            START[0] if order is None else order,
-            START[1] if installments is None else installments,
-            START[2] if values is None else values,
+            usual[0] if order is None else order,
+            usual[1] if installments is None else installments,
+            usual[2] if values is None else values,
         )
         # Bad starting choices (from code, not from the controls) are shown once as the problem;
         # the controls start where they always do.
         self.start_problem = check_game(*start, self.points) or ""
-        start_order, start_n, start_values = START if self.start_problem else start
+        start_order, start_n, start_values = usual if self.start_problem else start
         self.order = widgets.ToggleButtons(
             options=[(label, key) for key, label in ORDERS.items()],
             value=start_order,
@@ -143,10 +146,10 @@ class SequencingExplorer(Explorer):
             layout=SLIDER_LAYOUT,
         )
         self.preset = widgets.ToggleButtons(
-            options=[(label, key) for key, (label, _, _) in PRESETS.items()],
+            options=[(label, key) for key, (label, _, _) in self.presets.items()],
             value=None,
             style={"button_width": "auto"},
-            tooltips=[text for _, _, text in PRESETS.values()],
+            tooltips=[text for _, _, text in self.presets.values()],
             layout={"width": "100%"},
         )
         self.sliders = {
@@ -201,7 +204,7 @@ class SequencingExplorer(Explorer):
         """Set the four sliders to the chosen preset, with one redraw for all four."""
         if change["new"] is None:
             return
-        chosen = PRESETS[change["new"]][1]
+        chosen = self.presets[change["new"]][1]
         with self.holding():
             for name, slider in self.sliders.items():
                 slider.value = int(getattr(chosen, name))
@@ -209,9 +212,9 @@ class SequencingExplorer(Explorer):
     def view(self) -> View:
         """Light the preset the sliders match, play the schedule, and show it: words, chart, table."""
         values = self.values
-        key = preset_of(values)
+        key = preset_of(values, self.presets)
         self.preset.value = key  # the same values again when lit: no slider moves, no redraw
-        about = PRESETS[key][2] if key else "Your own values: no preset matches them."
+        about = self.presets[key][2] if key else "Your own values: no preset matches them."
         self.about.value = f"<p><em>{html.escape(about)}</em></p>"
         if self.start_problem:
             problem, self.start_problem = self.start_problem, ""

@@ -39,24 +39,6 @@ PLAN_LIST = "eight-point-plan"
 VALUE_LIMIT = 20  # each value runs from 0 to 20 illustrative units
 EPS = 1e-9
 
-READING = "000_c55fc9a9d7e18f2c.txt"
-# The fears, verbatim from reading 000.
-FEARS = {
-    "japan": (
-        "taking what Japan has to offer through economic cooperation by using as bait the prospect "
-        "of a peace treaty and resolution of the territorial issue, while not giving anything in "
-        "return through territorial concessions"
-    ),
-    "russia": (
-        "should the territorial issue be resolved, apart from a portion with promising benefits, "
-        "other economic projects would be stopped"
-    ),
-}
-BOTH_FEAR = (
-    "both sides still fear that the other will “eat and run” on the core issues of a peace treaty "
-    "and the territorial question"
-)
-
 
 @dataclass(frozen=True)
 class Values:
@@ -86,23 +68,31 @@ FIELDS = {
     "russia_cost": "Russia: cost of its territorial step",
     "japan_gain": "Japan: worth of that step",
 }
-PRESETS: dict[str, tuple[str, Values, str]] = {
-    "both-gain": (
-        "Both gain from the whole deal",
-        Values(6, 9, 8, 10),
-        "Both sides end better off if every step is taken: the cooperation is worth more to Russia "
-        "(investment and technology for the Far East) than it costs Japan, and the territorial "
-        "step is worth more to Japan than it costs Russia.",
-    ),
-    "islands-first-in-russia": (
-        "Russian public: the islands count for more",
-        Values(6, 9, 11, 10),
-        "As in the 2016 Levada poll reported by reading 002 (opinion_polls row "
-        "levada-2016-keep-islands-kremlin), keeping the islands counts for more in Russia than a "
-        "treaty plus Japanese investment: the territorial step costs Russia more than the "
-        "cooperation is worth to it.",
-    ),
-}
+
+
+def presets() -> dict[str, tuple[str, Values, str]]:
+    """Return the value presets of the game (id -> label, values, what they mean), from data/."""
+    table = load("sequencing_presets")
+    return {
+        str(row["id"]): (str(row["label"]), Values(*(int(row[name]) for name in FIELDS)), str(row["about"]))
+        for row in table.to_dict("records")
+    }
+
+
+def fears() -> dict[str, tuple[str, str]]:
+    """Return each side's fear, and both sides' ("both"), as (verbatim quote, reading file), from data/."""
+    files = load("sources").set_index("id")["file"]
+    found = {
+        str(row["side"]): (str(row["quote"]), files[row["source_id"]])
+        for row in load("eat_and_run_fears").to_dict("records")
+    }
+    missing = [side for side in (*SIDES, "both") if side not in found]
+    if missing:
+        raise DataError("data/eat_and_run_fears.csv", f"no rows for the sides {missing}", column="side")
+    not_read = [side for side, (_, file) in found.items() if not isinstance(file, str)]
+    if not_read:
+        raise DataError("data/eat_and_run_fears.csv", f"the fears of {not_read} are not from a reading")
+    return found
 
 
 @dataclass(frozen=True)
@@ -254,7 +244,7 @@ def play(order, installments, values=None, points: Sequence[str] | None = None) 
     'both-gain' preset if None); points: the plan's texts (the eight-point plan if None).
     Never raises on bad input: the Game has ok False and says what is wrong.
     """
-    values = PRESETS["both-gain"][1] if values is None else values
+    values = presets()["both-gain"][1] if values is None else values
     points = eight_points() if points is None else tuple(points)
     problem = check_game(order, installments, values, points)
     if problem:
@@ -400,6 +390,7 @@ def explain(game: Game) -> list[str]:
         if not stops:
             continue
         best = max(stops, key=lambda s: (s.gain_by_stopping(runner), -s.number))
+        quote, reading = fears()[victim]
         lines.append(
             f"After step{'s' if len(stops) > 1 else ''} {_ranges([s.number for s in stops])}, "
             f"{NAMES[runner]} would gain by stopping while {NAMES[victim]} is exposed (most after "
@@ -407,7 +398,7 @@ def explain(game: Game) -> list[str]:
             f"worth {_fmt(best.received(runner))} to it and still owes what costs it "
             f"{_fmt(v.cost(runner) - best.given(runner))}. This is {NAMES[victim]}'s fear of being "
             f"'eaten and run' from; The Strange Rapprochement (reading 000) puts it as "
-            f"“{FEARS[victim]}” [{READING}]."
+            f"“{quote}” [{reading}]."
         )
     if game.order == "simultaneous":
         lines.append(

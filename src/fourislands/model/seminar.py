@@ -69,44 +69,8 @@ ACCESS = {
 KEPT, PARTLY, CROSSED, NOT_AT_STAKE = "kept", "partly kept", "crossed", "not at stake"
 VALUES = {KEPT: 1.0, PARTLY: 0.5, CROSSED: 0.0}
 
-# Illustrative weights (the course's choice, not the readings'): each side's core claim counts 3;
-# two more lines per side count 2 (Japan: islands before the treaty, the alliance; Russia: the
-# 1956 limit, no US forces); the rest count 1. Both sides' weights add up to the same total.
-# The readings say what each side will not give up, not how much each condition weighs: change
-# the weights (or count every line the same) and the ranking of packages changes.
-WEIGHTS = {
-    "japan-all-four-islands": 3,
-    "japan-two-first-only-if-four": 1,
-    "japan-islands-before-treaty": 2,
-    "japan-alliance-stays": 2,
-    "japan-special-legal-system": 1,
-    "japan-cooperation-for-progress": 1,
-    "japan-former-residents-access": 1,
-    "russia-sovereignty-unquestionable": 3,
-    "russia-1956-terms-open": 2,
-    "russia-no-us-forces": 2,
-    "russia-outside-security-treaty": 1,
-    "russia-economy-no-condition": 1,
-    "russia-russian-law": 1,
-    "russia-treaty-without-preconditions": 1,
-}
-# A few words for each red line, for verdicts and charts.
-SHORT_NAMES = {
-    "japan-all-four-islands": "all four islands Japanese",
-    "japan-two-first-only-if-four": "'two first' only if all four are recognised",
-    "japan-islands-before-treaty": "the islands before the treaty",
-    "japan-alliance-stays": "the alliance untouched",
-    "japan-special-legal-system": "joint activities under a special legal system",
-    "japan-cooperation-for-progress": "cooperation only for territorial progress",
-    "japan-former-residents-access": "free access for former residents",
-    "russia-sovereignty-unquestionable": "Russian sovereignty not in question",
-    "russia-1956-terms-open": "nothing beyond the two islands of 1956",
-    "russia-no-us-forces": "no US forces on transferred islands",
-    "russia-outside-security-treaty": "transferred islands outside the security treaty",
-    "russia-economy-no-condition": "economic cooperation no condition",
-    "russia-russian-law": "joint activities under Russian law",
-    "russia-treaty-without-preconditions": "a treaty without preconditions",
-}
+# Each red line's illustrative weight and its few words for verdicts and charts are in
+# data/red_line_scoring.csv (the course's choice, not the readings': see data/README.md).
 WEIGHTINGS = {"illustrative": "illustrative weights", "equal": "every line counts the same"}
 
 # Settlement options that hand over islands in two steps: the first step is the 1956 promise.
@@ -159,14 +123,6 @@ OPINION_GROUPS = (
         ),
     ),
 )
-
-# Starting positions for the role-play (button label -> package).
-PRESETS = {
-    "Japan's opening position": ("four", "none", "eight-point-plan", "visa-free"),
-    "Russia's opening position": ("none", "none", "joint-russian-law", "visa-free"),
-    "The 1956 text plus guarantees": ("two", "no-foreign-forces", "eight-point-plan", "visa-free"),
-}
-
 
 # ---------------------------------------------------------------------------- plain values
 
@@ -341,13 +297,15 @@ class PackageScore:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the scoring reads from data/: the red lines, the options' land, the polls."""
+    """What the scoring reads from data/: red lines, their weights and names, the options' land, the polls."""
 
     red_lines: tuple[dict, ...]
     territories: Mapping[str, Territory]
     polls: Mapping[str, float]
     survey: Mapping[str, float]
     poll_sources: Mapping[str, str]
+    weights: Mapping[str, int]
+    short_names: Mapping[str, str]
 
 
 def _lower_first(text: str) -> str:
@@ -396,17 +354,20 @@ def evidence(
     islands: pd.DataFrame | None = None,
     opinion_polls: pd.DataFrame | None = None,
     nhk_survey: pd.DataFrame | None = None,
+    red_line_scoring: pd.DataFrame | None = None,
 ) -> Evidence:
     """Return what the scoring needs from data/ (each table loaded unless given).
 
-    Raises DataError when a red line has no scoring rule, a rule has no red line, or a poll row
-    the scoring reads is missing: those are faults of the data or the course, not of a student.
+    Raises DataError when a red line has no scoring rule or no weight, a rule or a weight has no
+    red line, or a poll row the scoring reads is missing: those are faults of the data or the
+    course, not of a student.
     """
     red_lines = load("red_lines") if red_lines is None else red_lines
     settlement_options = load("settlement_options") if settlement_options is None else settlement_options
     islands = load("islands") if islands is None else islands
     opinion_polls = load("opinion_polls") if opinion_polls is None else opinion_polls
     nhk_survey = load("nhk_survey") if nhk_survey is None else nhk_survey
+    scoring = load("red_line_scoring") if red_line_scoring is None else red_line_scoring
     ids = list(red_lines["id"])
     without_rule = [i for i in ids if i not in RULES]
     if without_rule:
@@ -414,6 +375,17 @@ def evidence(
     without_row = [i for i in RULES if i not in ids]
     if without_row:
         raise DataError("data/red_lines.csv", f"no rows for the scored red lines {without_row}", column="id")
+    weighed = list(scoring["red_line_id"])
+    without_weight = [i for i in ids if i not in weighed]
+    if without_weight:
+        raise DataError(
+            "data/red_line_scoring.csv", f"no weight for the red lines {without_weight}", column="red_line_id"
+        )
+    without_line = [i for i in weighed if i not in ids]
+    if without_line:
+        raise DataError(
+            "data/red_line_scoring.csv", f"weights for no red line: {without_line}", column="red_line_id"
+        )
     polls = opinion_polls.set_index("id")
     survey = nhk_survey.set_index("id")
     for table, frame, wanted in (
@@ -434,7 +406,23 @@ def evidence(
         survey={k: float(survey.loc[v, "percent"]) for k, v in SURVEY_IDS.items()},
         poll_sources={k: str(polls.loc[v, "source_id"]) for k, v in POLL_IDS.items()}
         | {k: str(survey.loc[v, "source_id"]) for k, v in SURVEY_IDS.items()},
+        weights=_column(scoring, "weight", int),
+        short_names=_column(scoring, "short_name", str),
     )
+
+
+def _column(scoring: pd.DataFrame, column: str, kind: type) -> dict:
+    """Return {red line id: value} of one column of the red_line_scoring table, as plain values."""
+    return {str(i): kind(v) for i, v in zip(scoring["red_line_id"], scoring[column], strict=True)}
+
+
+def presets() -> dict[str, tuple[str, str, str, str]]:
+    """Return the role-play's starting positions (button label -> package), from data/roleplay_presets.csv."""
+    table = load("roleplay_presets")
+    return {
+        str(row.label): (str(row.territory), str(row.security), str(row.economy), str(row.access))
+        for row in table.itertuples(index=False)
+    }
 
 
 # ---------------------------------------------------------------------------- the rules
@@ -796,8 +784,8 @@ def check_package(territory, security, economy, access, ev: Evidence) -> str | N
     return None
 
 
-def _weights(weighting: str) -> Mapping[str, float]:
-    return {k: 1.0 for k in WEIGHTS} if weighting == "equal" else {k: float(v) for k, v in WEIGHTS.items()}
+def _weights(weighting: str, weights: Mapping[str, int]) -> Mapping[str, float]:
+    return {k: 1.0 for k in weights} if weighting == "equal" else {k: float(v) for k, v in weights.items()}
 
 
 def score_package(
@@ -836,7 +824,7 @@ def score_package(
         return PackageScore(False, problem, weighting=weighting)
     package = Package(territory, security, economy, access)
     land = ev.territories[territory]
-    weights = _weights(weighting)
+    weights = _weights(weighting, ev.weights)
     lines = []
     for row in ev.red_lines:
         status, reason = RULES[row["id"]](land, package)
@@ -845,7 +833,7 @@ def score_package(
                 id=row["id"],
                 side=row["side"],
                 kind=row["kind"],
-                short=SHORT_NAMES[row["id"]],
+                short=ev.short_names[row["id"]],
                 statement=row["statement"],
                 status=status,
                 reason=reason,
@@ -945,8 +933,9 @@ def closest_packages(n: int = 5, weighting: str = "illustrative", ev: Evidence |
 def weights_table(weighting: str = "illustrative") -> pd.DataFrame:
     """Return each red line with its weight and its share of its side's total weight."""
     table = load("red_lines")[["id", "side", "kind"]].copy()
-    weights = _weights(weighting)
-    table["red line"] = table["id"].map(SHORT_NAMES)
+    scoring = load("red_line_scoring")
+    weights = _weights(weighting, _column(scoring, "weight", int))
+    table["red line"] = table["id"].map(_column(scoring, "short_name", str))
     table["weight"] = table["id"].map(weights)
     table["share of side (%)"] = (
         100 * table["weight"] / table.groupby("side")["weight"].transform("sum")
