@@ -244,50 +244,6 @@ def test_a_package_installed_outside_a_course_says_to_set_fourislands_home(tmp_p
     assert str(tmp_path) in str(caught.value) and "Set FOURISLANDS_HOME" in str(caught.value)
 
 
-# The course's own choices moved out of Python: a broken value is a DataError when its table loads.
-@pytest.mark.parametrize(
-    ("table", "row", "column", "value", "problem"),
-    [
-        ("red_line_scoring", 3, "weight", "", "a value is required"),
-        ("red_line_scoring", 2, "weight", "0", "below the minimum 1"),
-        ("red_line_scoring", 9, "weight", "-2", "below the minimum 1"),
-        ("red_line_scoring", 4, "weight", "two", "not a valid integer"),
-        ("red_line_scoring", 5, "short_name", "", "a value is required"),
-        ("red_line_scoring", 6, "red_line_id", "japan-no-such-line", "not a known id in table 'red_lines'"),
-        ("red_line_scoring", 7, "red_line_id", "japan-all-four-islands", "must be unique"),
-        ("roleplay_presets", 2, "territory", "five", "not a known id in table 'settlement_options'"),
-        ("roleplay_presets", 3, "security", "neutral", "must be one of"),
-        ("roleplay_presets", 4, "economy", "", "a value is required"),
-        ("roleplay_presets", 2, "access", "open-borders", "must be one of"),
-        ("roleplay_presets", 3, "source_id", "nobody2020", "not a known id in table 'sources'"),
-        ("sequencing_presets", 2, "russia_cost", "21", "above the maximum 20"),
-        ("sequencing_presets", 3, "japan_gain", "-1", "below the minimum 0"),
-        (
-            "sequencing_presets",
-            3,
-            "poll_id",
-            "levada-2099-nothing",
-            "not a known id in table 'opinion_polls'",
-        ),
-        ("bargaining_presets", 2, "cd_russia", "6", "above the maximum 5"),
-        ("bargaining_presets", 4, "dd_japan", "", "a value is required"),
-        ("eat_and_run_fears", 2, "side", "china", "must be one of"),
-        ("eat_and_run_fears", 3, "side", "japan", "must be unique"),
-        ("eat_and_run_fears", 4, "source_id", "", "a value is required"),
-        ("essay_rubric", 2, "points", "0", "below the minimum 1"),
-        ("essay_rubric", 3, "essay_id", "history", "not a known id in table 'essays'"),
-        ("essays", 2, "prompt", "", "a value is required"),
-    ],
-)
-def test_a_broken_value_in_the_moved_tables_is_a_data_error_at_its_cell(
-    project_copy, table, row, column, value, problem
-):
-    rewrite_cell(project_copy / "data" / f"{table}.csv", row, column, value)
-    error = load_error(table)
-    assert (error.row, error.column) == (row, column)
-    assert f"{table}.csv" in error.file and problem in str(error)
-
-
 def test_a_red_line_without_a_weight_row_is_a_data_error(project_copy):
     from fourislands.model import seminar
 
