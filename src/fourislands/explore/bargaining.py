@@ -293,6 +293,7 @@ class BargainingExplorer(Explorer):
     title = "Bargaining game: Su Wang's revised prisoner's dilemma"
 
     def __init__(self) -> None:
+        self.presets = presets()  # read once: a redraw compares the cells with the preset
         self.preset = widgets.ToggleButtons(
             options=preset_labels(),
             value="su-wang",
@@ -335,7 +336,7 @@ class BargainingExplorer(Explorer):
 
     def load_preset(self, _change: object = None) -> None:
         """Fill the payoff cells from the chosen preset: one redraw, after the last cell."""
-        text, matrix = presets()[self.preset.value]
+        text, matrix = self.presets[self.preset.value]
         with self.holding():
             self.about.value = f"<p>{html.escape(text)}</p>"
             for (cell, player), box in self.cells.items():
@@ -353,7 +354,7 @@ class BargainingExplorer(Explorer):
     def view(self) -> View:
         try:
             matrix = check_matrix(self.payoffs())
-            preset = check_matrix(presets()[self.preset.value][1])
+            preset = check_matrix(self.presets[self.preset.value][1])
             figure = MatrixFigure(matrix_html(matrix), matrix_words(matrix))
             sentences = explain(matrix)
         except PayoffError as problem:

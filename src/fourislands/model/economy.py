@@ -384,13 +384,14 @@ def explain(game: Game) -> list[str]:
                 f"{NAMES[side]} is never exposed after a step: at every point what it has received "
                 "is worth at least what it has given."
             )
+    feared = fears()
     for runner in SIDES:
         victim = _other(runner)
         stops = game.eat_and_run_steps(runner)
         if not stops:
             continue
         best = max(stops, key=lambda s: (s.gain_by_stopping(runner), -s.number))
-        quote, reading = fears()[victim]
+        quote, reading = feared[victim]
         lines.append(
             f"After step{'s' if len(stops) > 1 else ''} {_ranges([s.number for s in stops])}, "
             f"{NAMES[runner]} would gain by stopping while {NAMES[victim]} is exposed (most after "
