@@ -87,6 +87,14 @@ def plain_text(fragment: str) -> str:
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|tr|td|th|table|h[1-6]|details|summary|figure)\b[^>]*>", re.I)
 
 
+def problem_html(message: str) -> str:
+    """Return what an explorer shows for input it cannot use: the message, marked and announced."""
+    return (
+        '<div role="status" class="fi-explorer-problem"><strong>Please check:</strong> '
+        f"{html.escape(message)}</div>"
+    )
+
+
 def starting_notice(message: str | None) -> widgets.HTML:
     """Return a notice for the top of the controls: a starting value the explorer could not use
     (given in code, not chosen with a control), said once and kept; hidden when there is none."""
@@ -193,10 +201,7 @@ class Explorer(widgets.GridBox):
     def _show(self, view: View) -> None:
         self.last_view = view
         if view.problem:
-            self.summary.value = (
-                '<div role="status" class="fi-explorer-problem"><strong>Please check:</strong> '
-                f"{html.escape(view.problem)}</div>"
-            )
+            self.summary.value = problem_html(view.problem)
             self.output.outputs = ()
             return
         self.summary.value = view.summary

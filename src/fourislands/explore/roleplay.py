@@ -34,7 +34,7 @@ from ..model.seminar import (
     presets,
     score_package,
 )
-from .explorer import Explorer, View, starting_notice
+from .explorer import Explorer, View, problem_html, starting_notice
 
 # A symbol beside each red line's status, so the status does not rest on its word alone.
 SYMBOLS = {KEPT: "\u2714", PARTLY: "\u25d0", CROSSED: "\u2718", NOT_AT_STAKE: "\u2013"}
@@ -55,10 +55,7 @@ def _status(status: str) -> str:
 def summary_html(score: PackageScore) -> str:
     """Return the package and its verdict as HTML that screen readers announce."""
     if not score.ok:
-        return (
-            f'<div role="status" class="fi-explorer-message"><strong>Please check:</strong> '
-            f"{html.escape(score.message)}</div>"
-        )
+        return problem_html(score.message)
     parts = "".join(f"<li><strong>{html.escape(p)}:</strong> {html.escape(v)}</li>" for p, v in score.parts())
     return (
         f'<div role="status" class="fi-explorer-message"><p><strong>The package</strong></p><ul>{parts}</ul>'
