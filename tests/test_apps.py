@@ -135,7 +135,9 @@ def test_app_imports_only_public_functions_of_the_package(name):
     assert import_problems(code) == []
     statements = ast.parse(code).body
     assert ast.unparse(statements[0]) == f"from {module} import {function}"
-    assert ast.unparse(statements[-1]) == f"{function}()", "the cell must end by showing the explorer"
+    assert ast.unparse(statements[-1]) == f"{function}(projector=True)", (
+        "the cell must end by showing the explorer, drawn for a projector"
+    )
 
 
 def test_the_import_check_catches_private_and_outside_imports():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import struct
 from collections.abc import Iterable
 
 import matplotlib
@@ -14,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import ConnectionStyle
 from matplotlib.path import Path
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .palette import JAPAN, LAND, NEUTRAL, PALETTE, RUSSIA, SEA  # noqa: F401  (charts import them here)
@@ -22,8 +24,28 @@ from .words import wrapped
 DPI = 110
 PAD_INCHES = 0.15  # white margin around a saved figure
 
+# Where figures are shown, in CSS pixels, on a screen 1280 pixels wide: a lesson's output area in
+# JupyterLab with the file browser open, and an explorer's figure column beside its controls. A
+# figure drawn no wider than where it is shown is shown at its own size, and its text at the size
+# it was set: at DPI, 7.5 points is 11.5 pixels, the least a student reads on a laptop.
+LESSON_WIDTH_PX = 748
+EXPLORER_WIDTH_PX = 570
+EXPLORER_HEIGHT_PX = 730  # the explorer's figure: the notebook's visible height, less the title
+LEAST_TEXT_PX = 11
+# A projector app draws the same figures at more pixels per inch: its text is read from the back of
+# a room, at least 16 pixels, and its figure column is wider (934 px) and shorter (630 px) than a
+# lesson's.
+PROJECTOR_DPI = 160
+PROJECTOR_WIDTH_PX = 890
+PROJECTOR_HEIGHT_PX = 630
+PROJECTOR_TEXT_PX = 16
+LESSON_SIZE = (LESSON_WIDTH_PX / DPI - 2 * PAD_INCHES, 4.2)  # inches: a lesson chart's default size
+EXPLORER_WIDTH = EXPLORER_WIDTH_PX / DPI - 2 * PAD_INCHES  # inches: an explorer figure at most
+# inches: an explorer figure shown in a projector app at most (tall figures are shrunk to fit)
+PROJECTOR_HEIGHT = PROJECTOR_HEIGHT_PX / PROJECTOR_DPI - 2 * PAD_INCHES
 
-def new_axes(ax: Axes | None = None, size: tuple[float, float] = (8.0, 4.5)) -> Axes:
+
+def new_axes(ax: Axes | None = None, size: tuple[float, float] = LESSON_SIZE) -> Axes:
     """Return ax, or the Axes of a new figure that pyplot does not track (so it shows only once)."""
     if ax is not None:
         return ax
@@ -126,8 +148,29 @@ def finish(ax: Axes, title: str, source: str, alt: str) -> Axes:
     return ax
 
 
-def png(figure: Figure) -> bytes:
-    """Return the figure as PNG, laid out once and drawn once.
+def least_text_px(figure: Figure, dpi: float = DPI) -> float:
+    """Return the size of the smallest text the figure draws, in pixels of its PNG at dpi."""
+    undrawn = set()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            # Axis.draw draws only the ticks inside the view; the others keep labels, unseen.
+            drawn = {label for tick in axis._update_ticks() for label in (tick.label1, tick.label2)}
+            every = [
+                label
+                for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                for label in (tick.label1, tick.label2)
+            ]
+            undrawn.update(label for label in every if label not in drawn)
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text not in undrawn and text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes, default=0.0) * dpi / 72
+
+
+def png(figure: Figure, dpi: float = DPI) -> bytes:
+    """Return the figure as PNG at dpi, laid out once and drawn once.
 
     `savefig(bbox_inches="tight")` on a figure with a layout engine lays it out and draws it
     without rendering to measure it, then lays it out again and draws it for real. Here the layout
@@ -151,7 +194,7 @@ def png(figure: Figure) -> bytes:
         tight = Bbox.union(boxes).padded(PAD_INCHES)
         buffer = io.BytesIO()
         # zlib level 3 packs the flat-coloured charts as small as level 6, the default, in 2/3 the time.
-        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=tight, pil_kwargs={"compress_level": 3})
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=tight, pil_kwargs={"compress_level": 3})
     finally:
         if engine is not None:
             figure.set_layout_engine(engine)
@@ -159,17 +202,30 @@ def png(figure: Figure) -> bytes:
 
 
 class CourseFigure:
-    """A finished figure as notebooks show it: a PNG with alt text, and the alt text as plain text."""
+    """A finished figure as notebooks show it: a PNG with alt text, and the alt text as plain text.
 
-    def __init__(self, ax: Axes) -> None:
+    It knows its size in pixels and the size of its smallest text, and says both on its <img>
+    (`data-text-px`), so a page can tell how large that text is where the image is shown.
+    """
+
+    def __init__(self, ax: Axes, dpi: float = DPI) -> None:
         self.alt = getattr(ax, "fourislands_alt", "")
         self.source = getattr(ax, "fourislands_source", "")
-        self.png = png(ax.figure)
+        self.png = png(ax.figure, dpi)
+        self.text_px = least_text_px(ax.figure, dpi)
+        self.width_px, self.height_px = struct.unpack(">II", self.png[16:24])  # the PNG's IHDR
+
+    def shown_text_px(self, width_px: float, height_px: float = float("inf")) -> float:
+        """Return the smallest text's size as shown in a box this wide and high (never enlarged)."""
+        return self.text_px * min(1.0, width_px / self.width_px, height_px / self.height_px)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         encoded = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.alt, quote=True)
-        page = f'<figure class="fi-figure"><img src="data:image/png;base64,{encoded}" alt="{alt}"></figure>'
+        page = (
+            f'<figure class="fi-figure"><img src="data:image/png;base64,{encoded}" alt="{alt}" '
+            f'data-text-px="{self.text_px:.1f}"></figure>'
+        )
         data = {"image/png": encoded, "text/html": page, "text/plain": f"Figure: {self.alt}"}
         return data, {"image/png": {"alt": self.alt}}
 
@@ -186,9 +242,9 @@ def legend_below(ax: Axes, handles: list, columns: int, gap: float) -> None:
     )
 
 
-def show(ax: Axes) -> CourseFigure:
-    """Return the figure of ax ready to display, with its alt text."""
-    return CourseFigure(ax)
+def show(ax: Axes, dpi: float = DPI) -> CourseFigure:
+    """Return the figure of ax ready to display at dpi, with its alt text."""
+    return CourseFigure(ax, dpi)
 
 
 def show_in(output, *shown: object) -> None:

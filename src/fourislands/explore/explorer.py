@@ -11,7 +11,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
-from ..figures import show_in
+from ..figures import DPI, PROJECTOR_DPI, CourseFigure, show, show_in
 from ..palette import VERMILION
 
 # The figure keeps its shape and fits the column and the screen: with the controls beside it and
@@ -120,7 +120,10 @@ class Explorer(widgets.GridBox):
         controls: Sequence[widgets.Widget],
         notes: Mapping[str, widgets.Widget] | None = None,
         controls_width: str = "300px",
+        projector: bool = False,
     ) -> None:
+        # A projector app draws its figures at more pixels per inch: the same chart, larger text.
+        self.dpi = PROJECTOR_DPI if projector else DPI
         self.status = widgets.HTML(layout={"margin": "0"})
         self.status.add_class("fi-explorer-status")
         self.summary = widgets.HTML()
@@ -162,6 +165,10 @@ class Explorer(widgets.GridBox):
     def view(self) -> View:
         """Return what the controls now ask for: a View, or a View with a problem for bad input."""
         raise NotImplementedError
+
+    def show(self, ax) -> CourseFigure:
+        """Return the figure of ax as this explorer shows it (at a projector's size in an app)."""
+        return show(ax, self.dpi)
 
     # --- wiring --------------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ import pandas as pd
 
 from ..charts.security import launcher_map
 from ..data import load
-from ..figures import show
 from ..model.security import (
     EAST,
     NORTH,
@@ -89,7 +88,7 @@ class RangeExplorer(Explorer):
 
     title = "Range explorer: what a launcher on the islands can reach"
 
-    def __init__(self, lon=None, lat=None, range_km=None) -> None:
+    def __init__(self, lon=None, lat=None, range_km=None, projector: bool = False) -> None:
         military = load("military")
         self.sites = candidate_sites()
         self.presets = {f"{system} {km:g} km": km for system, km in system_ranges(military).items()}
@@ -174,6 +173,7 @@ class RangeExplorer(Explorer):
         super().__init__(
             [intro, self.notice, self.site, self.lon, self.lat, self.preset, self.range_km],
             notes={"Where the ranges and the sites come from": about},
+            projector=projector,
         )
         self.last_reach: Reach | None = None
         self.site.observe(self._on_site, names="value")
@@ -213,9 +213,9 @@ class RangeExplorer(Explorer):
         if not reach.ok:
             return View(problem=reach.message)
         ax = launcher_map(lon, lat, range_km, label=self.site.value or "Your launcher")
-        return View(summary=reach_html(reach), figures=(show(ax),))
+        return View(summary=reach_html(reach), figures=(self.show(ax),))
 
 
-def range_explorer(lon=None, lat=None, range_km=None) -> RangeExplorer:
+def range_explorer(lon=None, lat=None, range_km=None, projector: bool = False) -> RangeExplorer:
     """Return the range explorer, starting at the Bastion site with its range unless told."""
-    return RangeExplorer(lon=lon, lat=lat, range_km=range_km)
+    return RangeExplorer(lon=lon, lat=lat, range_km=range_km, projector=projector)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..charts.seminar import package_map, package_score_chart
 from ..data import load
-from ..figures import show, show_in
+from ..figures import show_in
 from ..lesson import source_html
 from ..model.seminar import (
     ACCESS,
@@ -153,7 +153,9 @@ class RoleplayExplorer(Explorer):
 
     title = "Role-play scorer: a package against each side's red lines and publics"
 
-    def __init__(self, package: Package | tuple | None = None, draw_map: bool = True) -> None:
+    def __init__(
+        self, package: Package | tuple | None = None, draw_map: bool = True, projector: bool = False
+    ) -> None:
         self.evidence = evidence()
         self.sources = load("sources").set_index("id")
         self.islands = load("islands")
@@ -209,6 +211,7 @@ class RoleplayExplorer(Explorer):
             ],
             notes={DETAILS_NOTE: self.details, CHART_NOTE: self.chart},
             controls_width="340px",
+            projector=projector,
         )
         self.add_class("fi-roleplay")
         # The chart costs as much as the map: it is drawn only while its note is open.
@@ -238,7 +241,7 @@ class RoleplayExplorer(Explorer):
             self.details.value = ""
             return View(problem=score.message)
         self.details.value = details_html(score, self.sources)
-        figures = (show(package_map(self.islands, score)),) if self.draw_map.value else ()
+        figures = (self.show(package_map(self.islands, score)),) if self.draw_map.value else ()
         return View(summary=summary_html(score) + publics_html(score), figures=figures)
 
     def _draw_chart(self) -> None:
@@ -247,7 +250,7 @@ class RoleplayExplorer(Explorer):
         if score is self._charted:
             return
         if self.notes.selected_index == CHART_INDEX and score is not None and score.ok:
-            show_in(self.chart, show(package_score_chart(score)))
+            show_in(self.chart, self.show(package_score_chart(score)))
             self.renders += 1
             self._charted = score
         else:
@@ -255,6 +258,8 @@ class RoleplayExplorer(Explorer):
             self._charted = None
 
 
-def roleplay_explorer(package: Package | tuple | None = None, draw_map: bool = True) -> RoleplayExplorer:
+def roleplay_explorer(
+    package: Package | tuple | None = None, draw_map: bool = True, projector: bool = False
+) -> RoleplayExplorer:
     """Return the role-play explorer, starting from `package` (default: the 1956 text plus guarantees)."""
-    return RoleplayExplorer(package, draw_map)
+    return RoleplayExplorer(package, draw_map, projector)

@@ -11,7 +11,6 @@ import html
 import ipywidgets as widgets
 
 from ..charts.economy import exposure_chart
-from ..figures import show
 from ..model.economy import (
     FIELDS,
     NAMES,
@@ -227,7 +226,7 @@ class SequencingExplorer(Explorer):
         self.table.value = steps_html(game)
         if not game.ok:
             return View(problem=game.message)
-        return View(summary=summary_html(game), figures=(show(exposure_chart(game)),))
+        return View(summary=summary_html(game), figures=(self.show(exposure_chart(game)),))
 
 
 def sequencing_explorer(order=None, installments=None, values=None) -> SequencingExplorer:

@@ -12,7 +12,6 @@ import pandas as pd
 
 from ..charts.negotiations import split_map
 from ..data import load
-from ..figures import show
 from ..model.negotiations import (
     PROMISE_1956,
     Split,
@@ -60,7 +59,7 @@ class SplitExplorer(Explorer):
 
     title = "Split calculator: how much land each side gets"
 
-    def __init__(self) -> None:
+    def __init__(self, projector: bool = False) -> None:
         self.islands, self.options = load("islands"), load("settlement_options")
         self.areas, names = island_areas(self.islands), island_names(self.islands)
         self.mode = widgets.ToggleButtons(
@@ -100,7 +99,7 @@ class SplitExplorer(Explorer):
                 self.share,
             ]
         )
-        super().__init__([self.mode, self.island_box, self.share_box])
+        super().__init__([self.mode, self.island_box, self.share_box], projector=projector)
         self.summary.add_class("fi-split-summary")
         # For anyone driving the explorer from code (tests, an instructor's cell):
         self.controls = {
@@ -126,9 +125,9 @@ class SplitExplorer(Explorer):
             return View(problem=str(problem))
         self.split = split
         summary = describe_split(split, self.islands, self.options)
-        return View(summary=summary, figures=(show(split_map(self.islands, split)),))
+        return View(summary=summary, figures=(self.show(split_map(self.islands, split)),))
 
 
-def split_explorer() -> SplitExplorer:
+def split_explorer(projector: bool = False) -> SplitExplorer:
     """Return the split calculator: choose islands or an area share, see the land and the options."""
-    return SplitExplorer()
+    return SplitExplorer(projector)

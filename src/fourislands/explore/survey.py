@@ -19,7 +19,6 @@ from matplotlib.axes import Axes
 
 from ..charts.survey import change_bars, survey_bars, survey_slopes
 from ..data import load
-from ..figures import show
 from ..model.survey import (
     GROUP_NAMES,
     GROUPS,
@@ -101,6 +100,7 @@ class SurveyExplorer(Explorer):
         question_id: str = "T1",
         groups: Iterable[str] = ("former_residents", "descendants"),
         kind: str = "bars",
+        projector: bool = False,
     ) -> None:
         self.survey = load("nhk_survey") if survey is None else survey
         known = question_ids(self.survey)
@@ -149,7 +149,7 @@ class SurveyExplorer(Explorer):
             self.drop_no_answer,
             self.kind,
         ]
-        super().__init__(controls, notes={NUMBERS_TITLE: self.table})
+        super().__init__(controls, notes={NUMBERS_TITLE: self.table}, projector=projector)
         # Open: the table is short, and the lesson's tasks (and the room) read their numbers from it.
         self.notes.selected_index = 0
         self.last_selection: Selection | None = None
@@ -190,13 +190,14 @@ class SurveyExplorer(Explorer):
         summary = f"<p>{html.escape(chosen.message)}</p>"
         if note:
             summary += f"<p><strong>Note:</strong> {html.escape(note)}</p>"
-        return View(summary=summary, figures=(show(ax),))
+        return View(summary=summary, figures=(self.show(ax),))
 
 
 def survey_explorer(
     question_id: str = "T1",
     groups: Iterable[str] = ("former_residents", "descendants"),
     kind: str = "bars",
+    projector: bool = False,
 ) -> SurveyExplorer:
     """Return the survey explorer: an NHK table, chosen groups and years, a chart and the numbers."""
-    return SurveyExplorer(None, question_id, groups, kind)
+    return SurveyExplorer(None, question_id, groups, kind, projector)

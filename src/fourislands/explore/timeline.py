@@ -16,7 +16,6 @@ import pandas as pd
 
 from ..charts.history import border_map, timeline_chart
 from ..data import load
-from ..figures import show
 from ..model.history import (
     ALL_ERAS,
     LIST_LIMIT,
@@ -100,7 +99,7 @@ class TimelineExplorer(Explorer):
             f"<p><strong>{heading}</strong></p><ol>{items}</ol>"
             + (f"<p>{html.escape(more)}</p>" if more else "")
         )
-        return View(summary=summary, figures=(show(ax),))
+        return View(summary=summary, figures=(self.show(ax),))
 
 
 def timeline_explorer(timeline: pd.DataFrame | None = None, era: str = ALL_ERAS) -> TimelineExplorer:
@@ -135,7 +134,7 @@ class BorderExplorer(Explorer):
         chosen, sentence = layer_choice({layer: box.value for layer, box in self.boxes.items()}, self.boxes)
         self.layers = chosen
         summary = f'<p role="status">{html.escape(sentence)}</p>'
-        return View(summary=summary, figures=(show(border_map(self.timeline, chosen)),))
+        return View(summary=summary, figures=(self.show(border_map(self.timeline, chosen)),))
 
 
 def border_explorer(
