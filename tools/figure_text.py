@@ -6,7 +6,7 @@ fresh kernels, builds every explorer as a lesson and as an app shows it, and pri
 figure, its size in pixels, its smallest text as drawn and as shown, and whether that is enough.
 The browser tests check the same in Chromium; this is the quick look while laying out a chart.
 
-    .venv/bin/python tools/figure_text.py [--lessons 01 05] [--explorers] [--failing] [--save DIR]
+    .venv/bin/python tools/figure_text.py [--lessons 01 05] [--explorers [split ...]] [--failing] [--save DIR]
 """
 
 from __future__ import annotations
@@ -98,20 +98,20 @@ def explorer_rows(name: str, save: Path | None) -> list[tuple[str, str, int, int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", nargs="*", help="lesson numbers, e.g. 01 05 (default: all)")
-    parser.add_argument("--explorers", action="store_true", help="explorers only, no lessons")
+    parser.add_argument("--explorers", nargs="*", help="explorers only, no lessons: these (default: all)")
     parser.add_argument("--failing", action="store_true", help="list only figures whose text is too small")
     parser.add_argument("--save", type=Path, help="also write every figure's PNG into this folder")
     args = parser.parse_args(argv)
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
     rows = []
-    if not args.explorers:
+    if args.explorers is None:
         stems = sorted(p.stem for p in (ROOT / "notebooks").glob("0*.ipynb"))
         chosen = [s for s in stems if not args.lessons or s[:2] in args.lessons]
         for stem in chosen:
             rows += lesson_rows(stem, args.save)
-    if args.explorers or not args.lessons:
-        for name in EXPLORERS:
+    if args.explorers is not None or not args.lessons:
+        for name in args.explorers or EXPLORERS:
             rows += explorer_rows(name, args.save)
     failing = 0
     for where, alt, width, height, text_px, shown, least in rows:
