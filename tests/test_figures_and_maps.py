@@ -16,7 +16,18 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from fourislands import DataError, load, maps
-from fourislands.figures import DPI, PAD_INCHES, PALETTE, finish, legend_below, new_axes, png, show
+from fourislands.figures import (
+    DPI,
+    PAD_INCHES,
+    PALETTE,
+    PROJECTOR_DPI,
+    finish,
+    least_text_px,
+    legend_below,
+    new_axes,
+    png,
+    show,
+)
 from fourislands.lesson import lesson_header, reading_issue, source_html, source_words, wrapped
 
 
@@ -76,6 +87,46 @@ def test_a_figure_is_laid_out_measured_and_drawn_once(monkeypatch):
     measured.clear()
     border_explorer()  # draws its map once
     assert len(measured) == 4
+
+
+def test_the_smallest_text_counts_what_is_drawn_and_only_that():
+    ax = new_axes(size=(4.0, 3.0))
+    ax.plot([0, 10], [0, 10])
+    ax.set_xlim(0, 10)
+    ax.tick_params(labelsize=9)
+    ax.text(5, 5, "small note", fontsize=7)
+    ax.text(5, 6, "hidden", fontsize=3).set_visible(False)
+    ax.text(5, 7, "   ", fontsize=2)  # nothing to read
+    assert least_text_px(ax.figure) == pytest.approx(7 * DPI / 72)
+    assert least_text_px(ax.figure, PROJECTOR_DPI) == pytest.approx(7 * PROJECTOR_DPI / 72)
+    # A tick past the axis' limits keeps a label of its own that is never drawn: it does not count.
+    ax.texts[0].set_fontsize(10)
+    ax.set_xticks([-5, 0, 5, 10], ["gone", "0", "5", "10"])
+    ax.xaxis.get_major_ticks()[0].label1.set_fontsize(4)
+    ax.set_xlim(0, 10)  # set_xticks widened the limits to show every tick
+    assert least_text_px(ax.figure) == pytest.approx(9 * DPI / 72)
+    ax.set_xlim(-6, 10)  # now it is drawn
+    assert least_text_px(ax.figure) == pytest.approx(4 * DPI / 72)
+
+
+def test_a_shown_figure_knows_its_size_and_says_its_smallest_text_on_the_image():
+    ax = new_axes(size=(4.0, 3.0))
+    ax.plot([1, 2], [1, 2])
+    finish(ax, "Title", "data/islands.csv (mofa)", "A rising line.")
+    lesson, projector = show(ax), show(ax, PROJECTOR_DPI)
+    with Image.open(io.BytesIO(lesson.png)) as image:
+        assert (lesson.width_px, lesson.height_px) == image.size
+    # The same chart at a projector's DPI: larger by the ratio of the DPIs, text and all.
+    assert projector.width_px / lesson.width_px == pytest.approx(PROJECTOR_DPI / DPI, rel=0.02)
+    assert projector.text_px / lesson.text_px == pytest.approx(PROJECTOR_DPI / DPI)
+    assert lesson.text_px == pytest.approx(8 * DPI / 72)  # the source line, the smallest text
+    assert f'data-text-px="{lesson.text_px:.1f}"' in lesson._repr_mimebundle_()[0]["text/html"]
+    # Shown in a narrower box the image shrinks, and its text with it; in a wider one it stays.
+    assert lesson.shown_text_px(lesson.width_px / 2) == pytest.approx(lesson.text_px / 2)
+    assert lesson.shown_text_px(3 * lesson.width_px, lesson.height_px / 4) == pytest.approx(
+        lesson.text_px / 4
+    )
+    assert lesson.shown_text_px(10_000, 10_000) == lesson.text_px
 
 
 def test_alt_text_is_escaped_in_the_page():

@@ -448,3 +448,27 @@ SMALL_TEXT = """(explorer, least) => [...explorer.querySelectorAll("*")]
         (child) => child.nodeType === Node.TEXT_NODE && child.textContent.trim()))
     .filter((node) => parseFloat(getComputedStyle(node).fontSize) < least)
     .map((node) => `${getComputedStyle(node).fontSize}: ${node.textContent.trim().slice(0, 60)}`)"""
+
+
+# The smallest text of each course figure as shown: the size it was drawn at (data-text-px, which
+# figures.CourseFigure writes on the <img>) times how much the page shrinks the image to fit.
+FIGURE_TEXT = """(img) => img.decode().then(() => {
+    const shown = img.getBoundingClientRect().width;
+    return {alt: img.alt.slice(0, 60), natural: img.naturalWidth, shown: shown,
+            px: parseFloat(img.dataset.textPx) * shown / img.naturalWidth};
+})"""
+
+
+def figure_text_too_small(images: Locator, least: float) -> tuple[int, list[str]]:
+    """Return how many course figures there are and those whose smallest text shows under least px."""
+    small = []
+    for number in range(images.count()):
+        image = images.nth(number)
+        image.scroll_into_view_if_needed()
+        measured = image.evaluate(FIGURE_TEXT)
+        if not measured["px"] >= least - 0.05:  # NaN (no data-text-px) fails too
+            small.append(
+                f"{measured['px']:.1f} px ({measured['natural']} px wide shown at {measured['shown']:.0f}): "
+                f"{measured['alt']}"
+            )
+    return images.count(), small

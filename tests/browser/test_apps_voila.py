@@ -12,7 +12,18 @@ import pytest
 from fourislands import load
 from fourislands.model.negotiations import island_areas, split_by_islands
 
-from .conftest import BIN, FIRST_SCREEN, IPC, ROOT, SCREENSHOTS, SMALL_TEXT, free_port, off_screen, serving
+from .conftest import (
+    BIN,
+    FIRST_SCREEN,
+    IPC,
+    ROOT,
+    SCREENSHOTS,
+    SMALL_TEXT,
+    figure_text_too_small,
+    free_port,
+    off_screen,
+    serving,
+)
 
 APP = "02-split-calculator.ipynb"
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
@@ -98,7 +109,7 @@ def test_the_start_page_is_the_index_of_apps_and_each_app_leads_back(voila, brow
 
 
 # Text a room reads from the back: at least this many CSS pixels, in the explorer's own words and
-# controls (its figures are images, drawn at their own sizes).
+# controls and in its figure.
 PROJECTOR_TEXT_PX = 16
 
 
@@ -115,6 +126,8 @@ def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_scre
         image.evaluate("img => img.decode()")
         measured = explorer.evaluate(FIRST_SCREEN)
         small = explorer.evaluate(SMALL_TEXT, PROJECTOR_TEXT_PX)
+        drawn, small_in_figures = figure_text_too_small(explorer.locator(".fi-figure img"), PROJECTOR_TEXT_PX)
+        explorer.evaluate("explorer => explorer.scrollIntoView({block: 'start'})")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"apps-{app.removesuffix('.ipynb')}-first-screen.png")
     finally:
@@ -122,6 +135,8 @@ def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_scre
     assert measured["figures"], "the app shows no figure"
     assert off_screen(measured) == []
     assert small == [], f"text under {PROJECTOR_TEXT_PX} px on the projector: {small[:5]}"
+    assert drawn >= 1, "the app shows no course figure"
+    assert small_in_figures == [], f"figure text under {PROJECTOR_TEXT_PX} px: {small_in_figures}"
     assert problems == []
 
 

@@ -8,13 +8,21 @@ import re
 import pytest
 import yaml
 
-from .conftest import FIRST_SCREEN, ROOT, SMALL_TEXT, STDERR, keep_screenshot, off_screen
+from .conftest import (
+    FIRST_SCREEN,
+    ROOT,
+    SMALL_TEXT,
+    STDERR,
+    figure_text_too_small,
+    keep_screenshot,
+    off_screen,
+)
 
 # Lesson 00 draws no chart and has no explorer: its quiz stands in for the chart.
 WITHOUT_FIGURES = {"00-start-here"}
 FIGURE = ".fi-figure img, .jp-RenderedImage img"
 CHANGE_MS = 20_000  # a click goes to the kernel and back, and a chart is redrawn
-LESSON_TEXT_PX = 11  # the least size of an explorer's words and controls in JupyterLab
+LESSON_TEXT_PX = 11  # the least size of text in JupyterLab: an explorer's words and controls, a figure's
 
 
 def single_choice_questions(stem: str) -> list[dict]:
@@ -61,6 +69,15 @@ def test_first_chart_renders_as_an_image(lesson):
     assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0, "the chart image is empty"
     assert image.get_attribute("alt"), "the chart has no alt text"
     keep_screenshot(image, lesson.stem, "chart")
+
+
+def test_every_figure_shows_its_text_at_11_px_or_more(lesson):
+    count, small = figure_text_too_small(lesson.panel.locator(".fi-figure img"), LESSON_TEXT_PX)
+    if lesson.stem in WITHOUT_FIGURES:
+        assert count == 0, f"{lesson.stem} draws a figure now: test it"
+    else:
+        assert count >= 2, "a lesson shows its charts and an explorer's figure as course figures"
+    assert small == [], f"{len(small)} of {count} figures show text under {LESSON_TEXT_PX} px: {small}"
 
 
 def test_every_image_has_alt_text(lesson):
