@@ -89,8 +89,9 @@ def test_every_type_can_be_answered_through_its_widgets(quiz):
     for box, item_id in view(quiz, "in-order").places:
         box.value = str(order.index(item_id) + 1)
     pairs = {"etorofu": "Iturup", "kunashiri": "Kunashir", "habomai": "Khabomai"}
-    for box, pair_id in view(quiz, "match-names").matches:
-        box.value = pairs[pair_id]
+    matching = view(quiz, "match-names")
+    for box, pair_id in matching.matches:
+        box.value = matching.letter_of[pairs[pair_id]]
     view(quiz, "a-name").text.value = "iturup"
     for v in quiz.views:
         v.check.click()
@@ -182,8 +183,9 @@ def test_copies_mirror_every_kind_of_answer(quiz):
         box.value = option_id == "urup"
     for box, item_id in view(quiz, "in-order").places:
         box.value = "1" if item_id == "shimoda" else None
-    for box, pair_id in view(quiz, "match-names").matches:
-        box.value = "Iturup" if pair_id == "etorofu" else None
+    matching = view(quiz, "match-names")
+    for box, pair_id in matching.matches:
+        box.value = matching.letter_of["Iturup"] if pair_id == "etorofu" else None
     view(quiz, "a-number").text.value = "12"
     for question_id in ("pick-many", "in-order", "match-names", "a-number"):
         view(quiz, question_id).check.click()
@@ -191,7 +193,9 @@ def test_copies_mirror_every_kind_of_answer(quiz):
         box.value for box, _ in view(quiz, "pick-many").ticks
     ]
     assert {i: b.value for b, i in view(again, "in-order").places}["shimoda"] == "1"
-    assert {i: b.value for b, i in view(again, "match-names").matches}["etorofu"] == "Iturup"
+    assert {i: b.value for b, i in view(again, "match-names").matches}["etorofu"] == matching.letter_of[
+        "Iturup"
+    ]
     assert view(again, "a-number").text.value == "12"
 
 
@@ -219,3 +223,34 @@ def test_a_full_quiz_sends_few_messages_and_shares_layouts_it_never_changes(quiz
         # Showing one question's answer button leaves every other question's hidden.
         shown.views[0].reveal.layout.display = None
         assert all(view.reveal.layout.display == "none" for view in shown.views[1:])
+
+
+def test_a_matching_question_lists_its_options_once_and_takes_letters(quiz):
+    matching = view(quiz, "match-names")
+    question = matching.question
+    options = [p.right for p in question.pairs] + list(question.distractors)
+    listed = matching.inputs.children[0].value
+    for option in options:
+        assert listed.count(f"<li>{option}</li>") == 1, option
+    assert sorted(matching.letters.values()) == sorted(options)
+    for box, _ in matching.matches:
+        assert list(box.options) == list(matching.letters), "each item picks among the letters only"
+        assert all(not any(o in label for o in options) for label in box.options)
+    # A letter stands for its option in the answer judged, and a saved answer comes back as letters.
+    first, pair_id = matching.matches[0]
+    first.value = matching.letter_of["Iturup"]
+    assert matching.answer()[pair_id] == "Iturup"
+    assert all(value is None for key, value in matching.answer().items() if key != pair_id)
+    matching.show_answer({p.id: p.right for p in question.pairs})
+    assert {i: matching.letters[b.value] for b, i in matching.matches} == {
+        p.id: p.right for p in question.pairs
+    }
+
+
+def test_every_quiz_is_a_keyboard_scope_sharing_one_helper(quiz):
+    from fourislands.keyboard import SCOPE_CLASS, KeyboardScope
+
+    again = Quiz(BANK)
+    helpers = [c for c in quiz.box.children if isinstance(c, KeyboardScope)]
+    assert SCOPE_CLASS in quiz.box._dom_classes and len(helpers) == 1
+    assert [c for c in again.box.children if isinstance(c, KeyboardScope)] == helpers  # one model

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from traitlets import TraitError
 
 from .judging import Result, judge
+from .keyboard import SCOPE_CLASS, keyboard_scope
 from .palette import BLUE, GREEN, SKY, VERMILION
 from .progress import Progress, QuestionProgress, read_progress, record_attempt, record_event
 from .quizbank import Bank, Question, cite_html, load_bank
@@ -22,7 +23,7 @@ INSTRUCTIONS = {
     "multiple": "Tick every answer that applies.",
     "numeric": "Type a number.",
     "ordering": "Give each item its position: 1 comes first in the order the question asks for.",
-    "matching": "For each item, pick its match.",
+    "matching": "For each item, pick the letter of its match.",
     "text": "Type a word or a name.",
 }
 # How long a Check waits for a value the browser may still hold back (see QuestionView._clicked).
@@ -46,7 +47,12 @@ _WRAP_CSS = """
 .fi-question .widget-checkbox { height: auto; line-height: 1.4; }
 .fi-question .widget-label, .fi-question .widget-label-basic, .fi-question .widget-label-basic span {
   white-space: normal; overflow: visible; height: auto; line-height: 1.4; }
-.fi-question .fi-match { border-left: 4px solid #BBBBBB; padding-left: 8px; margin: 2px 0 12px 0; }
+.fi-question .fi-options { margin: 0 0 6px 0; padding-left: 2em; }
+.fi-question .fi-options li { line-height: 1.4; }
+.fi-question .fi-item-row { align-items: center; border-bottom: 1px solid #E0E0E0; padding: 2px 0; }
+.fi-question .fi-item { flex: 1 1 45%; min-width: 12em; line-height: 1.35; }
+.fi-question .fi-item .widget-html-content { white-space: normal; line-height: 1.35; }
+.fi-question .fi-letters { flex: 0 1 auto; }
 """
 QUIZ_CSS = (
     "<style>"
@@ -61,14 +67,15 @@ QUIZ_CSS = (
 SHOWN: weakref.WeakSet[Quiz] = weakref.WeakSet()
 
 
-def _choice(labels: list[str], tooltip: str) -> widgets.ToggleButtons:
-    """Return a row of toggle buttons with nothing chosen yet (Tab to a button, Space to pick)."""
+def _choice(labels: list[str], tooltips: list[str]) -> widgets.ToggleButtons:
+    """Return a row of toggle buttons with nothing chosen yet (Tab to the row, arrows to pick)."""
     return plain_widget(
         widgets.ToggleButtons,
         options=labels,
         value=None,
-        tooltips=[tooltip] * len(labels),
-        style={"button_width": "auto"},
+        tooltips=tooltips,
+        style={"button_width": "2.6em"},
+        classes=("fi-letters",),
     )
 
 
@@ -194,24 +201,38 @@ class QuestionView:
         if q.type == "ordering":
             positions = [str(n) for n in range(1, len(q.items) + 1)]
             order = shuffled(list(q.items), seed, self.key)
-            self.places = [(_choice(positions, "Position of: " + item.text), item.id) for item in order]
-            rows = [
-                plain_widget(widgets.HBox, children=[box, plain_widget(widgets.Label, value=item.text)])
-                for (box, _), item in zip(self.places, order, strict=True)
+            self.places = [
+                (_choice(positions, [f"Position {n} for: {item.text}" for n in positions]), item.id)
+                for item in order
             ]
-            return plain_widget(widgets.VBox, children=rows)
+            return self._rows([(box, item.text) for (box, _), item in zip(self.places, order, strict=True)])
+        # A matching question lists its options once, lettered, and each item gets a row of letters:
+        # every option as a button under every item made a wall of buttons taller than a screen.
         rights = shuffled([p.right for p in q.pairs] + list(q.distractors), seed, self.key + ":right")
+        letters = [chr(ord("A") + n) for n in range(len(rights))]
+        self.letters = dict(zip(letters, rights, strict=True))
+        self.letter_of = {right: letter for letter, right in self.letters.items()}
         lefts = shuffled(list(q.pairs), seed, self.key + ":left")
-        self.matches = [(_choice(rights, "Match for: " + p.left), p.id) for p in lefts]
-        rows = [
-            plain_widget(
-                widgets.VBox,
-                children=[plain_widget(widgets.HTML, value=f"<strong>{html.escape(p.left)}</strong>"), box],
-                classes=("fi-match",),
-            )
-            for (box, _), p in zip(self.matches, lefts, strict=True)
-        ]
-        return plain_widget(widgets.VBox, children=rows)
+        self.matches = [(_choice(letters, [f"{p.left}: {right}" for right in rights]), p.id) for p in lefts]
+        options = "".join(f"<li>{html.escape(right)}</li>" for right in rights)
+        listed = plain_widget(widgets.HTML, value=f'<ol type="A" class="fi-options">{options}</ol>')
+        rows = self._rows([(box, p.left) for (box, _), p in zip(self.matches, lefts, strict=True)])
+        return plain_widget(widgets.VBox, children=[listed, rows])
+
+    @staticmethod
+    def _rows(rows: list[tuple[widgets.Widget, str]]) -> widgets.VBox:
+        """Return one line per item: what it is, then its row of buttons."""
+        return plain_widget(
+            widgets.VBox,
+            children=[
+                plain_widget(
+                    widgets.HBox,
+                    children=[plain_widget(widgets.HTML, value=html.escape(text), classes=("fi-item",)), box],
+                    classes=("fi-item-row",),
+                )
+                for box, text in rows
+            ],
+        )
 
     def answer(self) -> object:
         """Return the student's current answer, in the form the judge expects."""
@@ -224,7 +245,7 @@ class QuestionView:
             return self.text.value
         if kind == "ordering":
             return {item_id: None if box.value is None else int(box.value) for box, item_id in self.places}
-        return {pair_id: box.value for box, pair_id in self.matches}
+        return {pair_id: self.letters.get(box.value) for box, pair_id in self.matches}
 
     def show_answer(self, answer: object) -> None:
         """Put a saved answer back into the widgets (the form judge records it in)."""
@@ -243,7 +264,7 @@ class QuestionView:
                 box.value = str(answer.index(item_id) + 1)
         else:
             for box, pair_id in self.matches:
-                box.value = answer[pair_id]
+                box.value = self.letter_of[answer[pair_id]]
 
     def restore(self, saved: QuestionProgress) -> None:
         """Show the last saved answer and its verdict, as after a Check (a restart loses nothing)."""
@@ -397,7 +418,9 @@ class Quiz:
             body = [view.box for view in self.views]
         title = plain_widget(widgets.HTML, value=f"{QUIZ_CSS}<h4>Quiz: {html.escape(bank.title)}</h4>")
         self.box = plain_widget(
-            widgets.VBox, children=[title, self.notice, *body, self.score], classes=("fi-quiz",)
+            widgets.VBox,
+            children=[title, self.notice, *body, self.score, keyboard_scope()],
+            classes=("fi-quiz", SCOPE_CLASS),
         )
         if self.one_at_a_time:
             self.show(quiz_score(bank, progress, [q.id for q in self.questions]).next_unanswered or 0)

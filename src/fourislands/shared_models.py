@@ -22,7 +22,7 @@ W = TypeVar("W", bound=widgets.DOMWidget)
 _models: dict[str, widgets.Widget] = {}
 
 
-def _shared(key: str, make: Callable[[], widgets.Widget]) -> widgets.Widget:
+def shared_model(key: str, make: Callable[[], widgets.Widget]) -> widgets.Widget:
     """Return the model made for key in this kernel, made anew if there is none or it was closed."""
     model = _models.get(key)
     if model is None or model.comm is None:  # closed by Widget.close_all, say
@@ -39,12 +39,12 @@ def plain_widget(
     Never change the layout or style of what this returns: it would change every widget sharing
     them. A widget that is shown and hidden needs a layout of its own: make it with kind(...).
     """
-    traits["layout"] = _shared(f"layout:{layout}", lambda: widgets.Layout(**LAYOUTS[layout]))
+    traits["layout"] = shared_model(f"layout:{layout}", lambda: widgets.Layout(**LAYOUTS[layout]))
     style_trait = kind.class_traits().get("style")
     if style_trait is not None:
         settings = dict(style or {})
         key = f"style:{style_trait.klass.__name__}:{sorted(settings.items())}"
-        traits["style"] = _shared(key, lambda: style_trait.klass(**settings))
+        traits["style"] = shared_model(key, lambda: style_trait.klass(**settings))
     if classes:
         traits["_dom_classes"] = classes
     return kind(**traits)

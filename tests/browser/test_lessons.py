@@ -228,14 +228,88 @@ def test_quiz_answered_with_the_keyboard_only(lesson):
     expect(box.locator(".fi-feedback")).to_contain_text(verdict, timeout=CHANGE_MS)
 
 
-# Focuses the last control before the explorer, where a student tabbing down the page would be.
-FOCUS_BEFORE = """(explorer) => {
+# Focuses the last control before an element, where a student tabbing down the page would be.
+FOCUS_BEFORE = """(element) => {
     const controls = [...document.querySelectorAll('button, input, select, textarea, [tabindex="0"]')]
         .filter((node) => node.offsetParent !== null && !node.disabled);
     const before = controls.filter((node) =>
-        explorer.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
+        element.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
     before[before.length - 1].focus();
 }"""
+# What kind of question a quiz box asks, read from its controls.
+QUESTION_KIND = """(box) => box.querySelector('.fi-options') ? 'matching'
+    : box.querySelector('.fi-letters') ? 'ordering'
+    : box.querySelector('input[type=radio]') ? 'single'
+    : box.querySelector('input[type=checkbox]') ? 'multiple'
+    : box.querySelector('input[type=text]') ? 'typed' : 'unknown'"""
+# The notebook's active cell, by its place: a key JupyterLab took would move it.
+ACTIVE_CELL = """(panel) => [...panel.querySelectorAll('.jp-Cell')]
+    .findIndex((cell) => cell.classList.contains('jp-mod-active'))"""
+FOCUSED = "(box) => box.contains(document.activeElement)"
+IS_FOCUSED = "(node) => node === document.activeElement"
+FOCUS_RING = """() => { const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth); }"""
+
+
+def tab_into(page, box, presses: int = 12) -> None:
+    """Press Tab from the control before box until the focus is inside it."""
+    box.evaluate(FOCUS_BEFORE)
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if box.evaluate(FOCUSED):
+            return
+    raise AssertionError("Tab never reached the box")
+
+
+def answer_by_keyboard(page, box, kind: str) -> None:
+    """Give some answer with the keys a student would use, and check what the keys did."""
+    keyboard = page.keyboard
+    focused = box.evaluate_handle("() => document.activeElement")
+    if kind == "single":
+        keyboard.press("ArrowDown")  # the radio group's own keys: the next option, chosen
+        checked = box.locator("input[type=radio]:checked")
+        assert checked.count() == 1, "an arrow key chose no option"
+        assert checked.evaluate(IS_FOCUSED), "the option chosen by an arrow key is not the focused one"
+    elif kind == "multiple":
+        keyboard.press("Space")
+        assert focused.evaluate("(tick) => tick.checked"), "Space did not tick the box"
+    elif kind == "typed":
+        keyboard.type("12")
+    else:  # a row of letters or positions: one Tab stop, arrows choose
+        first_row = box.locator(".fi-letters").first
+        keyboard.press("ArrowRight")
+        chosen = first_row.locator("[role=radio][aria-checked=true]")
+        assert chosen.count() == 1, "an arrow key did not choose, or the choice is not announced"
+        assert chosen.evaluate(IS_FOCUSED)
+        keyboard.press("Tab")
+        second_row = box.locator(".fi-letters").nth(1)
+        assert second_row.evaluate(FOCUSED), "Tab from a row of buttons did not go to the next row"
+
+
+@pytest.mark.parametrize("lesson", ["01-history"], indirect=True)
+def test_every_question_type_is_worked_with_the_keyboard_only(lesson):
+    from playwright.sync_api import expect
+
+    page, boxes = lesson.page, lesson.panel.locator(".fi-question")
+    kinds = boxes.evaluate_all(f"(boxes) => boxes.map({QUESTION_KIND})")
+    assert {"single", "multiple", "typed", "ordering", "matching"} <= set(kinds), kinds
+    for kind in ("single", "multiple", "typed", "ordering", "matching"):
+        box = boxes.nth(kinds.index(kind))
+        box.scroll_into_view_if_needed()
+        tab_into(page, box)
+        cell = lesson.panel.evaluate(ACTIVE_CELL)
+        answer_by_keyboard(page, box, kind)
+        assert lesson.panel.evaluate(ACTIVE_CELL) == cell, f"{kind}: a key moved JupyterLab's active cell"
+        check = box.locator(".fi-check")
+        for _ in range(30):
+            if check.evaluate(IS_FOCUSED):
+                break
+            page.keyboard.press("Tab")
+        assert check.evaluate(IS_FOCUSED), f"{kind}: Tab never reached Check"
+        assert page.evaluate(FOCUS_RING) >= 2, f"{kind}: the focused Check has no ring of 2 px or more"
+        page.keyboard.press("Enter")
+        expect(box.locator(".fi-result")).to_be_visible(timeout=CHANGE_MS)
+    keep_screenshot(boxes.nth(kinds.index("matching")), lesson.stem, "quiz-matching-keyboard")
 
 
 @pytest.mark.parametrize("lesson", ["02-negotiations"], indirect=True)

@@ -12,6 +12,7 @@ from typing import Protocol
 import ipywidgets as widgets
 
 from ..figures import DPI, PROJECTOR_DPI, CourseFigure, show, show_in
+from ..keyboard import SCOPE_CLASS, keyboard_scope
 from ..palette import VERMILION
 
 # The figure keeps its shape and fits the column and the screen: with the controls beside it and
@@ -137,7 +138,7 @@ class Explorer(widgets.GridBox):
         figure.add_class("fi-explorer-figure")
         self.summary.layout.grid_area = "summary"
         heading.layout.grid_area = "title"
-        children = [heading, panel, figure, self.summary]
+        children = [heading, panel, figure, self.summary, keyboard_scope()]
         self.notes = None
         if notes:
             self.notes = widgets.Accordion(
@@ -154,6 +155,7 @@ class Explorer(widgets.GridBox):
             ),
         )
         self.add_class("fi-explorer")
+        self.add_class(SCOPE_CLASS)
         self.last_view: View | None = None
         self.renders = 0  # figures drawn, for tests and benchmarks
         self._drawing = False
