@@ -171,7 +171,7 @@ def test_copies_of_a_question_and_every_score_line_follow_an_answer(quiz, tmp_pa
     asked.check.click()
     assert copy.radio.value == "etorofu" and "Correct." in copy.feedback.value
     assert "1 of 6 questions correct, 2 attempts" in quiz.score.value
-    assert "1 of 6 questions correct, 2 attempts" in section.score.value  # a score counts the lesson
+    assert "1 of 1 questions correct, 2 attempts" in section.score.value  # a checkpoint counts its own
     untouched = view(other_lesson, "pick-one")
     assert untouched.radio.value is None and untouched.feedback.value == ""
     assert "0 of 6 questions correct, 0 attempts" in other_lesson.score.value
@@ -254,3 +254,27 @@ def test_every_quiz_is_a_keyboard_scope_sharing_one_helper(quiz):
     helpers = [c for c in quiz.box.children if isinstance(c, KeyboardScope)]
     assert SCOPE_CLASS in quiz.box._dom_classes and len(helpers) == 1
     assert [c for c in again.box.children if isinstance(c, KeyboardScope)] == helpers  # one model
+
+
+def test_a_checkpoint_is_titled_by_its_size_and_the_whole_quiz_by_the_bank(quiz):
+    two = Quiz(BANK, ["pick-one", "a-number"])
+    assert "<h4>Check yourself: 2 questions</h4>" in two.box.children[0].value
+    assert "<h4>Check yourself: 1 question</h4>" in Quiz(BANK, ["a-name"]).box.children[0].value
+    assert f"<h4>Quiz: {BANK.title}</h4>" in quiz.box.children[0].value
+    assert "0 of 2 questions correct" in two.score.value
+
+
+def test_back_at_the_whole_quiz_what_is_left_comes_first_and_what_is_right_is_folded(quiz):
+    right, wrong = view(quiz, "a-name"), view(quiz, "pick-one")
+    right.text.value = "iturup"
+    right.check.click()
+    wrong.radio.value = "kunashiri"
+    wrong.check.click()
+    again = Quiz(BANK)  # the notebook opened again
+    shown = [child for child in again.box.children if child in [v.box for v in again.views]]
+    assert [v.question.id for v in again.views if v.box in shown] == [
+        q.id for q in BANK.questions if q.id != "a-name"
+    ], "every question not yet right, wrong ones included, in bank order, before the folded ones"
+    folded = again.already_right
+    assert folded.selected_index is None and "1 question" in folded.titles[0]
+    assert [c.children for c in folded.children] == [(view(again, "a-name").box,)]

@@ -349,6 +349,11 @@ class QuestionView:
             self.on_checked(self)
 
 
+def _questions(count: int) -> str:
+    """Return '1 question' or 'N questions'."""
+    return f"{count} question{'s' if count != 1 else ''}"
+
+
 def _fallback(bank: Bank, questions: list[Question], seed: int) -> tuple[str, str]:
     """Return plain-text and HTML versions of the questions (never the answers) for static pages.
 
@@ -415,8 +420,10 @@ class Quiz:
             self.stage = plain_widget(widgets.VBox, children=[])
             body = [self.stage, plain_widget(widgets.HBox, children=[self.previous, self.counter, self.next])]
         else:
-            body = [view.box for view in self.views]
-        title = plain_widget(widgets.HTML, value=f"{QUIZ_CSS}<h4>Quiz: {html.escape(bank.title)}</h4>")
+            body = self._unanswered_first(progress)
+        whole = len(self.questions) == len(bank.questions)
+        heading = f"Quiz: {bank.title}" if whole else f"Check yourself: {_questions(len(self.questions))}"
+        title = plain_widget(widgets.HTML, value=f"{QUIZ_CSS}<h4>{html.escape(heading)}</h4>")
         self.box = plain_widget(
             widgets.VBox,
             children=[title, self.notice, *body, self.score, keyboard_scope()],
@@ -426,6 +433,22 @@ class Quiz:
             self.show(quiz_score(bank, progress, [q.id for q in self.questions]).next_unanswered or 0)
         self._update_score(progress)
         SHOWN.add(self)
+
+    def _unanswered_first(self, progress: Progress) -> list[widgets.Widget]:
+        """Return the questions' boxes: those not yet right first, those right folded under them.
+
+        A student back at a long quiz wants what is left to do, not a scroll past what is done.
+        """
+        done = [v for v in self.views if progress.of(v.question.lesson, v.question.id).correct]
+        boxes = [v.box for v in self.views if v not in done]
+        if done:
+            self.already_right = widgets.Accordion(
+                children=[plain_widget(widgets.VBox, children=[v.box for v in done])],
+                titles=(f"Answered right before: {_questions(len(done))} (open to go over them)",),
+                selected_index=None,
+            )
+            boxes.append(self.already_right)
+        return boxes
 
     def show(self, position: int) -> None:
         """Show the question at position (one-at-a-time mode)."""
@@ -451,9 +474,11 @@ class Quiz:
             shown._update_score(progress)
 
     def _update_score(self, progress: Progress) -> None:
-        score = quiz_score(self.bank, progress)
-        if len(self.questions) < len(self.bank.questions):  # a few questions: no pointer into the rest
+        if len(self.questions) < len(self.bank.questions):  # a checkpoint: its own questions, no pointer
+            score = quiz_score(self.bank, progress, [q.id for q in self.questions])
             score = QuizScore(score.questions, score.answered, score.correct, score.attempts)
+        else:
+            score = quiz_score(self.bank, progress)
         self.score.value = f"<p>{html.escape(score.sentence())}</p>"
 
     def _repr_mimebundle_(self, **kwargs):
