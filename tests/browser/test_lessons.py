@@ -187,6 +187,30 @@ CUT_TEXT = """(panel) => {
 }"""
 
 
+# Each question's height from its prompt to its Check button, against the height of the notebook's
+# scrolling area: what must be seen together to answer it.
+QUESTION_HEIGHTS = """(panel) => {
+    const boxes = [...panel.querySelectorAll('.fi-question')].filter((box) => box.offsetParent !== null);
+    let scroller = boxes.length ? boxes[0].parentElement : null;
+    while (scroller && !(['auto', 'scroll'].includes(getComputedStyle(scroller).overflowY)
+                         && scroller.scrollHeight > scroller.clientHeight)) {
+        scroller = scroller.parentElement;
+    }
+    return {seen: scroller ? scroller.clientHeight : window.innerHeight, questions: boxes.map((box) => {
+        const check = box.querySelector('.fi-check').getBoundingClientRect();
+        return {prompt: box.querySelector('strong').textContent.slice(0, 60),
+                height: check.bottom - box.getBoundingClientRect().top};
+    })};
+}"""
+
+
+def test_every_question_fits_one_screen_with_its_check(lesson):
+    measured = lesson.panel.evaluate(QUESTION_HEIGHTS)
+    assert measured["questions"], "the lesson shows no question"
+    tall = [q for q in measured["questions"] if q["height"] > measured["seen"]]
+    assert tall == [], f"questions taller than the {measured['seen']} px seen at once: {tall}"
+
+
 def test_no_text_is_typeset_as_math(lesson):
     # The course has no formulas: typeset math means two dollar signs were read as LaTeX.
     math = lesson.panel.locator("mjx-container")
