@@ -26,6 +26,12 @@ $(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json $(wildcard etc/voila/
 	cp -R etc/voila/templates/fourislands $(VENV)/share/jupyter/voila/templates/fourislands
 	touch $@
 
+# axe-core, which the browser tests put into each page they open to audit it (package.json).
+NODE_TOOLS := node_modules/.installed
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 # Where students work when the course folder is read-only (a classroom server): their own copies.
 WORKSPACE ?= $(HOME)/fourislands-work
 
@@ -46,13 +52,13 @@ seminar: install
 
 # The browser tests (tests/browser/) need Debian's Chromium and the grader's sandbox tests bubblewrap:
 # installed here when missing and apt-get can run; where it cannot, the script says why.
-test: install
+test: install $(NODE_TOOLS)
 	bash tools/install_test_packages.sh
 	$(BIN)/ruff check conftest.py src tests tools bench
 	$(BIN)/python -m pytest
 
 # Only the browser tests, keeping a picture of every lesson whole in build/screenshots/.
-screenshots: install
+screenshots: install $(NODE_TOOLS)
 	bash tools/install_test_packages.sh
 	FOURISLANDS_WHOLE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 

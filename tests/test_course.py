@@ -44,6 +44,25 @@ def test_lesson_table_lists_every_lesson():
     assert table["title"].str.len().min() > 5
 
 
+def test_the_start_page_links_every_ready_lesson_and_exercise_to_a_file_that_exists():
+    import re
+
+    from fourislands import lesson_links
+
+    page = lesson_links()._repr_html_()
+    links = re.findall(r'<a href="([^"]+)">', page)
+    expected = [
+        path
+        for lesson in lessons()
+        if lesson.status == "ready"
+        for path in (lesson.notebook, lesson.exercise)
+        if path
+    ]
+    assert [str((ROOT / "notebooks" / link).resolve().relative_to(ROOT)) for link in links] == expected
+    assert all((ROOT / path).exists() for path in expected)
+    assert page.count("<li>") == len(lessons())
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [

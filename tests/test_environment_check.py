@@ -6,6 +6,7 @@ from importlib import metadata
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from fourislands import check_environment, environment_summary
 
@@ -70,3 +71,35 @@ def test_broken_data_is_not_answered_with_a_reinstall(project_copy):
     summary = environment_summary(check_environment())
     assert "(data: islands)" in summary and "'found' column" in summary
     assert "make lab" not in summary
+
+
+def test_the_report_says_ready_in_one_line_when_every_check_passes():
+    from fourislands import environment_report
+
+    report = environment_report()
+    page = report._repr_html_()
+    assert report.ready and "Ready." in page and "<table" not in page
+    assert f"All {len(report.checks)} checks passed" in repr(report)
+
+
+def test_the_report_lists_only_what_failed_and_what_to_do(monkeypatch):
+    from fourislands import environment_report
+
+    real_version = metadata.version
+
+    def version(name: str) -> str:
+        if name == "ipywidgets":
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    report = environment_report()
+    page = report._repr_html_()
+    assert not report.ready and "Not ready." in page and 'role="alert"' in page
+    rows = [
+        [cell.get_text() for cell in row.find_all("td")]
+        for row in BeautifulSoup(page, "html.parser").find_all("tr")
+    ]
+    (failed,) = [row for row in rows if row]
+    assert failed[0] == "ipywidgets" and failed[1].startswith("==") and failed[2] == "missing"
+    assert "make lab" in page

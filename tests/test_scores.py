@@ -25,9 +25,9 @@ def test_the_lesson_table_counts_quiz_answers_exercise_checks_hints_and_solution
     progress.record_event("01", "01-history:q3", "solution shown")
     table = progress_table().set_index("lesson")
     assert table.loc["01", "attempts"] == 1 and table.loc["01", "correct"] == 0
-    assert table.loc["01", "exercise_checks_passed"] == "1 of 6"
-    assert (table.loc["01", "hints"], table.loc["01", "solutions_shown"]) == (2, 1)
-    assert table.loc["00", "exercise_checks_passed"] == ""  # lesson 00 has no exercise: a blank
+    assert table.loc["01", "exercise checks passed"] == "1 of 6"
+    assert (table.loc["01", "hints"], table.loc["01", "solutions shown"]) == (2, 1)
+    assert table.loc["00", "exercise checks passed"] == ""  # lesson 00 has no exercise: a blank
     assert not table.isna().any().any()
 
 
@@ -42,6 +42,6 @@ def test_the_question_table_says_where_each_quiz_and_exercise_question_stands():
     assert quiz_row["status"] == "correct" and quiz_row["attempts"] == 1 and quiz_row["last"]
     assert rows.loc[("exercise 01-history", "q1")][["status", "attempts"]].tolist() == ["passed", 2]
     assert rows.loc[("exercise 01-history", "q2")][["status", "hints"]].tolist() == ["not checked", 1]
-    assert bool(rows.loc[("exercise 01-history", "q3"), "answer_or_solution_shown"])
+    assert bool(rows.loc[("exercise 01-history", "q3"), "answer or solution shown"])
     with pytest.raises(Exception, match="no lesson '42'"):
         progress_table("42")

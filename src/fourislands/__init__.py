@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from .course import Lesson, lesson_table, lessons
+from .course import Lesson, lesson_links, lesson_table, lessons
 from .data import describe, load, table_names
-from .environment_check import check_environment, environment_summary
+from .environment_check import check_environment, environment_report, environment_summary
 from .errors import DataError
 from .quizwidget import quiz
 from .scores import progress_table
@@ -18,7 +18,9 @@ __all__ = [
     "Lesson",
     "check_environment",
     "describe",
+    "environment_report",
     "environment_summary",
+    "lesson_links",
     "lesson_table",
     "lessons",
     "load",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -111,3 +112,41 @@ def lesson_table() -> pd.DataFrame:
             for lesson in lessons()
         ]
     )
+
+
+@dataclass(frozen=True)
+class LessonLinks:
+    """The lessons and their exercises as links, for the start notebook (which sits in notebooks/)."""
+
+    lessons: tuple[Lesson, ...]
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            f"{lesson.id} {lesson.title} ({lesson.status}): {lesson.notebook}"
+            + (f", exercise {lesson.exercise}" if lesson.exercise else "")
+            for lesson in self.lessons
+        )
+
+    def _repr_html_(self) -> str:
+        items = []
+        for lesson in self.lessons:
+            title = html.escape(f"{lesson.id} {lesson.title}")
+            minutes = f"about {lesson.reading_minutes + lesson.exercise_minutes} minutes"
+            if lesson.status != "ready":
+                items.append(f"<li>{title} <em>({html.escape(lesson.status)}: not yet available)</em></li>")
+                continue
+            links = [f'<a href="{html.escape(_from_notebooks(lesson.notebook))}">{title}</a>']
+            if lesson.exercise:
+                links.append(f'<a href="{html.escape(_from_notebooks(lesson.exercise))}">its exercise</a>')
+            items.append(f"<li>{' and '.join(links)} ({minutes})</li>")
+        return f'<ol class="fi-lesson-links" start="0">{"".join(items)}</ol>'
+
+
+def _from_notebooks(path: str) -> str:
+    """Return a course path (notebooks/..., exercises/...) as a link from a notebook in notebooks/."""
+    return path.removeprefix("notebooks/") if path.startswith("notebooks/") else f"../{path}"
+
+
+def lesson_links() -> LessonLinks:
+    """Return the course's lessons, each a link to its notebook and its exercise, for display."""
+    return LessonLinks(tuple(lessons()))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import sys
+from dataclasses import dataclass
 from importlib import metadata
 
 import pandas as pd
@@ -99,3 +101,32 @@ def environment_summary(checks: pd.DataFrame) -> str:
     if (~failed["check"].str.startswith("data") & (failed["check"] != COURSE_FOLDER)).any():
         advice.append("Run `make lab` from the course folder to reinstall, or see README.md.")
     return f"{len(failed)} of {len(checks)} checks failed ({names}). " + " ".join(advice)
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    """The checks as the start notebook shows them: one line when all pass, the failures when not."""
+
+    checks: pd.DataFrame
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.checks["ok"].all())
+
+    def __repr__(self) -> str:
+        return environment_summary(self.checks)
+
+    def _repr_html_(self) -> str:
+        summary = html.escape(environment_summary(self.checks))
+        if self.ready:
+            return f'<p role="status" class="fi-ready"><strong>\u2714 Ready.</strong> {summary}</p>'
+        failed = self.checks[~self.checks["ok"]][["check", "needed", "found"]]
+        return (
+            f'<div role="alert" class="fi-not-ready"><p><strong>\u2718 Not ready.</strong> {summary}</p>'
+            f"{failed.to_html(index=False, escape=True, border=0)}</div>"
+        )
+
+
+def environment_report() -> EnvironmentReport:
+    """Return the environment checks for display: 'Ready.' in one line, or what failed and what to do."""
+    return EnvironmentReport(check_environment())

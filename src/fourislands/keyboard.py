@@ -18,7 +18,7 @@ SCOPE_CLASS = "fi-keys"  # the widgets a KeyboardScope looks after: a quiz, an e
 # - ipywidgets' toggle buttons are plain buttons that only look chosen. Each row becomes a radio
 #   group (role radiogroup, each button a radio with aria-checked kept in step with the chosen
 #   one), reached with one Tab and moved through with the arrow keys, as WAI-ARIA's radio group
-#   pattern has it.
+#   pattern has it. A slider gets its description as its name.
 ESM = """
 const STEPS = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
 
@@ -39,6 +39,14 @@ function announce(scope) {
       }
       button.tabIndex = i === Math.max(chosen, 0) ? 0 : -1;
     });
+  }
+}
+
+function nameSliders(scope) {
+  // noUiSlider's handle is the slider a screen reader meets; ipywidgets leaves it without a name.
+  for (const handle of scope.querySelectorAll(".noUi-handle[role=slider]:not([aria-label])")) {
+    const label = handle.closest(".widget-slider")?.querySelector(".widget-label")?.textContent?.trim();
+    if (label) handle.setAttribute("aria-label", label);
   }
 }
 
@@ -67,8 +75,9 @@ function render({ el }) {
     }
     if (scope.dataset.fiKeys === "on") return;  // looked after already
     scope.dataset.fiKeys = "on";
-    announce(scope);
-    new MutationObserver(() => announce(scope)).observe(scope, {
+    const update = () => { announce(scope); nameSliders(scope); };
+    update();
+    new MutationObserver(update).observe(scope, {
       subtree: true, childList: true, attributes: true, attributeFilter: ["class"],
     });
     scope.addEventListener("keydown", keep);

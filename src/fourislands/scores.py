@@ -70,9 +70,9 @@ LESSON_COLUMNS = [
     "correct",
     "remaining",
     "attempts",
-    "exercise_checks_passed",
+    "exercise checks passed",
     "hints",
-    "solutions_shown",
+    "solutions shown",
 ]
 
 
@@ -108,15 +108,18 @@ def _lesson_row(lesson: Lesson, progress: Progress, with_banks: set[str]) -> dic
     if questions:
         summaries = [progress.of(lesson.id, f"{name}:{q}") for q in questions]
         passed = sum(s.events.get("check passed", 0) > 0 for s in summaries)
+        # Column names in words: a header with spaces wraps, and the table fits beside the notebook.
         row.update(
-            exercise_checks_passed=f"{passed} of {len(questions)}",
-            hints=sum(s.count("hint") for s in summaries),
-            solutions_shown=sum(s.events.get("solution shown", 0) > 0 for s in summaries),
+            {
+                "exercise checks passed": f"{passed} of {len(questions)}",
+                "hints": sum(s.count("hint") for s in summaries),
+                "solutions shown": sum(s.events.get("solution shown", 0) > 0 for s in summaries),
+            }
         )
     return row
 
 
-QUESTION_COLUMNS = ["part", "question", "status", "attempts", "last", "hints", "answer_or_solution_shown"]
+QUESTION_COLUMNS = ["part", "question", "status", "attempts", "last", "hints", "answer or solution shown"]
 
 
 def _question_rows(lesson: Lesson, progress: Progress) -> list[dict]:
@@ -134,7 +137,7 @@ def _question_rows(lesson: Lesson, progress: Progress) -> list[dict]:
                     "attempts": summary.attempts,
                     "last": (summary.last or {}).get("time", "")[:10],
                     "hints": summary.count("hint"),
-                    "answer_or_solution_shown": summary.count("answer shown") > 0,
+                    "answer or solution shown": summary.count("answer shown") > 0,
                 }
             )
     name, questions = _exercise_questions(lesson)
@@ -151,7 +154,7 @@ def _question_rows(lesson: Lesson, progress: Progress) -> list[dict]:
                 "attempts": len(checks),
                 "last": checks[-1]["time"][:10] if checks else "",
                 "hints": summary.count("hint"),
-                "answer_or_solution_shown": summary.events.get("solution shown", 0) > 0,
+                "answer or solution shown": summary.events.get("solution shown", 0) > 0,
             }
         )
     return rows
@@ -174,7 +177,7 @@ def progress_table(lesson: str | None = None) -> pd.DataFrame:
         with_banks = {path.name[:2] for path in bank_files()}
         rows = [_lesson_row(item, progress, with_banks) for item in known]
         # A lesson without a quiz or an exercise has blanks in those columns (not NaN), or no row.
-        rows = [r for r in rows if r["quiz"] or r["exercise_checks_passed"]]
+        rows = [r for r in rows if r["quiz"] or r["exercise checks passed"]]
         table = pd.DataFrame(rows, columns=LESSON_COLUMNS)
     table.attrs["notice"] = notice
     return table

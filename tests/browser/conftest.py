@@ -472,3 +472,28 @@ def figure_text_too_small(images: Locator, least: float) -> tuple[int, list[str]
                 f"{measured['alt']}"
             )
     return images.count(), small
+
+
+# axe-core, installed by `make test` from package.json: the accessibility rules browsers' own audit
+# tools run. A violation on the course's own content (what a lesson or an app puts on the page)
+# fails a test; JupyterLab's and Voila's own are reported as warnings, for they are not ours to fix.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_AUDIT = """async (root, ours) => {
+    const result = await axe.run(root, {resultTypes: ["violations"]});
+    return result.violations.flatMap((rule) => rule.nodes.map((node) => {
+        const element = document.querySelector(node.target[node.target.length - 1]);
+        return {rule: rule.id, impact: node.impact || rule.impact, help: rule.help,
+                ours: Boolean(element && element.closest(ours)),
+                html: node.html.slice(0, 160), text: element ? element.textContent.trim().slice(0, 200) : ""};
+    }));
+}"""
+
+
+def accessibility_violations(page: Page, root: Locator, ours: str) -> tuple[list[dict], list[dict]]:
+    """Audit what root shows with axe-core; return the violations in our content and the others."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed ({AXE}): `make test` installs it with npm ci")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = root.evaluate(AXE_AUDIT, ours)
+    return [v for v in found if v["ours"]], [v for v in found if not v["ours"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
 import yaml
@@ -13,6 +14,7 @@ from .conftest import (
     ROOT,
     SMALL_TEXT,
     STDERR,
+    accessibility_violations,
     figure_text_too_small,
     keep_screenshot,
     off_screen,
@@ -209,6 +211,19 @@ def test_every_question_fits_one_screen_with_its_check(lesson):
     assert measured["questions"], "the lesson shows no question"
     tall = [q for q in measured["questions"] if q["height"] > measured["seen"]]
     assert tall == [], f"questions taller than the {measured['seen']} px seen at once: {tall}"
+
+
+# The course's own content in a notebook: what its cells put on the page.
+COURSE_CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
+SERIOUS = ("serious", "critical")
+
+
+def test_no_serious_accessibility_violation_in_the_course_content(lesson):
+    ours, theirs = accessibility_violations(lesson.page, lesson.panel, COURSE_CONTENT)
+    for rule in sorted({(v["rule"], v["impact"], v["help"]) for v in theirs}):
+        warnings.warn(f"JupyterLab's own page, not the course's: {rule}", stacklevel=1)
+    serious = [v for v in ours if v["impact"] in SERIOUS]
+    assert serious == [], f"{len(serious)} serious or critical violations in {lesson.stem}: {serious[:6]}"
 
 
 def test_no_text_is_typeset_as_math(lesson):
