@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,6 +20,7 @@ from .conftest import (
     ROOT,
     SCREENSHOTS,
     SMALL_TEXT,
+    accessibility_violations,
     figure_text_too_small,
     free_port,
     off_screen,
@@ -26,6 +28,7 @@ from .conftest import (
 )
 
 APP = "02-split-calculator.ipynb"
+COURSE_CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"  # what the app's cells put on the page
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
 # cannot load inside Voila and would log errors in the console.
 VOILA_OPTIONS = [
@@ -127,6 +130,7 @@ def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_scre
         measured = explorer.evaluate(FIRST_SCREEN)
         small = explorer.evaluate(SMALL_TEXT, PROJECTOR_TEXT_PX)
         drawn, small_in_figures = figure_text_too_small(explorer.locator(".fi-figure img"), PROJECTOR_TEXT_PX)
+        ours, theirs = accessibility_violations(page, page.locator("body"), COURSE_CONTENT)
         explorer.evaluate("explorer => explorer.scrollIntoView({block: 'start'})")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"apps-{app.removesuffix('.ipynb')}-first-screen.png")
@@ -135,6 +139,10 @@ def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_scre
     assert measured["figures"], "the app shows no figure"
     assert off_screen(measured) == []
     assert small == [], f"text under {PROJECTOR_TEXT_PX} px on the projector: {small[:5]}"
+    for rule in sorted({(v["rule"], v["impact"], v["help"]) for v in theirs}):
+        warnings.warn(f"Voila's own page, not the app's: {rule}", stacklevel=1)
+    serious = [v for v in ours if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"serious or critical accessibility violations: {serious[:6]}"
     assert drawn >= 1, "the app shows no course figure"
     assert small_in_figures == [], f"figure text under {PROJECTOR_TEXT_PX} px: {small_in_figures}"
     assert problems == []
