@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
+from course_root import ROOT
 
-from fourislands import explore
+from fourislands import explore, figures
 from fourislands.explore.explorer import BUSY_TEXT, Explorer, View, plain_text, starting_notice
 
 
@@ -160,3 +162,40 @@ def test_a_starting_notice_is_hidden_when_empty_and_escapes_what_it_says():
     shown = starting_notice("Latitude <b>91</b> is off the map.")
     assert shown.layout.display is None and 'role="status"' in shown.value
     assert "&lt;b&gt;91&lt;/b&gt;" in shown.value and "<b>" not in shown.value
+
+
+# The explorers a projector app shows: the factory each app notebook imports.
+IN_APPS = {
+    name
+    for name, (module, factory) in EXPLORERS.items()
+    for app in (ROOT / "apps").glob("0*.ipynb")
+    if re.search(rf"from {re.escape(module)} import {factory}\b", app.read_text(encoding="utf-8"))
+}
+
+
+def test_every_app_shows_an_explorer_of_its_own():
+    # Else an app whose import this test could not read would go untested on the projector.
+    assert len(IN_APPS) == len(list((ROOT / "apps").glob("0*.ipynb")))
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_figure_shows_its_text_at_11_px_beside_the_controls(name):
+    module, factory = EXPLORERS[name]
+    explorer = getattr(importlib.import_module(module), factory)()
+    for shown in explorer.last_view.figures:
+        if not hasattr(shown, "text_px"):
+            continue  # a table, not an image
+        assert shown.width_px <= figures.EXPLORER_WIDTH_PX, f"{name}: drawn wider than its column"
+        text = shown.shown_text_px(figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX)
+        assert text >= figures.LEAST_TEXT_PX, f"{name}: smallest text {text:.1f} px as shown"
+
+
+@pytest.mark.parametrize("name", sorted(IN_APPS))
+def test_every_app_explorer_draws_for_the_back_of_the_room(name):
+    module, factory = EXPLORERS[name]
+    explorer = getattr(importlib.import_module(module), factory)(projector=True)
+    assert explorer.dpi == figures.PROJECTOR_DPI
+    assert explorer.last_view.figures, f"{name} shows no figure in its app"
+    for shown in explorer.last_view.figures:
+        text = shown.shown_text_px(figures.PROJECTOR_WIDTH_PX, figures.PROJECTOR_HEIGHT_PX)
+        assert text >= figures.PROJECTOR_TEXT_PX, f"{name}: smallest text {text:.1f} px on the projector"

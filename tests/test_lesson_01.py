@@ -19,7 +19,7 @@ from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-from fourislands import dates, load, maps
+from fourislands import dates, figures, load, maps
 from fourislands.charts import history
 from fourislands.explore import timeline as explore
 from fourislands.explore.explorer import Explorer
@@ -357,6 +357,30 @@ def test_border_map_lines_end_inside_the_frame_and_its_names_do_not_overlap(time
     assert to_hex(land.get_facecolor()[0]) == LAND.lower()
     shapes = [path.transformed(land.get_transform()).get_extents() for path in land.get_paths()]
     assert shapes and not any(shape.overlaps(shumshu) for shape in shapes)
+
+
+# The lesson's charts, each as drawn where it is shown, and the box it is shown in (CSS px).
+LESSON_BOX = (figures.LESSON_WIDTH_PX, float("inf"))
+EXPLORER_BOX = (figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX)
+SHOWN_CHARTS = {
+    "timeline in the lesson": (lambda t: history.timeline_chart(t), LESSON_BOX),
+    "timeline in the explorer": (
+        lambda t: history.timeline_chart(t, title="Timeline: all eras", size=history.TIMELINE_EXPLORER_SIZE),
+        EXPLORER_BOX,
+    ),
+    "holdings": (history.holdings_chart, LESSON_BOX),
+    "events by decade": (history.events_by_decade_chart, LESSON_BOX),
+    "border map, every line": (history.border_map, EXPLORER_BOX),
+}
+
+
+@pytest.mark.parametrize("chart", SHOWN_CHARTS)
+def test_each_chart_shows_its_smallest_text_at_11_px_where_it_is_shown(timeline, chart):
+    """Shrunk to fit its column (never enlarged), no text of the chart is under 11 CSS px."""
+    draw, (width, height) = SHOWN_CHARTS[chart]
+    shown = show(draw(timeline))
+    assert shown.width_px <= width and shown.height_px <= height, (shown.width_px, shown.height_px)
+    assert shown.shown_text_px(width, height) >= figures.LEAST_TEXT_PX
 
 
 # --- choosing events and lines ----------------------------------------------------------------

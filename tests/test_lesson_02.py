@@ -15,7 +15,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.text import Annotation, Text
 from traitlets import TraitError
 
-from fourislands import DataError, load, maps
+from fourislands import DataError, figures, load, maps
 from fourislands.charts import negotiations as charts
 from fourislands.explore import bargaining, split
 from fourislands.explore.explorer import Explorer
@@ -192,8 +192,10 @@ def test_share_chart_bars_equal_the_shares_and_fill_the_land(islands, options):
     position = list(charts.CHART_OPTIONS).index("three-plus-alpha")
     assert japan[position] + alpha[position] == pytest.approx(half)
     assert alpha.sum() == pytest.approx(alpha[position])  # only '3 + alpha' has an alpha drawn
+    # The labels are the options' own, broken onto two lines to leave the bars the lesson's width.
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == shares["label"].tolist()
+    assert [label.replace("\n", " ") for label in labels] == shares["label"].tolist()
+    assert max(len(line) for label in labels for line in label.split("\n")) <= 24
 
 
 def test_share_chart_labels_sit_on_their_own_side_and_clear_of_the_half_line(islands, options):
@@ -319,6 +321,35 @@ def test_split_map_colours_the_islands_and_says_which_go_where(islands, areas):
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
     island_rings = sum(len(maps.island_rings(i)) for i in model.split_by_share(50, areas).japan_islands)
     assert len(hatched) == island_rings + len(charts.part_of_island("etorofu", 0.2))
+
+
+@pytest.mark.parametrize("share", [6.9, 50.0, 80.0])
+def test_split_map_fits_the_explorer_and_the_projector_with_its_names_apart(islands, areas, share):
+    ax = charts.split_map(islands, model.split_by_share(share, areas))
+    in_lesson, in_app = show(ax), show(ax, figures.PROJECTOR_DPI)
+    assert in_lesson.shown_text_px(figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX) >= 11
+    assert in_app.shown_text_px(figures.PROJECTOR_WIDTH_PX, figures.PROJECTOR_HEIGHT_PX) >= 16
+    # Fitting as drawn, not shrunk: the app's text is its full size on the projector.
+    assert in_app.width_px <= figures.PROJECTOR_WIDTH_PX and in_app.height_px <= figures.PROJECTOR_HEIGHT_PX
+    renderer = ax.figure.canvas.get_renderer()
+    leaders = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch is not None]
+    names = [Text.get_window_extent(t, renderer) for t in leaders]  # the words, not the leader
+    boxes = [*names, ax.get_legend().get_window_extent(renderer)]
+    assert len(names) == len(areas)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), "names touch"
+    assert all(ax.bbox.contains(*box.min) and ax.bbox.contains(*box.max) for box in names)
+
+
+def test_lesson_charts_show_their_text_at_11_px_in_the_lesson(islands, options):
+    """Each chart, shrunk to the lesson's column if wider, still shows its smallest text at 11 px."""
+    for ax in (
+        charts.rounds_timeline(load("negotiations")),
+        charts.meeting_count_chart(load("meeting_counts")),
+        charts.settlement_share_chart(options, islands),
+    ):
+        shown = show(ax)
+        assert shown.shown_text_px(figures.LESSON_WIDTH_PX) >= figures.LEAST_TEXT_PX, ax.get_title(loc="left")
+        assert shown.width_px <= figures.LESSON_WIDTH_PX, ax.get_title(loc="left")  # none shrunk
 
 
 # --- the split calculator: widget ---------------------------------------------------------------

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from fourislands import DataError, dates, load, maps
+from fourislands import DataError, dates, figures, load, maps
 from fourislands.charts import security as charts
 from fourislands.explore import ranges
 from fourislands.explore.explorer import Explorer
-from fourislands.figures import show
+from fourislands.figures import LESSON_SIZE, show
 from fourislands.model import security as model
 
 PLACES = ROOT / "data" / "geo" / "places.geojson"
@@ -248,10 +248,10 @@ def text_box(text, renderer):
 def test_timeline_key_is_readable_under_the_chart(military):
     ax = charts.deployment_timeline(military)
     renderer = drawn(ax)
-    assert ax.figure.get_figwidth() <= 9  # shown near full size in a notebook column
+    assert ax.figure.get_figwidth() <= LESSON_SIZE[0]  # shown at full size in a notebook column
     key = next(t for t in ax.texts if t.get_text().startswith("Numbered events"))
     source = next(t for t in ax.texts if t.get_text().startswith("Source: "))
-    assert key.get_fontsize() >= 8.5
+    assert key.get_fontsize() >= 8
     assert all(t.get_fontsize() >= 8.5 for t in ax.get_xticklabels() + ax.get_yticklabels())
     below = ax.xaxis.label.get_window_extent(renderer)
     assert text_box(key, renderer).y1 <= below.y0
@@ -293,13 +293,53 @@ def test_range_map_names_hide_no_island_and_no_ring_crosses_them(military):
             assert not box.overlaps(other_box), (name, other)
         for island in islands:
             assert not island.intersects_bbox(box, filled=True), name
-    island_names = [t.get_text() for t in names if t.get_fontsize() == 8 and t.arrow_patch is not None]
+    islands_table = load("islands")
+    both_names = {
+        ja if ja == ru else f"{ja} / {ru}"
+        for ja, ru in zip(islands_table["name_ja"], islands_table["name_ru"], strict=True)
+    }
+    island_names = [t.get_text() for t in names if t.get_text() in both_names and t.arrow_patch is not None]
     assert {"Shikotan", "Etorofu / Iturup", "Kunashiri / Kunashir"} <= set(island_names)
     for name in [*island_names, "Nemuro\nStrait"]:
         assert not any(ring.intersects_bbox(boxes[name], filled=False) for ring in rings), name
     legend = ax.get_legend().get_window_extent(renderer)
     assert legend.y1 <= frame.y0  # under the map, where it covers no ring
     assert not any(ring.intersects_bbox(legend, filled=False) for ring in rings)
+
+
+def test_explorer_map_names_stay_apart_and_on_the_map():
+    # The explorer's map is a third as wide as the lesson's: its own layout keeps the names apart.
+    ax = charts.launcher_map(147.87, 45.07, 300, label="Etorofu", layout=charts.EXPLORER_RING_MAP)
+    renderer = drawn(ax)
+    frame = ax.get_window_extent(renderer)
+    names = [t for t in ax.texts if t.get_text() and not t.get_text().startswith("Source: ")]
+    boxes = {t.get_text(): text_box(t, renderer) for t in names}
+    assert len(boxes) == len(names) >= 16  # every strait, place, island, sea and the lane's end
+    for n, (name, box) in enumerate(boxes.items()):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, name
+        for other, other_box in list(boxes.items())[n + 1 :]:
+            assert not box.overlaps(other_box), (name, other)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= frame.x1  # beside the map, where it covers no ring
+
+
+def test_every_chart_is_legible_where_it_is_shown(military):
+    for ax in (
+        charts.deployment_timeline(military),
+        charts.range_map(military),
+        charts.site_distances(military),
+    ):
+        shown = show(ax)
+        assert shown.width_px <= figures.LESSON_WIDTH_PX, ax.get_title(loc="left")
+        assert shown.shown_text_px(figures.LESSON_WIDTH_PX) >= figures.LEAST_TEXT_PX, ax.get_title(loc="left")
+    (in_lesson,) = ranges.range_explorer().last_view.figures
+    assert in_lesson.width_px <= figures.EXPLORER_WIDTH_PX
+    shown_px = in_lesson.shown_text_px(figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX)
+    assert shown_px >= figures.LEAST_TEXT_PX
+    (in_app,) = ranges.range_explorer(projector=True).last_view.figures
+    assert in_app.height_px <= figures.PROJECTOR_HEIGHT_PX
+    shown_px = in_app.shown_text_px(figures.PROJECTOR_WIDTH_PX, figures.PROJECTOR_HEIGHT_PX)
+    assert shown_px >= figures.PROJECTOR_TEXT_PX
 
 
 def test_distance_values_stay_readable_where_a_range_line_runs(military):

@@ -17,7 +17,13 @@ from fourislands import DataError, load
 from fourislands.charts import economy as charts
 from fourislands.explore import sequencing as seq
 from fourislands.explore.explorer import Explorer
-from fourislands.figures import show
+from fourislands.figures import (
+    EXPLORER_HEIGHT_PX,
+    EXPLORER_WIDTH_PX,
+    LEAST_TEXT_PX,
+    LESSON_WIDTH_PX,
+    show,
+)
 from fourislands.model import economy as model
 from fourislands.quizbank import load_bank
 
@@ -363,13 +369,40 @@ def test_exposure_chart_plots_each_sides_exposure_after_every_step(points):
     for side in model.SIDES:
         line = next(x for x in ax.lines if x.get_gid() == f"exposure-{side}")
         assert list(line.get_ydata()) == pytest.approx([0.0] + [s.exposure(side) for s in game.steps])
+    # The key is under the chart, its long entries on two lines.
     assert "Russia would gain by stopping here, Japan exposed" in [
-        t.get_text() for t in ax.get_legend().get_texts()
+        t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()
     ]
     assert "Japan's exposure peaks at 6 after step 4" in ax.fourislands_alt
     # Hatched: the steps where Russia gains by stopping while Japan is exposed, as the words say.
     hatched = sorted(round(p.get_x() + p.get_width() / 2) for p in ax.patches if p.get_hatch() == "//")
     assert hatched == [s.number for s in game.eat_and_run_steps("russia")] == [1, 2, 3, 4, 5, 6]
+
+
+# --- legible where shown -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart", ["growth_chart", "energy_shares_chart", "yamal_chart", "deal_counts_chart"])
+def test_each_lesson_chart_fits_a_lessons_width_with_text_large_enough(economy, chart):
+    figure = show(getattr(charts, chart)(economy))
+    assert figure.width_px <= LESSON_WIDTH_PX  # shown at its own size, never shrunk
+    assert figure.shown_text_px(LESSON_WIDTH_PX) >= LEAST_TEXT_PX
+
+
+# The longest games (16 steps, both kinds of hatching in turn) and the shortest.
+GAMES = [("japan-first", 8), ("russia-first", 8), ("simultaneous", 8), ("japan-first", 1)]
+
+
+@pytest.mark.parametrize(("order", "n"), GAMES)
+def test_the_exposure_chart_is_legible_in_the_lesson_and_in_the_explorer(points, order, n):
+    game = model.play(order, n, model.presets()["islands-first-in-russia"][1], points)
+    lesson = show(charts.exposure_chart(game))
+    assert lesson.width_px <= LESSON_WIDTH_PX
+    assert lesson.shown_text_px(LESSON_WIDTH_PX) >= LEAST_TEXT_PX
+    explorer = seq.sequencing_explorer(order=order, installments=n)
+    (shown,) = explorer.last_view.figures  # as the explorer draws it, in its narrower column
+    assert shown.width_px <= EXPLORER_WIDTH_PX and shown.height_px <= EXPLORER_HEIGHT_PX
+    assert shown.shown_text_px(EXPLORER_WIDTH_PX, EXPLORER_HEIGHT_PX) >= LEAST_TEXT_PX
 
 
 def all_widgets(widget):

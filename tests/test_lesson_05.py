@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.text import Annotation
 
-from fourislands import DataError, load
+from fourislands import DataError, figures, load
 from fourislands.charts import survey as charts
 from fourislands.explore import survey as explore
 from fourislands.explore.explorer import BUSY_TEXT, Explorer
@@ -204,7 +204,7 @@ def test_slope_labels_stay_level_with_their_points_and_off_the_axis(survey, ques
     assert bottom < 0  # room under the x axis line for the lowest labels
     labels = [t for t in ax.texts if isinstance(t, Annotation) and t.anncoords == "data"]
     assert len(labels) == 2 * len([x for x in ax.lines if x.get_gid()])  # both ends of every line
-    gap = top * 0.045  # the spacing survey_slopes uses
+    gap = charts.slope_label_gap(top, ax)  # the spacing survey_slopes uses
     for label in labels:
         point, placed = label.xy[1], label.xyann[1]
         assert bottom < placed - gap / 3  # the label's text clears the axis line
@@ -231,8 +231,8 @@ def test_bars_are_the_printed_shares(survey, question):
     assert len(bars) == 6
     for group in model.GROUPS:
         for year in model.YEARS:
-            widths = [p.get_width() for p in bars[f"bars-{group}-{year}"]]
-            assert widths == pytest.approx([share(survey, question, group, year, a) for a in answers])
+            heights = [p.get_height() for p in bars[f"bars-{group}-{year}"]]
+            assert heights == pytest.approx([share(survey, question, group, year, a) for a in answers])
     assert "largest move" in ax.fourislands_alt
 
 
@@ -240,9 +240,9 @@ def test_bars_for_one_year_and_without_no_answer(survey):
     ax = charts.survey_bars(survey, "T4", groups=["former_residents"], years=[2015], drop_no_answer=True)
     bars = patches_by_gid(ax)
     assert list(bars) == ["bars-former_residents-2015"]
-    widths = [p.get_width() for p in bars["bars-former_residents-2015"]]
-    assert sum(widths) == pytest.approx(100)
-    assert "answered" in ax.get_title(loc="left") and "answered" in ax.get_xlabel()
+    heights = [p.get_height() for p in bars["bars-former_residents-2015"]]
+    assert sum(heights) == pytest.approx(100)
+    assert "answered" in ax.get_title(loc="left") and "answered" in ax.get_ylabel()
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -296,10 +296,21 @@ def test_opinion_chart_draws_every_printed_figure(polls):
         assert bool(drawn[0].get_hatch()) == bool(row["disputed"])
         if kind == "approximate":
             assert drawn[0].get_linestyle() == "--"
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    japanese = [n for n, t in enumerate(labels) if "Mainichi" in t]
-    russian = [n for n, t in enumerate(labels) if "Levada" in t]
-    assert max(japanese) < min(russian)  # Japanese polls above Russian ones
+    # Each bar's poll and statement are written above it.
+    labels = {
+        t.get_gid().removeprefix("poll-label-"): t
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("poll-label-")
+    }
+    assert set(labels) == {gid.removeprefix("poll-") for gid in bars}
+    for poll_id, label in labels.items():
+        bar = bars[f"poll-{poll_id}"][0]
+        assert bar.get_y() + bar.get_height() <= label.get_position()[1]
+        assert polls.set_index("id").loc[poll_id, "statement"].split()[-1] in label.get_text()
+    heights = {t.get_text(): t.get_position()[1] for t in labels.values()}
+    japanese = [y for text, y in heights.items() if "Mainichi" in text]
+    russian = [y for text, y in heights.items() if "Levada" in text]
+    assert min(japanese) > max(russian)  # Japanese polls above Russian ones
     assert "I-3" in texts(ax) and "two readings" in ax.fourislands_alt
 
 
@@ -311,9 +322,10 @@ def test_opinion_chart_text_is_readable_and_inside_the_frame(polls):
     frame = ax.get_window_extent(renderer)
     values = [t for t in ax.texts if t.get_position()[0] > 0 and not t.get_text().startswith("Source")]
     legend = ax.get_legend().get_texts()
-    assert all(t.get_fontsize() >= 8.5 for t in [*values, *legend, *ax.get_yticklabels()])
-    for text in values:
-        assert text.get_window_extent(renderer).x1 < frame.x1, text.get_text()
+    assert all(t.get_fontsize() >= 8 for t in [*values, *legend])
+    for text in values:  # the labels above the bars, the values beside them, the headings
+        box = text.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 < frame.x1, text.get_text()
     worded = [t.get_text() for t in values if "(in words)" in t.get_text()]
     assert worded and all(w.startswith("\u201cabout two third\u201d") for w in worded)
 
@@ -331,6 +343,48 @@ def test_points_vs_percent_draws_both_figures_and_the_literal_reading(polls):
     assert f"{after - before:+g}".replace("-", "\u2212") in texts(ax)
     with pytest.raises(DataError, match="no rows"):
         charts.points_vs_percent(polls, before_id="nope")
+
+
+# --- legible where they are shown -----------------------------------------------------------------
+
+
+def lesson_charts(survey, polls):
+    """Every chart the lesson shows, drawn as its cells draw it."""
+    return {
+        "bars T1": charts.survey_bars(survey, "T1"),
+        "slopes T1": charts.survey_slopes(survey, "T1"),
+        "change T2": charts.change_bars(survey, "T2"),
+        "slopes T3": charts.survey_slopes(survey, "T3"),
+        "change T4": charts.change_bars(survey, "T4"),
+        "opinion": charts.opinion_chart(polls),
+        "points vs percent": charts.points_vs_percent(polls),
+    }
+
+
+def test_lesson_charts_show_their_smallest_text_at_11_px(survey, polls):
+    for name, ax in lesson_charts(survey, polls).items():
+        shown = show(ax)
+        assert shown.width_px <= figures.LESSON_WIDTH_PX, f"{name}: wider than the lesson column"
+        text = shown.shown_text_px(figures.LESSON_WIDTH_PX)
+        assert text >= figures.LEAST_TEXT_PX, f"{name}: smallest text {text:.1f} px as shown"
+
+
+@pytest.mark.parametrize("kind", explore.CHARTS)
+@pytest.mark.parametrize(
+    "question, groups, drop", [("T1", ("former_residents", "descendants"), False), ("T4", model.GROUPS, True)]
+)
+def test_explorer_charts_are_legible_beside_the_controls_and_on_the_projector(
+    survey, kind, question, groups, drop
+):
+    ax, _ = explore.chart(model.select(survey, question, list(groups), list(model.YEARS), drop), kind)
+    beside = show(ax)
+    assert beside.width_px <= figures.EXPLORER_WIDTH_PX
+    text = beside.shown_text_px(figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX)
+    assert text >= figures.LEAST_TEXT_PX, f"{kind}: {text:.1f} px beside the controls"
+    projected = show(ax, figures.PROJECTOR_DPI)
+    assert projected.height_px <= figures.PROJECTOR_HEIGHT_PX, f"{kind}: taller than the app's figure"
+    text = projected.shown_text_px(figures.PROJECTOR_WIDTH_PX, figures.PROJECTOR_HEIGHT_PX)
+    assert text >= figures.PROJECTOR_TEXT_PX, f"{kind}: {text:.1f} px on the projector"
 
 
 # --- the explorer logic ----------------------------------------------------------------------------

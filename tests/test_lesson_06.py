@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 
-from fourislands import DataError, lessons, load, maps
+from fourislands import DataError, figures, lessons, load, maps
 from fourislands.charts import seminar
 from fourislands.data import package
 from fourislands.explore import roleplay
@@ -416,10 +416,13 @@ def test_score_bars_equal_the_scores(ev):
         *[o.score for o in score.opinion("russia")],
     ]
     assert widths == pytest.approx(expected)
-    ticks = zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()], strict=True)
-    labels = [label for _, label in sorted(ticks, reverse=True)]  # top to bottom
+    # Each bar is named above it, across the chart (no y tick labels to take the width).
+    assert not [t for t in ax.get_yticklabels() if t.get_text()]
+    names = [t for t in ax.texts if t.get_va() == "bottom" and t.get_position()[0] == 1]
+    labels = [t.get_text() for t in sorted(names, key=lambda t: -t.get_position()[1])]  # top to bottom
+    assert len(labels) == len(expected)
     assert labels[0].startswith("Japan: red lines") and "Levada 2016" in labels[-1]
-    assert f"{len(score.crossed('japan'))} crossed" in texts(ax)
+    assert f"{len(score.crossed('japan'))} crossed" in labels[0]
     with pytest.raises(DataError, match="not scored"):
         seminar.package_score_chart(model.score_package("zzz", ev=ev))
 
@@ -432,12 +435,14 @@ def test_score_chart_names_the_weights_it_was_drawn_with(ev, weighting, words):
         "two", "no-foreign-forces", "eight-point-plan", "visa-free", weighting=weighting, ev=ev
     )
     ax = seminar.package_score_chart(score)
-    assert words in ax.get_xlabel()
+    # The axis label and source line are wrapped to the chart's width: read them as one line each.
+    label, source = (" ".join(words.split()) for words in (ax.get_xlabel(), ax.fourislands_source))
+    assert words in label
     if weighting == "equal":
-        assert "illustrative" not in ax.get_xlabel() + ax.fourislands_source
-        assert "counting every red line the same" in ax.fourislands_source
+        assert "illustrative" not in label + source
+        assert "counting every red line the same" in source
     else:
-        assert "with illustrative weights" in ax.fourislands_source
+        assert "with illustrative weights" in source
 
 
 def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
@@ -448,7 +453,10 @@ def test_the_map_colours_the_islands_as_the_package_divides_them(ev):
     assert_finished(ax, "settlement_options", "islands")
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
     assert len(hatched) == rings["habomai"] + rings["shikotan"]
-    assert "Demilitarised islands" in texts(ax)
+    # The key and the names are wrapped to the map's width: read them as one line.
+    words = " ".join(texts(ax).split())
+    assert "Demilitarised islands" in words
+    assert all(name in words for name in ("Etorofu / Iturup", "Kunashiri / Kunashir", "Shikotan"))
     share = 100 * sum(island_areas(islands)[i] for i in PROMISE_1956) / sum(island_areas(islands).values())
     assert f"{share:.1f}%" in ax.get_title(loc="left") and f"{share:.1f}%" in ax.fourislands_alt
     phased = seminar.package_map(islands, model.score_package("two-first", ev=ev))
@@ -480,6 +488,42 @@ def test_the_landscape_plots_every_package_and_names_the_highlighted_ones(table)
     assert ax.get_title(loc="left") != seminar.red_line_landscape(perfect).get_title(loc="left")
     with pytest.raises(DataError, match="missing columns"):
         seminar.red_line_landscape(table.drop(columns="russia_score"))
+
+
+def test_every_chart_is_legible_where_it_is_shown(ev, table):
+    """The smallest text of each chart, shrunk to where it is shown, stays readable.
+
+    A lesson shows a figure at most LESSON_WIDTH_PX wide; the role-play explorer shows its map and
+    score chart at most EXPLORER_WIDTH_PX by EXPLORER_HEIGHT_PX, and its projector app draws them at
+    PROJECTOR_DPI in at most PROJECTOR_WIDTH_PX by PROJECTOR_HEIGHT_PX, read from the back of a room.
+    """
+    islands = load("islands")
+    parts = {"security": "no-foreign-forces", "economy": "eight-point-plan", "access": "visa-free"}
+    two = model.score_package("two", "no-foreign-forces", "eight-point-plan", "visa-free", ev=ev)
+    lesson = {
+        "opinion": seminar.opinion_chart(load("opinion_polls"), load("nhk_survey")),
+        "scores": seminar.package_score_chart(two),
+        "map": seminar.package_map(islands, two),
+        "landscape": seminar.red_line_landscape(table, highlight=parts),
+    }
+    for name, ax in lesson.items():
+        shown = show(ax)
+        assert shown.width_px <= figures.LESSON_WIDTH_PX, name
+        assert shown.shown_text_px(figures.LESSON_WIDTH_PX) >= figures.LEAST_TEXT_PX, name
+    # The longest title (three lines) and the longest key (a part of an island) of the explorer.
+    for scored in (two, model.score_package("two-first", ev=ev), model.score_package("equal-area", ev=ev)):
+        for draw in (seminar.package_map, seminar.package_score_chart):
+            args = (islands, scored) if draw is seminar.package_map else (scored,)
+            explorer = show(draw(*args, size=seminar.EXPLORER_SIZE))
+            assert (
+                explorer.shown_text_px(figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX)
+                >= figures.LEAST_TEXT_PX
+            ), (draw.__name__, scored.summary)
+            app = show(draw(*args, size=seminar.EXPLORER_SIZE), figures.PROJECTOR_DPI)
+            assert (
+                app.shown_text_px(figures.PROJECTOR_WIDTH_PX, figures.PROJECTOR_HEIGHT_PX)
+                >= figures.PROJECTOR_TEXT_PX
+            ), (draw.__name__, scored.summary)
 
 
 # ------------------------------------------------------------------------------ the widget

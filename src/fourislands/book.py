@@ -208,6 +208,8 @@ def _local_links(page: str, stems: set[str]) -> str:
         return f'<a href="{stem}.html">{match.group(0)}</a>' if stem in stems else match.group(0)
 
     page = re.sub(r'href="((?:\.\./)?notebooks/|\./)?(\d\d-[\w-]+)\.ipynb(#[^"]*)?"', href, page)
+    # A notebook the book has no page for (an exercise, a lesson not built) is named, not linked.
+    page = re.sub(r'<a href="[^":]*?\.ipynb(?:#[^"]*)?">(.*?)</a>', r"\1", page)
     return re.sub(r"<code>(notebooks/)?(\d\d-[\w-]+)\.ipynb</code>", code, page)
 
 

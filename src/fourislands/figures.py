@@ -82,10 +82,38 @@ class _AllButSourceLine:
         return self.measured[1].transformed(ax.transAxes)
 
 
-def source_line(table: str, source_ids: Iterable[str], extra: str = "") -> str:
-    """Return a chart's source: its data file, the sources of the rows it draws (each once), extra."""
+# The average width of a character of DejaVu Sans (matplotlib's font), in ems: for wrapping text
+# to a width before it is drawn. Bold runs about a quarter wider.
+CHARACTER_EM = 0.53
+BOLD_EM = 0.65
+
+
+def characters_across(inches: float, points: float = 8.0, bold: bool = False) -> int:
+    """Return about how many characters of text at `points` fit across `inches` (at least 8)."""
+    return max(int(inches * 72 / (points * (BOLD_EM if bold else CHARACTER_EM))), 8)
+
+
+def source_width(ax: Axes, inset: float = 0.0) -> int:
+    """Return how many characters of ax's source line fit across its figure, starting inset inches in.
+
+    The line starts at the axes' left edge: inset is what the y tick labels take left of it.
+    """
+    return characters_across(ax.figure.get_figwidth() - inset) - len("Source: ")
+
+
+def title_width(ax: Axes, inset: float = 0.0) -> int:
+    """Return how many characters of ax's title (12-point bold) fit across its figure, less inset inches."""
+    return characters_across(ax.figure.get_figwidth() - inset, 12, bold=True)
+
+
+def source_line(table: str, source_ids: Iterable[str], extra: str = "", width: int = 125) -> str:
+    """Return a chart's source: its data file, the sources of the rows it draws (each once), extra.
+
+    Broken into lines of `width` characters: the line starts under the axes, and one that runs past
+    the figure's edge widens the PNG (`characters_across` gives a width in inches as characters).
+    """
     ids = ", ".join(dict.fromkeys(source_ids))
-    return wrapped(f"data/{table}.csv ({ids}){extra}", width=125)
+    return wrapped(f"data/{table}.csv ({ids}){extra}", width=width)
 
 
 def _leaving(box: Bbox, inside: np.ndarray, towards: np.ndarray) -> np.ndarray:

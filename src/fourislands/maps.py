@@ -127,6 +127,29 @@ def label_islands(ax: Axes, offsets: dict[str, tuple[float, float]] | None = Non
     return ax
 
 
+def name_islands_at(
+    ax: Axes,
+    names: dict[str, str],
+    places: dict[str, tuple[tuple[float, float], str, str]],
+    fontsize: float = 8,
+) -> None:
+    """Write each disputed island's names ('Etorofu / Iturup') on two lines at its place in the sea,
+    led to the island by a line; places give each island's ((lon, lat), ha, va)."""
+    for island, (lon, lat) in island_positions().items():
+        (x, y), ha, va = places[island]
+        ax.annotate(
+            names[island].replace(" / ", " /\n"),
+            xy=(lon, lat),
+            xytext=(x, y),
+            ha=ha,
+            va=va,
+            fontsize=fontsize,
+            linespacing=1.1,
+            arrowprops=LEADER,
+            zorder=6,
+        )
+
+
 def ring_points(lon: float, lat: float, radius_km: float, steps: int = 180) -> tuple[np.ndarray, np.ndarray]:
     """Return the longitudes and latitudes of a circle of radius_km around a point, on a sphere."""
     bearing = np.linspace(0, 2 * math.pi, steps + 1)

@@ -362,7 +362,10 @@ def test_explorer_worked_with_the_keyboard_only(lesson):
     lesson.page.keyboard.press("Tab")
     assert inside.count(), "Tab from the control before the explorer does not reach the explorer"
     before, images = output.inner_html(), output.locator("img").count()
-    lesson.page.keyboard.press("Space")
+    # The first control is a row of choices, one Tab stop: an arrow key chooses the next one.
+    assert explorer.locator("[role=radio]:focus").count(), "Tab did not land on the explorer's first choice"
+    lesson.page.keyboard.press("ArrowRight")
+    assert explorer.locator("[role=radio][aria-checked=true]:focus").count(), "the arrow key chose nothing"
     lesson.page.wait_for_function(
         OUTPUT_REDRAWN, arg=[output.element_handle(), before, images], polling=250, timeout=CHANGE_MS
     )

@@ -10,7 +10,6 @@ DataError naming it); figures kept "as printed" are labelled so, beside the outs
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -19,10 +18,25 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+from matplotlib.transforms import offset_copy
 
 from ..dates import decimal_year
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
+from ..figures import (
+    EXPLORER_WIDTH,
+    JAPAN,
+    LESSON_SIZE,
+    NEUTRAL,
+    PALETTE,
+    RUSSIA,
+    characters_across,
+    finish,
+    legend_below,
+    new_axes,
+    source_line,
+)
+from ..words import wrapped
 
 if TYPE_CHECKING:  # only for type hints: the explorer imports this module, not the other way
     from ..model.economy import Game
@@ -63,6 +77,15 @@ DEAL_ROWS = (
 DEAL_VALUE_ROW = "eco-deals-2016-12-value-300bn-yen"
 SCALES = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_SIGNS = {"USD": "US$", "EUR": "€", "JPY": "¥", "RUB": "RUB "}
+LESSON_WIDTH = LESSON_SIZE[0]
+EXPOSURE_LESSON_SIZE = (LESSON_WIDTH, 4.8)
+# The sequencing explorer's figure: as wide as its column, taller than wide for the key below.
+EXPOSURE_EXPLORER_SIZE = (EXPLORER_WIDTH, 5.2)
+NOTE_SIZE = 8  # points: labels and notes on the charts, the least a student reads where they are shown
+
+
+# A source line's characters under a lesson chart: it starts right of up to 1.5 in of tick labels.
+SOURCE_WIDTH = characters_across(LESSON_WIDTH - 1.5)
 
 
 # --- reading the table ------------------------------------------------------------------------
@@ -181,7 +204,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     point is labelled with its own value; the 2015 fall and the 2017 recovery, which the table
     gives without a level, are written in as notes.
     """
-    ax = new_axes(ax, size=(9.0, 5.2))
+    ax = new_axes(ax, size=(LESSON_WIDTH, 4.9))
     trade = trade_points(economy)
     companies = company_points(economy)
     base_trade = float(trade.iloc[0]["usd_billion"])
@@ -214,7 +237,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ha = "right" if dx < 0 else "left"
         if point["row"] == TRADE_ROWS["level-2019"]:
             # Over its own point and right of the 2017 band: to the left it would read as 2017's.
-            dx, dy, ha = (8, 10, "center")
+            dx, dy, ha = (10, 10, "center")
         ax.annotate(
             point["label"],
             xy=(point["year"], point["times"]),
@@ -222,7 +245,7 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             textcoords="offset points",
             ha=ha,
             va="bottom" if dy > 0 else "top",
-            fontsize=8.5,
+            fontsize=NOTE_SIZE,
             color="#222222",
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
@@ -239,14 +262,16 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         gid="companies",
     )
     for _, point in companies.iterrows():
+        first = point["year"] == companies["year"].min()
         ax.annotate(
             f"{int(point['companies'])}",
             xy=(point["year"], point["times"]),
-            xytext=(-9, 0) if point["year"] == companies["year"].min() else (0, -13),
+            # The first above and left of its point: under it is the worked-out 2003 trade level.
+            xytext=(-5, 5) if first else (0, -13),
             textcoords="offset points",
-            ha="right" if point["year"] == companies["year"].min() else "center",
-            va="top",
-            fontsize=8.5,
+            ha="right" if first else "center",
+            va="bottom" if first else "top",
+            fontsize=NOTE_SIZE,
             color=RUSSIA,
             fontweight="bold",
         )
@@ -254,12 +279,12 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     target_times = float(target["value"]) / base_trade
     ax.axhline(target_times, color=NEUTRAL, linestyle="-.", linewidth=1, zorder=1)
     ax.text(
-        2019.9,
+        2021.6,  # at the right end, over the empty years past 2019
         target_times + 0.08,
         f"target set in January 2019: ${float(target['value']):g} bn",
         ha="right",
         va="bottom",
-        fontsize=8.5,
+        fontsize=NOTE_SIZE,
         color="#333333",
         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
     )
@@ -276,24 +301,33 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ):
         year = float(str(row["date"])[:4])
         ax.axvspan(
-            year - 0.4,
-            year + 0.4,
+            year - 0.35,
+            year + 0.35,
             facecolor="#EDEDED",
             linewidth=0,
             zorder=0,
             gid=f"note-{row['id']}",
         )
         ax.text(
-            year, height, f"{int(year)}: {words}", fontsize=8.5, ha="center", va="center", bbox=box, zorder=5
+            year,
+            height,
+            f"{int(year)}: {words}",
+            fontsize=NOTE_SIZE,
+            ha="center",
+            va="center",
+            bbox=box,
+            zorder=5,
         )
     ax.axhline(1.0, color="#BBBBBB", linewidth=0.8, zorder=0)
-    ax.set_xlim(2002, 2021)  # room right of 2019 for its label, clear of the 2017 band
+    ax.set_xlim(2002, 2021.8)  # room right of 2019 for its label, clear of the 2017 band
     ax.set_xticks(range(2003, 2020, 2))
     ax.set_ylim(0, max(float(trade["times"].max()), target_times) * 1.18)
     ax.set_ylabel("times the 2003 level (2003 = 1)")
     ax.grid(color="#E8E8E8", linewidth=0.6)
-    ax.legend(
-        handles=[
+    # Below the chart: in a corner of it, the key covered the boom's labels.
+    legend_below(
+        ax,
+        [
             Line2D(
                 [],
                 [],
@@ -333,9 +367,8 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 label="Japanese companies in Russia",
             ),
         ],
-        loc="upper left",
-        fontsize=8.5,
-        framealpha=0.95,
+        columns=2,
+        gap=0.08,
     )
     first, last_company = companies.iloc[0], companies.iloc[-1]
     peak = trade[trade["row"] == TRADE_ROWS["peak"]].iloc[0]
@@ -354,11 +387,12 @@ def growth_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     sources = list(rows_by_id(economy, TRADE_ROWS.values())["source_id"]) + list(companies["source_id"])
     return finish(
         ax,
-        "Trade boomed and fell; the number of Japanese companies kept growing",
+        "Trade boomed and fell; Japanese companies kept growing",
         source_line(
             "economy",
             sources,
             "; 2003 trade worked out as the 2008 level divided by five; 2009 is an upper bound",
+            width=SOURCE_WIDTH,
         ),
         alt,
     )
@@ -406,7 +440,7 @@ def energy_shares_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     mistaken for each other: the first is a share of a small trade, the others of all of Japan's
     imports of a fuel.
     """
-    ax = new_axes(ax, size=(9.0, 4.8))
+    ax = new_axes(ax, size=(LESSON_WIDTH, 4.6))
     shares = energy_shares(economy)
     y = np.array([3.9, 2.0, 1.0, 0.0])[: len(shares)]
     ax.barh(y, [100] * len(shares), color="#EEEEEE", edgecolor="#888888", height=0.62, zorder=1)
@@ -441,20 +475,20 @@ def energy_shares_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         )
     ax.set_yticks(
         y,
-        [textwrap.fill(f"{r['label']} ({r['year']})", width=24) for _, r in shares.iterrows()],
-        fontsize=8.5,
+        [wrapped(f"{r['label']} ({r['year']})", width=20) for _, r in shares.iterrows()],
+        fontsize=NOTE_SIZE,
     )
     first = shares.iloc[0]
     headings = (
         (y[0], f"A. The whole: {first['whole']} (reading 003).\nWhat share of it is energy?"),
         (
             y[1],
-            "B. The whole: all of Japan's imports of one fuel (outside source).\n"
-            "What share comes from Russia?",
+            "B. The whole: all of Japan's imports of one fuel\n"
+            "(outside source). What share comes from Russia?",
         ),
     )
     for height, words in headings:
-        ax.text(0.5, height + 0.42, words, fontsize=8.5, va="bottom", fontweight="bold")
+        ax.text(0.5, height + 0.42, words, fontsize=NOTE_SIZE, va="bottom", fontweight="bold")
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.5, y[0] + 1.25)
     ax.set_xlabel("percent of the whole named above each group (grey bar = 100%)")
@@ -471,8 +505,8 @@ def energy_shares_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     return finish(
         ax,
-        "Almost all Japan buys from Russia is energy; little of its fuel is Russian",
-        source_line("economy", shares["source_id"], "; reading issues I-4 and I-5"),
+        "Almost all Japan buys from Russia is energy;\nlittle of its fuel is Russian",
+        source_line("economy", shares["source_id"], "; reading issues I-4 and I-5", width=SOURCE_WIDTH),
         alt,
     )
 
@@ -508,7 +542,7 @@ def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Amounts are in millions of the currency the source gives; euros are not converted to
     dollars (the data has no exchange rate), and the unit is written on every bar.
     """
-    ax = new_axes(ax, size=(9.0, 4.4))
+    ax = new_axes(ax, size=(LESSON_WIDTH, 4.4))
     figures = yamal_figures(economy)
     y = np.array([4.0, 3.0, 1.4, 0.4])[: len(figures)]
     colours = [JAPAN if w == "Japan" else CHINA for w in figures["who"]]
@@ -519,7 +553,7 @@ def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     top = float(figures["millions"].max())
     for bar, (_, row) in zip(bars, figures.iterrows(), strict=True):
         ax.text(
-            bar.get_width() + top * 0.01,
+            bar.get_width() + top * 0.015,
             bar.get_y() + bar.get_height() / 2,
             row["words"],
             va="center",
@@ -527,17 +561,24 @@ def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             fontsize=9,
             fontweight="bold",
         )
-    ax.set_yticks(y, [f"{r['who']}: {r['how']}" for _, r in figures.iterrows()], fontsize=8.5)
+    # Broken to fit a narrow column, with the source in brackets on a line of its own.
+    labels = [
+        "\n".join(wrapped(part, width=18) for part in f"{r['who']}: {r['how']}".split("\n"))
+        for _, r in figures.iterrows()
+    ]
+    ax.set_yticks(y, labels, fontsize=NOTE_SIZE)
     printed = figures[figures["how"].str.contains("printed")]
     ratio = ""
     if len(printed) == 2 and printed["currency"].nunique() == 1:
         japan = float(printed.loc[printed["who"] == "Japan", "millions"].iloc[0])
         china = float(printed.loc[printed["who"] == "China", "millions"].iloc[0])
         ratio = f"As printed, China's contribution is {china / japan:g} times Japan's."
-        ax.text(top * 0.02, y[0] + 0.5, ratio, ha="left", va="bottom", fontsize=8.5, style="italic")
-    ax.set_xlim(0, top * 1.32)
+        ax.text(top * 0.02, y[0] + 0.5, ratio, ha="left", va="bottom", fontsize=NOTE_SIZE, style="italic")
+    ax.set_xlim(0, top * 1.5)  # room for the longest bar's amount
+    ax.xaxis.set_major_locator(MaxNLocator(5))  # more labels would touch in a lesson's width
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_ylim(-0.3, y[0] + 1.0)
-    ax.set_xlabel("millions of the currency each source gives (US$, or € where marked; not converted)")
+    ax.set_xlabel("millions of the currency each source gives\n(US$, or € where marked; not converted)")
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     words = "; ".join(
@@ -550,8 +591,13 @@ def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     return finish(
         ax,
-        "Yamal LNG: Japan's money next to China's, as printed and as reported",
-        source_line("economy", figures["source_id"], "; reading issue I-46; € not converted to US$"),
+        "Yamal LNG: Japan's money next to China's,\nas printed and as reported",
+        source_line(
+            "economy",
+            figures["source_id"],
+            "; reading issue I-46; € not converted to US$",
+            width=SOURCE_WIDTH,
+        ),
         alt,
     )
 
@@ -582,7 +628,7 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     An 'over' count gets an arrow past its bar, an 'about' count a tilde; the band marks the
     span the counts cover. The yen value of the deals is written under them.
     """
-    ax = new_axes(ax, size=(9.0, 4.2))
+    ax = new_axes(ax, size=(LESSON_WIDTH, 4.0))
     counts = deal_counts(economy)
     y = np.arange(len(counts))[::-1].astype(float)
     colours = [PALETTE[0], NEUTRAL, PALETTE[5]][: len(counts)]
@@ -612,7 +658,7 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
             row["source_id"], "NHK on the summit day" if "nhk" in row["source_id"] else row["source_id"]
         )
         labels.append(f"{who}")
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(y, [wrapped(label, width=13) for label in labels], fontsize=9)
     value = rows_by_id(economy, [DEAL_VALUE_ROW]).iloc[0]
     ax.text(
         0.985,
@@ -620,12 +666,12 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
         f"Hirose: Japan's investments,\nloans and credit under the deals:\nabout "
         f"{money_words(value['value'], value['unit'])}",
         transform=ax.transAxes,
-        fontsize=8.5,
+        fontsize=NOTE_SIZE,
         ha="right",
         va="top",
         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999999"},
     )
-    ax.set_xlim(0, high * 1.45)
+    ax.set_xlim(0, high * 1.7)  # the yen value's box right of the longest count and its words
     ax.set_ylim(-0.6, len(counts) - 0.4)
     ax.set_xlabel(f"number counted (grey band: {low:g} to {high:g})")
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
@@ -642,7 +688,12 @@ def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return finish(
         ax,
         "December 2016: 68, over 70 or about 80 agreements?",
-        source_line("economy", list(counts["source_id"]) + [value["source_id"]], "; reading issue I-53"),
+        source_line(
+            "economy",
+            list(counts["source_id"]) + [value["source_id"]],
+            "; reading issue I-53",
+            width=SOURCE_WIDTH,
+        ),
         alt,
     )
 
@@ -658,17 +709,20 @@ OTHER = {"japan": "russia", "russia": "japan"}
 MOVER_TICKS = {"japan": "J", "russia": "R", "both": "J+R"}
 
 
-def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
+def exposure_chart(
+    game: Game, ax: Axes | None = None, size: tuple[float, float] = EXPOSURE_LESSON_SIZE
+) -> Axes:
     """Plot each side's exposure after every step of a sequencing game (explore.sequencing).
 
     Exposure is the value a side has given that is not yet matched by what it has received:
     what it loses if the other side stops there. Hatched columns mark the steps after which a
     side would gain by stopping while the other is exposed, the 'eat and run' moments. Values are
-    illustrative.
+    illustrative. size: the lesson's, or EXPOSURE_EXPLORER_SIZE in the explorer's narrower column.
     """
     if not getattr(game, "ok", False):
         raise ValueError(getattr(game, "message", "This is not a game the chart can draw."))
-    ax = new_axes(ax, size=(9.0, 4.6))
+    ax = new_axes(ax, size=size)
+    width = ax.figure.get_figwidth()
     steps = list(game.steps)
     x = np.arange(0, len(steps) + 1)
     handles = []
@@ -695,7 +749,7 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
             color=colour,
             linestyle=line,
             marker=marker,
-            markersize=7,
+            markersize=7 if len(steps) <= 8 else 5,
             linewidth=2,
             markeredgecolor="black",
             zorder=3,
@@ -718,32 +772,46 @@ def exposure_chart(game: Game, ax: Axes | None = None) -> Axes:
                     facecolor="none",
                     edgecolor=colour,
                     hatch=hatch,
-                    label=f"{NAMES[side]} would gain by stopping here, {NAMES[OTHER[side]]} exposed",
+                    label=f"{NAMES[side]} would gain by stopping here,\n{NAMES[OTHER[side]]} exposed",
                 )
             )
     ticks = ["start"] + [f"{s.number}\n{MOVER_TICKS[s.mover]}" for s in steps]
-    ax.set_xticks(x, ticks, fontsize=8.5)
+    ax.set_xticks(x, ticks, fontsize=NOTE_SIZE)
     ax.set_xlim(-0.6, len(steps) + 0.6)
     ax.set_ylim(0, top * 1.2)
-    ax.set_xlabel("step (J: Japan hands over cooperation, R: Russia a territorial step, J+R: both)")
+    ax.set_xlabel("step (J: Japan hands over cooperation,\nR: Russia a territorial step, J+R: both)")
     ax.set_ylabel("value given, not yet matched\n(illustrative units)")
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    ax.legend(handles=handles, loc="upper left", fontsize=8.5, framealpha=0.95)
+    # Under the step labels and the axis label (two lines each), a fixed depth in points whatever
+    # the chart's height: on the chart the key covered the hatched steps and the lines.
+    under_labels = offset_copy(ax.transAxes, fig=ax.figure, y=-58, units="points")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=under_labels,
+        ncols=2 if width >= LESSON_WIDTH - 0.01 else 1,
+        fontsize=NOTE_SIZE,
+        frameon=False,
+    )
+    installments = f"{game.installments} installment{'s' if game.installments != 1 else ''} each"
+    title_characters = characters_across(width - 0.8, 12, bold=True)
     return finish(
         ax,
-        f"Who is exposed at each step: {game.order_label}, {game.installments} "
-        f"installment{'s' if game.installments != 1 else ''} each",
-        textwrap.fill(
+        "Who is exposed at each step?\n"
+        + wrapped(f"{game.order_label}, {installments}", width=title_characters),
+        wrapped(
             "explore/sequencing.py, illustrative values, not measured; Japan's installments are the "
             "eight points of data/plan_items.csv (hirose2018); the fears are quoted from reading 000 "
             "(rapprochement2017)",
-            width=125,
+            width=characters_across(width - 1.5),
         ),
         " ".join(game.summary()),
     )
 
 
 __all__ = [
+    "EXPOSURE_EXPLORER_SIZE",
     "amount",
     "company_points",
     "deal_counts",

@@ -19,11 +19,24 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 from matplotlib.transforms import Bbox
 
 from .. import maps
 from ..dates import decimal_year, year_of
-from ..figures import JAPAN, LEADER, NEUTRAL, PALETTE, RUSSIA, finish, legend_below, new_axes
+from ..figures import (
+    EXPLORER_WIDTH,
+    JAPAN,
+    LEADER,
+    LESSON_SIZE,
+    NEUTRAL,
+    PALETTE,
+    RUSSIA,
+    finish,
+    legend_below,
+    new_axes,
+    source_width,
+)
 from ..model.history import (
     DECADE_KINDS,
     REGION_ORDER,
@@ -40,6 +53,10 @@ from ..model.history import (
 from ..palette import BLACK
 from ..words import wrapped
 
+# Sizes (inches) of the timeline as the lesson shows it and beside the explorer's controls, where
+# it is narrower and so is given more height: the labels of the busy decades stack upwards.
+TIMELINE_SIZE = (LESSON_SIZE[0], 4.6)
+TIMELINE_EXPLORER_SIZE = (EXPLORER_WIDTH, 5.6)
 # Short names for the events the timeline chart labels, when they are on it.
 KEY_EVENTS = {
     "treaty-shimoda-1855": "Shimoda",
@@ -80,30 +97,33 @@ LINE_STYLES = [
     (PALETTE[2], ":", 3.0),
     (BLACK, "-", 2.2),
 ]
-# Kunashiri's name moves west of the 1945 line, into the Sea of Okhotsk.
-ISLAND_LABEL_OFFSETS = {"kunashiri": (-3.7, 1.25)}
+# Kunashiri's name moves west of the 1945 line, into the Sea of Okhotsk; Etorofu's, under the 1855 line's end.
+ISLAND_LABEL_OFFSETS = {"kunashiri": (-3.7, 1.25), "etorofu": (0.4, -0.75)}
 # Where each line's year goes, in points from its first point (default: up and to the left).
-YEAR_OFFSETS = {"line-1945": (6, -4), "border-1875": (-4, 7)}
+YEAR_OFFSETS = {"line-1945": (6, -4), "border-1875": (-3, 2)}
 CONTEXT_PLACES = {
     # coastline feature name: (where to write its label, lon/lat)
     "Sakhalin": (142.55, 48.6),
     "Hokkaido": (142.3, 43.4),
-    "Kamchatka": (150.3, 51.58),
+    "Kamchatka": (151.6, 51.5),
     "Urup": (150.85, 45.25),
-    "Shumshu": (153.45, 51.2),
+    "Shumshu": (153.3, 50.35),
 }
 # Where the 1875 line and its year leave no room beside a place (and Shumshu's name would run
 # onto Paramushir), its name goes out to sea with a leader line to this point of its land.
-PLACE_POINTERS = {"Kamchatka": (156.6, 51.8), "Shumshu": (156.35, 50.85)}
+PLACE_POINTERS = {"Kamchatka": (156.7, 51.85), "Shumshu": (156.35, 50.85)}
 # The coastline file ends at 157°E, where the 1875 line ends too: the map runs a little further
 # east, so the line ends clear of the frame, and says the strip beyond 157°E has no coastline.
 MAP_EXTENT = (139.0, 41.0, 157.6, 52.0)
+# What the y tick labels take left of the axes, where the source line starts (inches).
+SOURCE_INSET = 1.1
+# The border explorer's figure, beside its controls: the map, and its key and source under it.
+MAP_SIZE = (EXPLORER_WIDTH, 5.6)
 
 
 def _wrapped(ax: Axes, text: str) -> str:
-    """Return a source line broken to fit under the figure (about 14 characters an inch)."""
-    width = int(ax.figure.get_figwidth() * 14)
-    return wrapped(text, width=width, indent=2)
+    """Return a source line broken to fit under the figure, its later lines indented."""
+    return wrapped(text, width=source_width(ax, SOURCE_INSET), indent=2)
 
 
 def timeline_chart(
@@ -112,14 +132,16 @@ def timeline_chart(
     title: str = "Japan and Russia: the events of the course timeline",
     full: pd.DataFrame | None = None,
     numbered: bool = False,
+    size: tuple[float, float] = TIMELINE_SIZE,
 ) -> Axes:
     """Plot each event as a mark in its theme's row against its date; shade what the readings miss.
 
     timeline may be a filtered part of the table; full (default: timeline) is the whole table,
     used to find where the readings end. numbered: write each event's number in date order
-    (as chronological() sorts them) next to it, instead of naming the key events.
+    (as chronological() sorts them) next to it, instead of naming the key events. size: of a new
+    figure (TIMELINE_EXPLORER_SIZE beside an explorer's controls).
     """
-    ax = new_axes(ax, size=(9.0, 4.8))
+    ax = new_axes(ax, size=size)
     full = timeline if full is None else full
     order = themes()
     end = readings_end(full)
@@ -131,6 +153,8 @@ def timeline_chart(
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(len(order) - 0.4, -0.8)
     ax.set_xlabel("year")
+    # Whole years only, and few enough that they stay apart at an explorer's width.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=round(ax.figure.get_figwidth()), integer=True))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     if frame.empty:
@@ -189,7 +213,10 @@ def timeline_chart(
                 label=f"after the readings (after {month_label(end)})",
             )
         )
-    legend_below(ax, handles, columns=3, gap=0.13)
+    # Under the "year" label, about a third of an inch below the axes whatever their height; in
+    # one column where the three entries do not fit side by side.
+    narrow = ax.figure.get_figwidth() < 5.5
+    legend_below(ax, handles, columns=1 if narrow else 2, gap=0.42 / (ax.figure.get_figheight() - 1.9))
     if numbered:
         texts = {i: str(n) for n, i in enumerate(chronological(frame).index, start=1)}
     else:
@@ -403,7 +430,7 @@ def _timeline_alt(frame: pd.DataFrame, end: str) -> str:
 
 def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Stack, for each decade, the events reported in the readings, from outside sources, and after."""
-    ax = new_axes(ax, size=(9.0, 4.2))
+    ax = new_axes(ax, size=LESSON_SIZE)
     table = events_by_decade(timeline)
     styles = [  # label, colour, hatch: one for each of DECADE_KINDS, in its order
         ("reported in a reading", BLACK, ""),
@@ -429,7 +456,10 @@ def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Ax
         if total:
             ax.text(x, total + 0.4, str(int(total)), ha="center", va="bottom", fontsize=8.5)
     busy = [d for d, total in bottom.items() if total]  # name only the decades with events
-    ax.set_xticks(busy, [f"{d}s" for d in busy], rotation=45, ha="right", fontsize=8.5)
+    # Steep enough that neighbouring decades (1930s to 1960s) keep a gap between their labels.
+    ax.set_xticks(
+        busy, [f"{d}s" for d in busy], rotation=60, ha="right", rotation_mode="anchor", fontsize=8.5
+    )
     ax.set_ylabel("events in the timeline")
     ax.set_ylim(0, bottom.max() * 1.15 + 1)
     ax.legend(loc="upper left", fontsize=8.5)
@@ -454,7 +484,7 @@ def events_by_decade_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Ax
 
 def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Draw, for each area, who held it between the 1855, 1875, 1905 and 1945 lines."""
-    ax = new_axes(ax, size=(9.0, 3.8))
+    ax = new_axes(ax, size=(LESSON_SIZE[0], 4.0))
     periods = holdings(timeline)
     lines = border_lines(timeline)
     for y, region in enumerate(REGION_ORDER):
@@ -470,10 +500,12 @@ def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 linewidth=1.0,
             )
             if width >= 15:
+                text = BAR_TEXT.get(row["holder"], label)
                 ax.text(
                     row["start"] + width / 2,
                     y,
-                    BAR_TEXT.get(row["holder"], label),
+                    # A bar of a few decades is narrower than "Russia / USSR": two lines there.
+                    wrapped(text, width=8) if width < 35 else text,
                     ha="center",
                     va="center",
                     fontsize=8.5,
@@ -493,7 +525,7 @@ def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=label)
         for label, colour, hatch, _ in HOLDERS.values()
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, fontsize=8.5)
+    legend_below(ax, handles, columns=2, gap=0.5 / (ax.figure.get_figheight() - 1.75))
     ids = "; ".join(f"{r.timeline_id}: {r.source_id}" for r in lines.itertuples())
     source = f"data/geo/borders.geojson and data/timeline.csv ({ids})"
     title = "Who held what: Sakhalin and the Kurils, 1855 to today"
@@ -522,7 +554,14 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
     """
     lines = border_lines(timeline)
     chosen = lines if layers is None else lines[lines["layer"].isin([str(x) for x in layers])]
-    ax = maps.label_islands(maps.base_map(ax, extent=MAP_EXTENT), offsets=ISLAND_LABEL_OFFSETS)
+    ax = maps.base_map(new_axes(ax, size=MAP_SIZE), extent=MAP_EXTENT)
+    ax = maps.label_islands(ax, offsets=ISLAND_LABEL_OFFSETS)
+    # Degrees on the ticks say what the axes are: no axis labels, more room for the map.
+    ax.set(xlabel="", ylabel="")
+    ax.xaxis.set_major_locator(MultipleLocator(5))
+    ax.xaxis.set_major_formatter("{x:g}°E")
+    ax.yaxis.set_major_locator(MultipleLocator(2))
+    ax.yaxis.set_major_formatter("{x:g}°N")
     ax.tick_params(labelsize=8.5)
     _mark_no_data(ax)
     _label_places(ax)
@@ -556,9 +595,10 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
     if len(chosen):
         ax.legend(
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.1),
-            ncol=2,
+            bbox_to_anchor=(0.5, -0.06),
+            ncol=1,
             fontsize=8.5,
+            labelspacing=0.3,  # closer rows: the figure with all four lines fits the explorer's height
             title="Lines (schematic: drawn between the islands, not surveyed)",
             title_fontsize=9,
             frameon=False,
@@ -573,9 +613,12 @@ def border_map(timeline: pd.DataFrame, layers: Iterable[str] | None = None, ax: 
             "Map of Hokkaido, Sakhalin, the Kuril chain and the tip of Kamchatka, with the four "
             "disputed islands named in Japanese and Russian; no border line is drawn."
         )
-    ids = "; ".join(f"{r.layer} {r.timeline_id} ({r.source_id})" for r in chosen.itertuples())
+    # Each timeline row once, then each source once (two lines share one): short enough to sit
+    # under the map in an explorer's column.
+    rows = ", ".join(chosen["timeline_id"]) or "none"
+    cited = "; sources " + ", ".join(dict.fromkeys(chosen["source_id"])) if len(chosen) else ""
     source = (
-        f"data/geo/borders.geojson, schematic lines from data/timeline.csv rows {ids or 'none'}; "
+        f"data/geo/borders.geojson, schematic lines from data/timeline.csv rows {rows}{cited}; "
         "coastlines GSHHG 2.3.6 (LGPL-3.0); names data/islands.csv"
     )
     years = ", ".join(chosen["layer"]) if len(chosen) else "no line chosen"
@@ -593,9 +636,9 @@ def _mark_no_data(ax: Axes) -> None:
         rotation=90,
         ha="center",
         va="center",
-        fontsize=8.5,
+        fontsize=8,  # the strip is a sixth of an inch wide at an explorer's size
         color="#555555",
-        bbox={"facecolor": "#F4F4F4", "edgecolor": "none", "pad": 1.0},
+        bbox={"facecolor": "#F4F4F4", "edgecolor": "none", "pad": 0.5},
         zorder=2,
     )
 

@@ -16,9 +16,21 @@ from matplotlib.patches import Patch, Polygon
 from .. import maps
 from ..data import load
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, PALETTE, RUSSIA, finish, new_axes, source_line
+from ..figures import (
+    EXPLORER_WIDTH,
+    JAPAN,
+    LESSON_SIZE,
+    NEUTRAL,
+    PALETTE,
+    PROJECTOR_HEIGHT,
+    RUSSIA,
+    finish,
+    new_axes,
+    source_line,
+)
 from ..lesson import Block, source_html, source_words
 from ..model.negotiations import Split, island_areas, island_names, option_shares
+from ..words import wrapped
 
 KINDS = ("declaration", "summit", "two-plus-two", "ministerial", "proposal", "statement")
 KIND_STYLE = {  # marker and colour: the shape alone tells the kinds apart
@@ -32,6 +44,13 @@ KIND_STYLE = {  # marker and colour: the shape alone tells the kinds apart
 # The options the share chart compares, top to bottom (ids of settlement_options.csv).
 CHART_OPTIONS = ("two", "three", "mori", "three-plus-alpha", "equal-area", "four")
 SPLIT_EXTENT = (144.9, 42.95, 149.1, 45.75)  # west, south, east, north: Nemuro to Etorofu/Iturup
+TEXT = 8  # points: tick labels, labels and keys; 7.5 points is the least a shown chart may use
+# Inches. A lesson chart fills the lesson's column; the split map fits an explorer's column and,
+# in the projector app, its height, with the source line the tight save adds under the figure.
+TIMELINE_SIZE = (LESSON_SIZE[0], 4.4)
+MEETINGS_SIZE = (LESSON_SIZE[0], 4.2)
+SHARES_SIZE = (LESSON_SIZE[0], 4.4)
+SPLIT_SIZE = (EXPLORER_WIDTH, PROJECTOR_HEIGHT - 0.35)
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -173,7 +192,7 @@ def round_cards(
 # --- the rounds on a timeline -----------------------------------------------------------------
 
 
-DECLARATION_TIERS = (7, 20, -9)  # label offsets in points from the marker: up, higher up, down
+DECLARATION_TIERS = (6, -8)  # label offsets in points from the marker: up, then down, in turn
 
 
 def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: int = 1990) -> Axes:
@@ -181,13 +200,15 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
 
     Rows before `start` are named in a note at the left edge; declarations are labelled.
     """
-    ax = new_axes(ax, size=(9.0, 4.6))
+    ax = new_axes(ax, size=TIMELINE_SIZE)
     rows = negotiations.assign(
         x=[date_value(d, p) for d, p in zip(negotiations["date"], negotiations["precision"], strict=True)]
     )
     shown = rows[rows["x"] >= start]
     earlier = rows[rows["x"] < start]
     positions = {kind: len(KINDS) - 1 - n for n, kind in enumerate(KINDS)}
+    # The declarations' two-line names go above and below their row: it stands clear of the others.
+    positions["declaration"] += 0.45
     for kind in KINDS:
         subset = shown[shown["kind"] == kind]
         marker, colour = KIND_STYLE[kind]
@@ -195,7 +216,7 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             subset["x"],
             [positions[kind]] * len(subset),
             marker=marker,
-            s=110 if marker == "*" else 55,
+            s=90 if marker == "*" else 40,
             color=colour,
             edgecolor="black",
             linewidth=0.5,
@@ -204,16 +225,17 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
         )
     declarations = shown[shown["kind"] == "declaration"].sort_values("x")
     for n, (_, row) in enumerate(declarations.iterrows()):
-        # Three tiers, two above the row and one below: neighbours' long names cannot touch.
+        # Above and below the row in turn: neighbours' names cannot touch.
         rise = DECLARATION_TIERS[n % len(DECLARATION_TIERS)]
         ax.annotate(
-            f"{_text(row['document'])} ({date_words(row['date'], row['precision'])})",
+            f"{_text(row['document'])}\n({date_words(row['date'], row['precision'])})",
             xy=(row["x"], positions["declaration"]),
             xytext=(0, rise),
             textcoords="offset points",
             ha="center",
             va="bottom" if rise > 0 else "top",
-            fontsize=8.5,
+            fontsize=TEXT,
+            linespacing=1.1,
             # The leader starts at the middle of the name's bottom (or top) edge: no clipping to its
             # box (patchA).
             arrowprops={
@@ -234,21 +256,23 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
             0.03,
             f"Left of the scale: {names}",
             transform=ax.transAxes,
-            fontsize=8.5,
+            fontsize=TEXT,
             color="#333333",
         )
     counts = rows["kind"].value_counts()  # the table's rows, those left of the scale included
     ax.set_yticks(
         list(positions.values()),
         [f"{k.replace('-', ' ')} ({counts.get(k, 0)})" for k in positions],
+        fontsize=TEXT,
     )
-    ax.set_ylim(-0.7, len(KINDS) - 0.1)
+    ax.set_ylim(-0.7, positions["declaration"] + 0.85)
     last = math.ceil(rows["x"].max()) + 1
     ax.set_xlim(start - 1.5, last)
     ax.set_xticks(range(start, last + 1, 5))
+    ax.tick_params(axis="x", labelsize=TEXT)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.set_xlabel("year (a month or year without a day is drawn at its middle)")
-    ax.set_ylabel("kind of row (rows in the table)")
+    ax.set_xlabel("year (a month or year without a day is drawn at its middle)", fontsize=9)
+    ax.set_ylabel("kind of row (rows in the table)", fontsize=9)
     busiest = shown.assign(year=shown["x"].astype(int))["year"].value_counts()
     gap = _longest_gap(sorted(shown["x"]))
     alt = (
@@ -259,11 +283,12 @@ def rounds_timeline(negotiations: pd.DataFrame, ax: Axes | None = None, start: i
     )
     return finish(
         ax,
-        "Negotiation rounds, summits and statements recorded in the course data",
+        "Negotiation rounds and statements in the course data",
         source_line(
             "negotiations",
             rows["source_id"],
             "; one marker per row, so one meeting told by two readings shows twice",
+            width=88,
         ),
         alt,
     )
@@ -295,6 +320,9 @@ def running_counts(meeting_counts: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["x", "count"]).reset_index(drop=True)
 
 
+LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+
+
 def meeting_count_chart(
     meeting_counts: pd.DataFrame, ax: Axes | None = None, sources: pd.DataFrame | None = None
 ) -> Axes:
@@ -303,7 +331,7 @@ def meeting_count_chart(
     Counts from the readings are filled circles, counts from outside sources open squares; the
     cut-offs of the readings' totals are dashed vertical lines.
     """
-    ax = new_axes(ax, size=(9.0, 5.0))
+    ax = new_axes(ax, size=MEETINGS_SIZE)
     sources = load("sources").set_index("id") if sources is None else sources
     rows = running_counts(meeting_counts)
     if rows.empty:
@@ -316,7 +344,7 @@ def meeting_count_chart(
         linestyle=":",
         linewidth=1.2,
         zorder=1,
-        label="joins the dated counts (meetings in between are not dated here)",
+        label="joins the dated counts\n(meetings in between are not dated here)",
     )
     readings = rows[kinds == "reading"]
     outside = rows[kinds != "reading"]
@@ -352,8 +380,10 @@ def meeting_count_chart(
             textcoords="offset points",
             ha="left" if reading else "right",
             va="top" if reading else "bottom",
-            fontsize=8.5,
+            fontsize=TEXT,
             fontweight="bold" if reading else "normal",
+            # A reading's label can reach across the next cut-off line: the line passes behind it.
+            bbox=LABEL_BOX if reading else None,
         )
     # The cut-offs to compare: the readings' totals that reading issue I-2 is about.
     cutoffs = readings[readings["issue_id"] == "I-2"]
@@ -374,7 +404,7 @@ def meeting_count_chart(
             textcoords="offset points",
             ha="right" if n % 2 == 0 else "left",
             va="bottom",
-            fontsize=8.5,
+            fontsize=TEXT,
             bbox={
                 "boxstyle": "round,pad=0.2",
                 "facecolor": "white",
@@ -386,10 +416,11 @@ def meeting_count_chart(
     first, last = math.floor(rows["x"].min()), math.ceil(rows["x"].max())
     ax.set_xlim(first, last)
     ax.set_xticks(range(first, last + 1))
-    ax.set_ylabel("Abe-Putin meetings so far")
-    ax.set_xlabel("cut-off date of the count")
+    ax.tick_params(labelsize=TEXT)
+    ax.set_ylabel("Abe-Putin meetings so far", fontsize=9)
+    ax.set_xlabel("cut-off date of the count", fontsize=9)
     ax.grid(color="#E5E5E5", linewidth=0.6)
-    ax.legend(loc="upper left", fontsize=8.5)
+    ax.legend(loc="upper left", fontsize=TEXT)
     top = rows.iloc[-1]
     parts = ", ".join(
         f"{r['count']} by the end of {r['as_of']}"
@@ -406,7 +437,7 @@ def meeting_count_chart(
     return finish(
         ax,
         "Abe-Putin meetings: one running count, two cut-off dates",
-        source_line("meeting_counts", rows["source_id"], "; reading issue I-2"),
+        source_line("meeting_counts", rows["source_id"], "; reading issue I-2", width=100),
         alt,
     )
 
@@ -425,7 +456,7 @@ def settlement_share_chart(
     Shares come from the island areas. A '+ alpha' option that divides by area (Hirose's
     '3 + alpha') shows its whole islands solid and the alpha hatched, up to the equal split.
     """
-    ax = new_axes(ax, size=(9.0, 4.8))
+    ax = new_axes(ax, size=SHARES_SIZE)
     shares = option_shares(settlement_options, islands).set_index("id")
     missing = [i for i in option_ids if i not in shares.index]
     if missing:
@@ -449,7 +480,7 @@ def settlement_share_chart(
         edgecolor=JAPAN,
         hatch="///",
         linewidth=0.6,
-        label="Japan: the 'alpha', part of Etorofu/Iturup",
+        label="Japan: the 'alpha',\npart of Etorofu/Iturup",
     )
     ax.barh(
         y,
@@ -463,35 +494,38 @@ def settlement_share_chart(
     )
     box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
     for yi, j, a, r in zip(y, japan, alpha, russia, strict=True):
-        if j >= 15:
-            ax.text(1.5, yi, f"Japan {j:.1f}%", ha="left", va="center", fontsize=8.5)
+        if j >= 20:
+            ax.text(1.5, yi, f"Japan {j:.1f}%", ha="left", va="center", fontsize=TEXT)
         elif j > 0:
             # Too small to hold its label, which written beside it would sit on Russia's part:
             # the label goes above the bar, over Japan's end of it.
-            ax.text(0.8, yi + height / 2 + 0.03, f"Japan {j:.1f}%", ha="left", va="bottom", fontsize=8.5)
+            ax.text(0.8, yi + height / 2 + 0.03, f"Japan {j:.1f}%", ha="left", va="bottom", fontsize=TEXT)
         if a > 0:
-            ax.text(j + a / 2, yi, f"+ alpha\n{a:.1f}", ha="center", va="center", fontsize=8.5, bbox=box)
-        if r >= 15:
+            ax.text(j + a / 2, yi, f"+ alpha\n{a:.1f}", ha="center", va="center", fontsize=TEXT, bbox=box)
+        if r >= 20:
             ax.text(
                 99,
                 yi,
                 f"Russia {r:.1f}%",
                 ha="right",
                 va="center",
-                fontsize=8.5,
+                fontsize=TEXT,
                 color="white",
                 fontweight="bold",
             )
         else:
-            ax.text(101, yi, f"Russia {r:.1f}%", ha="left", va="center", fontsize=8.5)
+            # Beside the bar it would widen the chart past the lesson's column: above the bar,
+            # over Russia's end of it, as a small share of Japan's is.
+            ax.text(99.2, yi + height / 2 + 0.03, f"Russia {r:.1f}%", ha="right", va="bottom", fontsize=TEXT)
     ax.axvline(half, color="black", linestyle="--", linewidth=1)
     # Beside the dashed line, not across it.
-    ax.text(half + 1, len(shares) - 0.5, "half the land", ha="left", va="bottom", fontsize=8.5)
-    ax.set_yticks(y, list(shares["label"]), fontsize=8.5)
+    ax.text(half + 1, len(shares) - 0.5, "half the land", ha="left", va="bottom", fontsize=TEXT)
+    ax.set_yticks(y, [wrapped(label, width=24) for label in shares["label"]], fontsize=TEXT)
+    ax.tick_params(axis="x", labelsize=TEXT)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(shares) - 0.1)
-    ax.set_xlabel("share of the four islands' land (%), from the island areas")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8.5, frameon=False)
+    ax.set_xlabel("share of the four islands' land (%), from the island areas", fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=3, fontsize=TEXT, frameon=False)
     omitted = "; ".join(settlement_options.loc[~settlement_options["id"].isin(option_ids), "label"])
     total = sum(island_areas(islands).values())
     described = "; ".join(
@@ -509,12 +543,13 @@ def settlement_share_chart(
     sources += list(islands["source_id"])
     return finish(
         ax,
-        "How much land each settlement option gives each side",
+        "Each settlement option's share of the land",
         source_line(
             "settlement_options",
             sources,
             " and data/islands.csv; shares computed from the areas"
             + (f"; options in the table not drawn here: {omitted}" if omitted else ""),
+            width=82,
         ),
         alt,
     )
@@ -582,14 +617,33 @@ def draw_partial_island(ax: Axes, island: str, fraction: float, name: str) -> st
     )
 
 
+# Where each island's names go on the split map, as (lon, lat) of the text's anchor: in the open
+# sea beside the island, clear of the others' names and of the key.
+SPLIT_LABELS = {
+    "habomai": ((146.4, 43.27), "left", "top"),
+    "shikotan": ((147.25, 43.65), "left", "center"),
+    "kunashiri": ((145.05, 44.75), "left", "bottom"),
+    "etorofu": ((148.2, 44.6), "left", "top"),
+}
+
+
 def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Axes:
     """Map the four islands coloured by the side that gets each under a split.
 
     Japan's islands are orange and hatched, Russia's blue; a divided island shows Japan's part
-    at its south-western end, a schematic position (only the size is computed).
+    at its south-western end, a schematic position (only the size is computed). The key stands
+    right of the map, which an explorer's column leaves room for.
     """
-    ax = maps.base_map(new_axes(ax, size=(7.0, 5.6)), extent=SPLIT_EXTENT)
-    ax.tick_params(labelsize=8.5)  # the base map writes its ticks smaller than course charts need
+    ax = maps.base_map(new_axes(ax, size=SPLIT_SIZE), extent=SPLIT_EXTENT)
+    # Degrees on the ticks themselves: no axis labels, so the map keeps the height they took.
+    west, south, east, north = SPLIT_EXTENT
+    longitudes = range(math.ceil(west), math.floor(east) + 1)
+    latitudes = range(math.ceil(south), math.floor(north) + 1)
+    ax.set_xticks(longitudes, [f"{d}°E" for d in longitudes])
+    ax.set_yticks(latitudes, [f"{d}°N" for d in latitudes])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(labelsize=TEXT)
     areas = island_areas(islands)
     to_japan = set(split.japan_islands)
     for island in areas:
@@ -612,27 +666,30 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     if split.partial_island:
         fraction = split.partial_km2 / areas[split.partial_island]
         schematic = draw_partial_island(ax, split.partial_island, fraction, names[split.partial_island])
-        ax.text(
-            0.99,
-            0.02,
-            "part of an island: schematic position",
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=8.5,
-            bbox={"facecolor": "white", "edgecolor": "none"},
-        )
-    # Habomai's name sits clear above the schematic note in the bottom right corner.
-    maps.label_islands(ax, offsets={"kunashiri": (-1.15, 0.55), "habomai": (0.2, -0.3)})
-    ax.legend(
+    maps.name_islands_at(ax, names, SPLIT_LABELS, TEXT)
+    key = ax.legend(
         handles=[
             Patch(facecolor=JAPAN, edgecolor="black", hatch="///", label="to Japan"),
             Patch(facecolor=RUSSIA, edgecolor="black", label="with Russia"),
         ],
         loc="upper left",
-        fontsize=8.5,
-        framealpha=0.95,
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0,
+        fontsize=TEXT,
+        frameon=False,
     )
+    if split.partial_island:
+        # Under the key, wherever the layout puts it: a part's place is not a proposal's line.
+        ax.annotate(
+            "part of an island:\nschematic position",
+            xy=(0, 0),
+            xycoords=key,
+            xytext=(3, -6),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=TEXT,
+        )
     japan_names = [names[i] for i in split.japan_islands]
     if split.partial_island:
         japan_names.append(f"part of {names[split.partial_island]}")
@@ -644,7 +701,10 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     return finish(
         ax,
         f"Japan {split.japan_percent:.1f}% of the land, Russia {split.russia_percent:.1f}%",
-        "data/islands.csv (mofa-northern-territories); coastlines data/geo/coastlines.geojson (GSHHG)",
+        wrapped(
+            "data/islands.csv (mofa-northern-territories); coastlines data/geo/coastlines.geojson (GSHHG)",
+            width=60,
+        ),
         alt,
     )
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from .. import maps
-from ..figures import finish, legend_below, new_axes
+from ..figures import EXPLORER_WIDTH, LEADER, LESSON_SIZE, PROJECTOR_HEIGHT, finish, legend_below, new_axes
 from ..model.security import (
     MAP_EXTENT,
     STRAIT_KINDS,
@@ -27,6 +29,11 @@ from ..model.security import (
 from ..palette import BLACK, BLUE, GREEN, PURPLE, SKY, VERMILION
 from ..words import and_list, wrapped
 
+# Inches: as wide as a lesson's column shows a figure at full size (figures.LESSON_SIZE).
+TIMELINE_SIZE = (LESSON_SIZE[0], 6.2)
+DISTANCES_SIZE = (LESSON_SIZE[0], 5.0)
+KEY_WIDTH = 84  # characters of the timeline's 8-point key and source, beside its y labels
+SOURCE_WIDTH = 78  # characters of an 8-point source line under a lesson chart, after its y labels
 KINDS = ("deployment", "announcement", "exercise", "incident", "cooperation")
 # Okabe-Ito colours, each with its own marker: the kind is also named on the y axis.
 KIND_STYLE = {
@@ -39,29 +46,91 @@ KIND_STYLE = {
 # One ring style per system, shared by the range map and the distance chart.
 SYSTEM_STYLE = {"Bal": (BLUE, "-", ""), "Bastion": (VERMILION, "--", "///")}
 OTHER_STYLE = (GREEN, "-.", "...")
-# Where to write a point's name, in points from the point (dx, dy, alignment): the default is
-# right and below; these keep the names on the crowded Nemuro coast apart.
-LABEL_OFFSETS = {
-    "place-rausu": (-5, 2, "right"),
-    "place-shibetsu": (-5, 0, "right"),
-    "place-notsuke": (-5, -9, "right"),
-    "place-cape-nosappu": (-4, -11, "right"),
-    "strait-soya": (8, -7, "left"),
-    "strait-catherine": (6, -13, "left"),  # a little lower, off Etorofu's south-western tip
-    # North of the strait, in two lines between the Bal ring and Kunashiri's leader: beside the
-    # marker the name covered Shikotan.
-    "strait-nemuro": (-10, 30, "center"),
-}
-TWO_LINE_LABELS = {"strait-nemuro"}
-LEADER_FROM = 14  # points: a name set further than this from its point gets a leader line
-# In degrees from each island's centre, clear of the rings of the range map and of the explorer's
-# first map: Shikotan's name in the water between it and Kunashiri, Etorofu's to the north-west.
-ISLAND_LABEL_SHIFTS = {
-    "etorofu": (-1.97, 0.68),
-    "kunashiri": (-1.6, 1.2),
-    "shikotan": (-1.04, -0.05),
-    "habomai": (0.25, -0.62),
-}
+
+
+@dataclass(frozen=True)
+class RingMapLayout:
+    """How a ring map of one size writes its names, so that they stay apart and readable there."""
+
+    size: tuple[float, float]  # inches, the figure without its source line
+    fontsize: float  # of the names of straits, places, seas and lanes (islands' names: 8 points)
+    # Where to write a strait's or place's name, in degrees: (lon, lat, alignment). A name set
+    # apart keeps a leader line to its point; one not listed goes right of and below its point.
+    names_at: dict[str, tuple[float, float, str]]
+    texts: dict[str, str]  # names written otherwise than their label: broken into lines
+    islands: dict[str, tuple[float, float]]  # degrees from each island's centre to its name
+    seas: dict[str, tuple[float, float]]  # where a map label (sea, Hokkaido) goes if moved
+    lane_end: tuple[float, float]  # degrees from a lane's end to the middle of its label
+    # The explorer's narrow map: its key beside it (else under it), long names in more lines.
+    narrow: bool
+    source_width: int  # characters per line of the source
+
+
+# The lesson's map, a column wide: the names of the crowded Nemuro coast stacked over Hokkaido, the
+# islands' names in open water clear of both rings.
+LESSON_RING_MAP = RingMapLayout(
+    size=(LESSON_SIZE[0], 5.9),
+    fontsize=8,
+    names_at={
+        # In two lines inside the Bal ring, north of the strait: the Bastion ring runs just west.
+        "strait-nemuro": (145.28, 44.47, "center"),
+        "place-rausu": (144.55, 44.22, "right"),
+        "place-shibetsu": (144.75, 43.75, "right"),
+        "place-notsuke": (144.75, 43.38, "right"),
+        "place-cape-nosappu": (144.75, 42.93, "right"),
+        "strait-soya": (142.3, 45.35, "left"),
+        "strait-catherine": (147.6, 43.95, "left"),
+        "strait-vries": (149.4, 45.65, "left"),
+    },
+    texts={
+        "strait-nemuro": "Nemuro\nStrait",
+        "place-cape-nosappu": "Cape Nosappu\n(Nemuro Peninsula)",
+        "strait-catherine": "Catherine\n(Ekaterina) Strait",
+    },
+    islands={
+        "etorofu": (-0.87, 1.18),
+        "kunashiri": (-0.35, 1.43),
+        "shikotan": (1.0, -0.75),
+        "habomai": (-1.1, -1.45),
+    },
+    seas={"label-hokkaido": (142.4, 44.07)},
+    lane_end=(0.3, -0.45),
+    narrow=False,
+    source_width=105,
+)
+# The explorer's map, beside its controls and, in the projector app, within a screen's height: the
+# key beside the map, the long names in two or three lines.
+EXPLORER_RING_MAP = RingMapLayout(
+    size=(EXPLORER_WIDTH, PROJECTOR_HEIGHT - 0.85),  # less the source line, 5 lines under the map
+    fontsize=7.5,
+    names_at={
+        "strait-nemuro": (144.85, 44.95, "right"),
+        "place-rausu": (144.85, 44.5, "right"),
+        "place-shibetsu": (144.85, 44.05, "right"),
+        "place-notsuke": (144.85, 43.35, "right"),
+        "place-cape-nosappu": (144.1, 42.3, "center"),
+        "strait-soya": (141.15, 47.0, "left"),
+        "strait-catherine": (147.4, 44.1, "left"),
+        "strait-vries": (149.35, 45.8, "left"),
+    },
+    texts={
+        "place-cape-nosappu": "Cape Nosappu\n(Nemuro Peninsula)",
+        "place-notsuke": "Notsuke\nPeninsula",
+        "strait-soya": "Soya /\nLa Pérouse\nStrait",
+        "strait-catherine": "Catherine\n(Ekaterina) Strait",
+        "strait-vries": "Vries (Friza)\nStrait",
+    },
+    islands={
+        "etorofu": (-0.55, 1.58),
+        "kunashiri": (-0.5, 1.5),
+        "shikotan": (1.3, -0.4),
+        "habomai": (2.45, -0.9),
+    },
+    seas={"label-hokkaido": (142.1, 44.38), "label-pacific": (151.0, 41.83)},
+    lane_end=(0.6, -0.75),
+    narrow=True,
+    source_width=80,
+)
 
 
 # ---------------------------------------------------------------------------- maps
@@ -71,10 +140,66 @@ def _style(launcher: Launcher) -> tuple[str, str, str]:
     return SYSTEM_STYLE.get(launcher.system or "", OTHER_STYLE)
 
 
-def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_EXTENT) -> Axes:
+def _degree_ticks(ax: Axes, step: float) -> None:
+    """Tick the map every step degrees, written 144°E and 44°N: no axis labels to make room for."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    ax.set_xticks(np.arange(math.ceil(west / step) * step, east, step))
+    ax.set_yticks(np.arange(math.ceil(south / step) * step, north, step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:g}°E"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:g}°N"))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _key_entries(launchers: list[Launcher], layout: RingMapLayout) -> list[Line2D]:
+    """Return the map's key: one entry per ring, then the strait, place and sea lane markers."""
+    width = 19 if layout.narrow else 60  # characters: a key beside the map is a narrow column
+
+    def ring_name(launcher: Launcher) -> str:
+        if launcher.system:
+            return f"{launcher.system}: {launcher.range_km:g} km ring from a schematic site"
+        return f"{launcher.label}: {launcher.range_km:g} km ring"
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=_style(x)[0],
+            linestyle=_style(x)[1],
+            marker="*",
+            markersize=11,
+            markeredgecolor="black",
+            label=wrapped(ring_name(x), width),
+        )
+        for x in launchers
+    ]
+    return handles + [
+        Line2D(
+            [],
+            [],
+            color="white",
+            marker="D",
+            markeredgecolor="black",
+            linestyle="",
+            label=wrapped("Strait (marker in mid-channel)", width),
+        ),
+        Line2D([], [], color="black", marker="o", markersize=3.5, linestyle="", label="Place"),
+        Line2D([], [], color="#555555", linestyle=":", label="Sea lane (schematic)"),
+    ]
+
+
+def draw_ring_map(
+    launchers: list[Launcher],
+    ax: Axes | None = None,
+    extent=MAP_EXTENT,
+    layout: RingMapLayout = LESSON_RING_MAP,
+) -> Axes:
     """Draw land, straits, places, sea lanes and one range ring per launcher; return ax."""
-    ax = maps.base_map(new_axes(ax, size=(9.0, 7.6)), extent=extent)
+    ax = maps.base_map(new_axes(ax, size=layout.size), extent=extent)
     ax.set_autoscale_on(False)
+    _degree_ticks(ax, 3 if layout.narrow else 2)
+    on_white = {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
     for lane in load_lanes():
         xs, ys = zip(*lane.coordinates, strict=True)
         ax.plot(xs, ys, color="#555555", linestyle=":", linewidth=1.4, zorder=3, gid=f"lane-{lane.id}")
@@ -86,23 +211,25 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
             zorder=3,
         )
         if lane.end_label:
-            ax.annotate(
-                lane.end_label,
-                lane.coordinates[-1],
-                xytext=(0, -11),
-                textcoords="offset points",
-                fontsize=7,
+            lon, lat = lane.coordinates[-1]
+            ax.text(
+                lon + layout.lane_end[0],
+                lat + layout.lane_end[1],
+                wrapped(lane.end_label, 18) if layout.narrow else lane.end_label,
+                fontsize=layout.fontsize,
                 style="italic",
                 color="#444444",
                 ha="center",
+                va="center",
+                zorder=7,
+                bbox=on_white,  # over the ring that crosses it in the explorer's small map
             )
     for place in load_places():
         if place.kind == "label":
             ax.text(
-                place.lon,
-                place.lat,
+                *layout.seas.get(place.id, (place.lon, place.lat)),
                 place.label,
-                fontsize=9,
+                fontsize=layout.fontsize + 0.5,
                 style="italic",
                 color="#444444",
                 ha="center",
@@ -120,34 +247,39 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
                 zorder=6,
                 gid=f"place-{place.id}",
             )
-            dx, dy, align = LABEL_OFFSETS.get(place.id, (6, -10, "left"))
-            # A name set further off than its neighbours keeps a line to its point.
-            leader = {"arrowstyle": "-", "color": "#333333", "linewidth": 0.6, "shrinkB": 4}
-            ax.annotate(
-                place.label.replace(" ", "\n", 1) if place.id in TWO_LINE_LABELS else place.label,
-                (place.lon, place.lat),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                fontsize=7.5 if strait else 7,
-                fontweight="bold" if strait else "normal",
-                ha=align,
-                zorder=7,
-                arrowprops=leader if math.hypot(dx, dy) > LEADER_FROM else None,
-                bbox={
-                    "boxstyle": "round,pad=0.12",
-                    "facecolor": "white",
-                    "alpha": 0.7,
-                    "edgecolor": "none",
-                },
-            )
+            text = layout.texts.get(place.id, place.label)
+            style = {
+                "fontsize": layout.fontsize,
+                "fontweight": "bold" if strait else "normal",
+                "zorder": 7,
+                "bbox": on_white,
+            }
+            if place.id in layout.names_at:
+                # Set apart where there is room, with a leader line to its point.
+                lon, lat, align = layout.names_at[place.id]
+                ax.annotate(
+                    text,
+                    (place.lon, place.lat),
+                    xytext=(lon, lat),
+                    ha=align,
+                    va="center",
+                    arrowprops={**LEADER, "color": "#333333"},
+                    **style,
+                )
+            else:
+                ax.annotate(
+                    text, (place.lon, place.lat), xytext=(5, -10), textcoords="offset points", **style
+                )
     before = len(ax.texts)
-    maps.label_islands(ax, offsets=ISLAND_LABEL_SHIFTS)
+    maps.label_islands(ax, offsets=layout.islands)
     for name in ax.texts[before:]:
         # Above the rings, on white: a ring of any range drawn through a name leaves it readable.
         name.set_zorder(7)
-        name.set_bbox(
-            {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"}
-        )
+        name.set_bbox({**on_white, "boxstyle": "round,pad=0.15"})
+        name.set_ha("center")
+        name.set_va("center")
+        if layout.narrow:  # the Japanese name over the Russian one
+            name.set_text(name.get_text().replace(" / ", " /\n"))
     for launcher in launchers:
         colour, line, _hatch = _style(launcher)
         lons, lats = maps.ring_points(launcher.lon, launcher.lat, launcher.range_km)
@@ -165,52 +297,40 @@ def draw_ring_map(launchers: list[Launcher], ax: Axes | None = None, extent=MAP_
             launcher.lon,
             launcher.lat,
             marker="*",
-            markersize=15,
+            markersize=12 if layout.narrow else 15,
             color=colour,
             markeredgecolor="black",
             zorder=8,
             gid=f"launcher-{launcher.system or 'other'}",
         )
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=_style(x)[0],
-            linestyle=_style(x)[1],
-            marker="*",
-            markersize=11,
-            markeredgecolor="black",
-            label=f"{x.system}: {x.range_km:g} km ring from a schematic site"
-            if x.system
-            else f"{x.label}: {x.range_km:g} km ring",
+    handles = _key_entries(launchers, layout)
+    if layout.narrow:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0,
+            fontsize=layout.fontsize,
+            frameon=False,
+            handlelength=1.5,
+            handletextpad=0.5,
+            labelspacing=0.7,
         )
-        for x in launchers
-    ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            color="white",
-            marker="D",
-            markeredgecolor="black",
-            linestyle="",
-            label="Strait (marker in mid-channel)",
-        ),
-        Line2D([], [], color="black", marker="o", markersize=3.5, linestyle="", label="Place"),
-        Line2D([], [], color="#555555", linestyle=":", label="Sea lane (schematic)"),
-    ]
-    # Inside the map, the key hid the south-east arc of the 300 km ring.
-    legend_below(ax, handles, columns=2, gap=0.09)
+    else:
+        # Under the map: inside it, the key hid the south-east arc of the 300 km ring.
+        legend_below(ax, handles, columns=2, gap=0.07)
     return ax
 
 
-def _map_source(extra: str = "") -> str:
+def _map_source(layout: RingMapLayout) -> str:
+    """Return the ring map's source, in lines as wide as the layout's map."""
     return wrapped(
         "data/military.csv (ranges: rapprochement2017; islands: worldtribune-kurile-coastal-"
         "missiles); data/geo/places.geojson (straits: wikipedia-nemuro-strait, gse-ekaterina-"
         "strait, wikipedia-vries-strait, wikipedia-la-perouse-strait; places: hoppou-islands-"
         "outline, hokkaido-pref-northern-territories; lane: csmonitor-1983-05-03); coastlines: "
-        "GSHHG. Launcher sites, mid-channel markers and lanes are schematic." + extra
+        "GSHHG. Launcher sites, mid-channel markers and lanes are schematic.",
+        layout.source_width,
     )
 
 
@@ -234,15 +354,24 @@ def range_map(military: pd.DataFrame, ax: Axes | None = None) -> Axes:
         "Dotted sea lanes run through the straits "
         "between the Sea of Okhotsk and the Pacific."
     )
-    return finish(ax, "What a 120 km and a 300 km reach cover from the islands", _map_source(), alt)
+    title = "What a 120 km and a 300 km reach cover from the islands"
+    return finish(ax, title, _map_source(LESSON_RING_MAP), alt)
 
 
 def launcher_map(
-    lon: float, lat: float, range_km: float, label: str = "Your launcher", ax: Axes | None = None
+    lon: float,
+    lat: float,
+    range_km: float,
+    label: str = "Your launcher",
+    ax: Axes | None = None,
+    layout: RingMapLayout = LESSON_RING_MAP,
 ) -> Axes:
-    """Map one launcher of any position and range with the straits and places it reaches."""
+    """Map one launcher of any position and range with the straits and places it reaches.
+
+    The explorer passes EXPLORER_RING_MAP: the same map, laid out to be read beside its controls.
+    """
     launcher = Launcher(label, float(lon), float(lat), float(range_km))
-    ax = draw_ring_map([launcher], ax)
+    ax = draw_ring_map([launcher], ax, layout=layout)
     targets = load_places(STRAIT_KINDS)
     inside = covered(launcher, targets)
     outside = [t.label for t in targets if t.label not in inside]
@@ -251,8 +380,9 @@ def launcher_map(
         f"{lon:.2f}°E. Inside the ring: {and_list(inside, none='none of them')}. "
         f"Outside: {and_list(outside, none='none of them')}."
     )
-    title = f"{label}: {range_km:g} km from {lat:.2f}°N, {lon:.2f}°E"
-    return finish(ax, title, _map_source(), alt)
+    # The launcher's name is in the key: with it, the title ran past a narrow figure.
+    title = f"{range_km:g} km from {lat:.2f}°N, {lon:.2f}°E"
+    return finish(ax, title, _map_source(layout), alt)
 
 
 # ---------------------------------------------------------------------------- distances
@@ -266,7 +396,7 @@ def site_distances(
     launchers = reported_launchers(military)
     systems = [x.system for x in launchers]
     table = table.sort_values(systems[-1], ascending=False)
-    ax = new_axes(ax, size=(8.5, 5.2))
+    ax = new_axes(ax, size=DISTANCES_SIZE)
     rows = np.arange(len(table))
     height = 0.8 / len(systems)
     for n, launcher in enumerate(launchers):
@@ -307,15 +437,17 @@ def site_distances(
             len(table) - 0.35,
             f" {launcher.system} range\n {launcher.range_km:g} km",
             color=colour,
-            fontsize=7.5,
+            fontsize=8,
             va="bottom",
         )
-    labels = [f"{name} ({kind})" for name, kind in zip(table.index, table["kind"], strict=True)]
+    # Two lines at most: on one line the longest name took a third of the chart's width.
+    labels = [wrapped(f"{name} ({kind})", 24) for name, kind in zip(table.index, table["kind"], strict=True)]
     ax.set_yticks(rows, labels, fontsize=8)
     ax.set_xlabel("great-circle distance from the launcher site (km)")
     ax.set_xlim(0, float(table[systems].to_numpy().max()) * 1.15)
     ax.set_ylim(-0.6, len(table) + 0.6)
-    ax.legend(loc="center right", fontsize=8, framealpha=0.95)
+    # Under the chart: at this width, beside the bars it covered the longest of them.
+    legend_below(ax, ax.get_legend_handles_labels()[0], columns=2, gap=0.13)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     parts = []
@@ -334,9 +466,10 @@ def site_distances(
     source = wrapped(
         "distances computed on a sphere from data/geo/places.geojson (schematic launcher sites "
         "on the islands named by worldtribune-kurile-coastal-missiles); ranges from "
-        "data/military.csv (rapprochement2017)."
+        "data/military.csv (rapprochement2017).",
+        SOURCE_WIDTH,
     )
-    return finish(ax, "How far each strait and place lies from the two missile sites", source, alt)
+    return finish(ax, "Distances from the two missile sites", source, alt)
 
 
 # ---------------------------------------------------------------------------- timeline
@@ -366,10 +499,11 @@ def deployment_timeline(
 ) -> Axes:
     """Timeline of the military table: one row per kind, numbered points explained in a key."""
     points = timeline_points(military, start, end)
-    # Narrow enough to show near full size in a notebook column, with the key under the chart.
-    ax = new_axes(ax, size=(8.5, 7.2))
-    # About one marker's width, in years: closer points of one kind would hide each other.
-    close = (end + 1 - start) * 0.018
+    # As wide as a lesson column shows at full size, with the key under the chart.
+    ax = new_axes(ax, size=TIMELINE_SIZE)
+    # About one marker's width, in years (the plot is about 5 of the figure's 6.5 inches wide):
+    # closer points of one kind would hide each other.
+    close = (end + 1 - start) * 0.026
     kinds = [k for k in KINDS if k in set(points["kind"])]
     level = {kind: len(kinds) - 1 - n for n, kind in enumerate(kinds)}
     key_lines = []
@@ -384,7 +518,7 @@ def deployment_timeline(
             xerr=mine["xerr"],
             fmt=marker,
             color=colour,
-            markersize=8,
+            markersize=7,
             markeredgecolor="white",
             elinewidth=1.2,
             capsize=3,
@@ -406,13 +540,14 @@ def deployment_timeline(
             )
             note = f" (see {point['issues'].replace(';', ', ')})" if point["issues"] else ""
             line = f"{number:>2}  {point['date_text']}: {point['label']}{note}"
-            key_lines.append(textwrap.fill(line, 95, subsequent_indent="       "))
+            key_lines.append(textwrap.fill(line, KEY_WIDTH, subsequent_indent="       "))
     counts = points["kind"].value_counts()
-    ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=10)
+    ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=9)
     ax.set_ylim(-0.7, len(kinds) - 0.3)
     ax.set_xlim(start, end + 1)
-    ax.set_xticks(range(start, end + 2))
-    ax.tick_params(axis="x", labelsize=9)
+    # Every year while they fit side by side at 8.5 points, every other year in a longer window.
+    ax.set_xticks(range(start, end + 2, 1 if end + 1 - start <= 12 else 2))
+    ax.tick_params(axis="x", labelsize=8.5)
     ax.set_xlabel("year (a bar shows the month or year a date covers)")
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -426,7 +561,7 @@ def deployment_timeline(
             textcoords="offset points",
             va="top",
             ha="left",
-            fontsize=9,
+            fontsize=8,
             family="DejaVu Sans",
             linespacing=1.3,
             annotation_clip=False,
@@ -448,8 +583,8 @@ def deployment_timeline(
         f"{dropped} rows of the table fall outside these years or have no date."
     )
     sources = ", ".join(dict.fromkeys(s for cell in points["sources"] for s in cell.split(";")))
-    source = wrapped(f"data/military.csv ({sources}).", 105)
-    title = f"Deployments, incidents and talks around the islands, {start}-{end}"
+    source = wrapped(f"data/military.csv ({sources}).", KEY_WIDTH)
+    title = f"Deployments, incidents and talks, {start}-{end}"
     return finish(ax, title, source, alt)
 
 

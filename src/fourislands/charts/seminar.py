@@ -9,7 +9,6 @@ are the numbers the explorer explains in words.
 from __future__ import annotations
 
 import html
-import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -20,7 +19,18 @@ from matplotlib.patches import Patch, Polygon
 from .. import maps
 from ..data import load
 from ..errors import DataError
-from ..figures import JAPAN, NEUTRAL, RUSSIA, finish, new_axes
+from ..figures import (
+    EXPLORER_WIDTH,
+    JAPAN,
+    LESSON_SIZE,
+    NEUTRAL,
+    PROJECTOR_HEIGHT,
+    RUSSIA,
+    finish,
+    new_axes,
+    source_width,
+    title_width,
+)
 from ..lesson import Block, source_html, source_words
 from ..model.seminar import OPINION_GROUPS, SIDES, PackageScore, opinion_rows
 from ..palette import GREEN
@@ -46,8 +56,14 @@ GROUP_STYLE = {  # colour and hatch: the group is also named on the axis
     "Former residents: NHK 2015, best solution": (JAPAN, "///"),
     "Russian public: Levada 2016": (RUSSIA, ""),
 }
+OPINION_NAMES_INCHES = 2.4  # what the opinion chart's answers, 40 characters a line, take left of it
 # The essay of the seminar: its prompt (data/essays.csv) and rubric (data/essay_rubric.csv).
 ESSAY = "seminar"
+
+
+# The role-play explorer draws its map and score chart this size: as wide as its figure column, and
+# low enough for the projector app to show them whole at its larger text.
+EXPLORER_SIZE = (EXPLORER_WIDTH, PROJECTOR_HEIGHT - 0.45)
 
 
 def _text(value) -> str:
@@ -186,7 +202,7 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
     Each poll asked its own question, so bars compare within a group, not across groups.
     """
     rows = opinion_rows(opinion_polls, nhk_survey)
-    ax = new_axes(ax, size=(9.0, 6.0))
+    ax = new_axes(ax, size=(LESSON_SIZE[0], 5.4))
     y, labels, position = [], [], 0.0
     heading_y = {}
     for group, _, _ in OPINION_GROUPS:
@@ -194,9 +210,13 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
         heading_y[group] = position
         position -= 0.9
         for _, row in mine.iterrows():
+            label = wrapped(row["answer"], 40)
+            # A name of three lines needs more than a bar's height: the rows part to make room.
+            extra = 0.2 * max(0, label.count("\n") - 1)
+            position -= extra
             y.append(position)
-            labels.append(textwrap.fill(row["answer"], 48))
-            position -= 1.0
+            labels.append(label)
+            position -= 1.0 + extra
         position -= 0.5
     for group, _, _ in OPINION_GROUPS:
         mask = (rows["group"] == group).to_numpy()
@@ -214,20 +234,21 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
             label=group,
         )
         for bar, value in zip(bars, values, strict=True):
-            ax.text(value + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}%", va="center", fontsize=9)
+            ax.text(value + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}%", va="center", fontsize=8)
         ax.text(
             0.5,
             heading_y[group] - 0.1,
             group,
             ha="left",
             va="center",
-            fontsize=9,
+            fontsize=8.5,
             fontweight="bold",
         )
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlim(0, 100)
     ax.set_ylim(min(y) - 0.7, 0.4)
-    ax.set_xlabel("percent of respondents, as printed (each poll asked its own question)")
+    ax.set_xlabel("percent of respondents, as printed\n(each poll asked its own question)", fontsize=9)
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     parts = []
@@ -248,27 +269,30 @@ def opinion_chart(opinion_polls: pd.DataFrame, nhk_survey: pd.DataFrame, ax: Axe
     source = wrapped(
         f"data/opinion_polls.csv ({', '.join(dict.fromkeys(polls['source_id']))}) and data/nhk_survey.csv "
         "(hirose2018, Table 4: former residents, 2015); percentages as the readings print them.",
-        115,
+        source_width(ax, OPINION_NAMES_INCHES),
     )
-    return finish(ax, "What the publics said about giving up or getting back the islands", source, alt)
+    title = wrapped(
+        "What the publics said about giving up or getting back the islands",
+        title_width(ax, OPINION_NAMES_INCHES),
+    )
+    return finish(ax, title, source, alt)
 
 
 # ---------------------------------------------------------------------------- a package's scores
 
 
 def _score_rows(score: PackageScore) -> list[dict]:
-    """Return the bars of a package's scores, top to bottom: side, label, value, style, note."""
+    """Return the bars of a package's scores, top to bottom: side, label, value, kind, note."""
     rows = []
     for side in SIDES:
-        red = score.red_line_score(side)
         crossed = len(score.crossed(side))
         partly = len(score.partly(side))
         notes = [f"{crossed} crossed"] + ([f"{partly} partly kept"] if partly else [])
         rows.append(
             {
                 "side": side,
-                "label": f"{SIDES[side]}: red lines kept\n(weighted, {score.weighting})",
-                "value": red,
+                "label": f"{SIDES[side]}: red lines kept",
+                "value": score.red_line_score(side),
                 "kind": "red lines",
                 "note": ", ".join(notes),
             }
@@ -278,7 +302,7 @@ def _score_rows(score: PackageScore) -> list[dict]:
                 rows.append(
                     {
                         "side": side,
-                        "label": textwrap.fill(f"{check.group}: {check.measure} ({check.poll})", 34),
+                        "label": f"{check.group}: {check.measure} ({check.poll})",
                         "value": check.score,
                         "kind": "public",
                         "note": "",
@@ -287,16 +311,19 @@ def _score_rows(score: PackageScore) -> list[dict]:
     return rows
 
 
-def package_score_chart(score: PackageScore, ax: Axes | None = None) -> Axes:
+def package_score_chart(score: PackageScore, ax: Axes | None = None, size=LESSON_SIZE) -> Axes:
     """Bars of one package's scores: each side's red lines kept, and how its public would take it.
 
     `score` is what `model.seminar.score_package` returns. Red-line bars are solid, poll bars
-    hatched; Japan's bars are orange, Russia's blue, and every bar is named on the axis.
+    hatched; Japan's bars are orange, Russia's blue, and every bar is named just above it (a
+    red-line bar with how many lines are crossed). The explorer draws it at EXPLORER_SIZE.
     """
     if not getattr(score, "ok", False):
         raise DataError("package", f"cannot chart a package that was not scored: {score.message}")
     rows = _score_rows(score)
-    ax = new_axes(ax, size=(8.5, 4.8))
+    ax = new_axes(ax, size=size)
+    # Each bar's name is written above it, across the chart: names beside the bars would take
+    # a third of a narrow chart's width from the bars and the title.
     y = np.arange(len(rows))[::-1].astype(float)
     for yi, row in zip(y, rows, strict=True):
         colour = JAPAN if row["side"] == "japan" else RUSSIA
@@ -304,67 +331,82 @@ def package_score_chart(score: PackageScore, ax: Axes | None = None) -> Axes:
         ax.barh(
             yi,
             row["value"],
-            height=0.66,
+            height=0.42,
             color="white" if public else colour,
             edgecolor=colour if public else "black",
             hatch="///" if public else "",
             linewidth=1.0,
         )
-        note = f"  ({row['note']})" if row["note"] else ""
         shown = f"{row['value']:g}" if public else f"{row['value']:.0f}"
-        ax.text(row["value"] + 1, yi, f"{shown}{note}", va="center", fontsize=8.5)
-    japan_rows = sum(r["side"] == "japan" for r in rows)
-    ax.axhline(len(rows) - japan_rows - 0.5, color="#999999", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, [r["label"] for r in rows], fontsize=8)
-    ax.set_xlim(0, 118)
+        ax.text(row["value"] + 1, yi, shown, va="center", fontsize=8)
+        note = f" ({row['note']})" if row["note"] else ""
+        ax.text(1, yi + 0.24, f"{row['label']}{note}", va="bottom", fontsize=8)
+    # Japan's bars above the dotted line, Russia's below: it runs just above the first Russian name.
+    russia_rows = sum(r["side"] == "russia" for r in rows)
+    ax.axhline(russia_rows - 1 + 0.7, color="#999999", linewidth=0.8, linestyle=":")
+    ax.set_yticks([])
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlim(0, 108)
     ax.set_xticks(range(0, 101, 20))
-    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_ylim(-0.4, len(rows) - 0.25)
     axis_words, source_words = WEIGHTING_WORDS[score.weighting]
-    ax.set_xlabel(f"score out of 100 ({axis_words}; poll shares as printed)")
+    ax.set_xlabel(
+        wrapped(
+            f"score out of 100 ({axis_words}; poll shares as printed)", int(ax.figure.get_figwidth() * 12)
+        ),
+        fontsize=9,
+    )
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(
-        handles=[
-            Patch(facecolor=JAPAN, edgecolor="black", label="Japan: red lines"),
-            Patch(facecolor="white", edgecolor=JAPAN, hatch="///", label="Japan: public, former residents"),
-            Patch(facecolor=RUSSIA, edgecolor="black", label="Russia: red lines"),
-            Patch(facecolor="white", edgecolor=RUSSIA, hatch="///", label="Russia: public"),
-        ],
-        loc="upper center",
-        bbox_to_anchor=(0.45, -0.16),
-        ncols=2,
-        fontsize=8,
-        frameon=False,
-    )
     described = "; ".join(
-        f"{r['label'].replace(chr(10), ' ')} {r['value']:.0f}" + (f" ({r['note']})" if r["note"] else "")
-        for r in rows
+        f"{r['label']} {r['value']:.0f}" + (f" ({r['note']})" if r["note"] else "") for r in rows
     )
-    alt = f"Bars of the scores of the package {score.summary}. {described}."
+    alt = (
+        f"Bars of the scores of the package {score.summary}, red lines kept weighted "
+        f"{score.weighting}: {described}."
+    )
     sources = sorted({c.source_id for c in score.lines} | {s for o in score.opinions for s in o.sources})
     source = wrapped(
         f"data/red_lines.csv, data/opinion_polls.csv and data/nhk_survey.csv ({', '.join(sources)}); "
         f"scores computed by the course (model/seminar.py) {source_words}.",
-        115,
+        source_width(ax),
     )
-    title = textwrap.fill(f"How each side would receive: {score.short_summary}", 78, break_on_hyphens=False)
+    title = wrapped(f"How each side would receive: {score.short_summary}", title_width(ax))
     return finish(ax, title, source, alt)
 
 
 # ---------------------------------------------------------------------------- a package on the map
 
 
-def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = None) -> Axes:
-    """Map the four islands as a package divides them, with its other three parts in a box.
+# Where each island's names start, in degrees: in open sea, led back to the island by a line.
+ISLAND_LABELS = {
+    "etorofu": ((148.25, 44.55), "left", "center"),
+    "kunashiri": ((145.0, 44.95), "left", "center"),
+    "shikotan": ((147.2, 43.45), "left", "center"),
+    "habomai": ((146.35, 43.13), "left", "center"),
+}
+MAP_SIZE = (LESSON_SIZE[0], 4.4)  # inches: the package map in a lesson
+MAP_TICKS_INCHES = 0.45  # what the map's latitudes take left of it
+
+
+def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = None, size=MAP_SIZE) -> Axes:
+    """Map the four islands as a package divides them, with the key and its four parts beside it.
 
     Islands to Japan are orange and hatched (dotted when 'later' in a phased option), Russia's
     blue; a divided island shows Japan's part at its south-western end, a schematic position.
+    The explorer draws it at EXPLORER_SIZE.
     """
     if not getattr(score, "ok", False):
         raise DataError("package", f"cannot map a package that was not scored: {score.message}")
     territory = score.territory
     split = territory.split
-    ax = maps.base_map(new_axes(ax, size=(7.6, 6.0)), extent=SPLIT_EXTENT)
+    ax = maps.base_map(new_axes(ax, size=size), extent=SPLIT_EXTENT)
+    # Degrees on the ticks instead of axis labels: the width goes to the map and the key beside it.
+    ax.set_xticks(range(145, 150), [f"{d}\u00b0E" for d in range(145, 150)])
+    ax.set_yticks(range(43, 46), [f"{d}\u00b0N" for d in range(43, 46)])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_anchor("W")  # the map at the left, the key and the parts right beside it
     later = set(territory.later)
     for island in islands["id"]:
         to_japan = island in split.japan_islands
@@ -387,33 +429,35 @@ def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = No
     if split.partial_island:
         fraction = split.partial_km2 / dict(split.areas)[split.partial_island]
         schematic = draw_partial_island(ax, split.partial_island, fraction, names[split.partial_island])
-    maps.label_islands(
-        ax, offsets={"kunashiri": (-1.15, 0.55), "habomai": (-0.75, -0.42), "shikotan": (0.45, 0.3)}
-    )
-    box = "\n".join(
-        textwrap.fill(f"{part}: {label}", 40, subsequent_indent="   ", break_on_hyphens=False)
-        for part, label in score.parts()
-    )
-    if split.partial_island:
-        box += "\n(part of an island: schematic position)"
-    ax.text(
-        0.99,
-        0.02,
-        box,
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        multialignment="left",
-        fontsize=7.5,
-        bbox={"facecolor": "white", "edgecolor": "#777777", "boxstyle": "round,pad=0.3"},
-        zorder=5,
-    )
+    maps.name_islands_at(ax, names, ISLAND_LABELS)
     handles = [Patch(facecolor=JAPAN, edgecolor="black", hatch="///", label="to Japan")]
     if later:
         handles.append(Patch(facecolor=JAPAN, edgecolor="black", hatch="...", label="to Japan later"))
     if split.russia_km2 > 0:
         handles.append(Patch(facecolor=RUSSIA, edgecolor="black", label="with Russia"))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.95)
+    key = ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0,
+        fontsize=8,
+        frameon=False,
+    )
+    parts = "\n".join(wrapped(f"{part}: {label}", 22, indent=2) for part, label in score.parts())
+    if split.partial_island:
+        parts += "\n" + wrapped("(part of an island: schematic position)", 22)
+    # Under the key, however many entries it has, at the key's left edge.
+    ax.annotate(
+        parts,
+        xy=(0, 0),
+        xycoords=key,
+        xytext=(4, -10),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        linespacing=1.15,
+    )
     japan_names = [names[i] for i in split.japan_islands if i not in later]
     if split.partial_island:
         japan_names.append(f"part of {names[split.partial_island]}")
@@ -424,18 +468,16 @@ def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = No
         f"{' in the end' if later else ''}; Russia keeps {split.russia_percent:.1f}%.{schematic}"
     )
     in_the_end = " in the end" if later else ""
-    title = textwrap.fill(
-        f"{territory.short_label}: Japan {split.japan_percent:.1f}%, Russia {split.russia_percent:.1f}% "
-        f"of the land{in_the_end}",
-        70,
-    )
-    return finish(
-        ax,
-        title,
+    shares = f"Japan {split.japan_percent:.1f}%, Russia {split.russia_percent:.1f}% of the land{in_the_end}"
+    title = f"{territory.short_label}: {shares}"
+    if len(title) > title_width(ax, MAP_TICKS_INCHES):  # too long for one line: the shares on the second
+        title = f"{territory.short_label}:\n{wrapped(shares, title_width(ax, MAP_TICKS_INCHES))}"
+    source = wrapped(
         "data/settlement_options.csv and data/islands.csv (mofa-northern-territories); "
         "coastlines data/geo/coastlines.geojson (GSHHG)",
-        alt,
+        source_width(ax, MAP_TICKS_INCHES),
     )
+    return finish(ax, title, source, alt)
 
 
 # ---------------------------------------------------------------------------- every package at once
@@ -452,7 +494,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
     missing = needed - set(table.columns)
     if missing:
         raise DataError("package table", f"missing columns {sorted(missing)}")
-    ax = new_axes(ax, size=(9.0, 6.2))
+    ax = new_axes(ax, size=(LESSON_SIZE[0], 4.6))
     points = table.round({"japan_score": 1, "russia_score": 1})
     counts = points.groupby(["japan_score", "russia_score"]).size().reset_index(name="n")
     ax.scatter(
@@ -463,7 +505,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
         edgecolor=NEUTRAL,
         linewidth=0.5,
         zorder=1,
-        label=textwrap.fill(f"every package ({len(table)}); bigger where several coincide", 30),
+        label=wrapped(f"every package ({len(table)}); bigger where several coincide", 24),
     )
     both = table[(table["japan_score"] >= 100 - 1e-9) & (table["russia_score"] >= 100 - 1e-9)]
     ax.add_patch(
@@ -477,10 +519,11 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
             zorder=0,
         )
     )
+    # Left of the box, in three short lines: the packages at Russia 100 end where Japan reaches 17.
     ax.text(
-        89,
-        103,
-        "every red line of both sides kept:\n"
+        88,
+        104,
+        "every red line of\nboth sides kept:\n"
         + ("no package reaches here" if both.empty else f"{len(both)} packages"),
         ha="right",
         va="top",
@@ -506,22 +549,25 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
                 linewidth=1.5,
                 zorder=3,
                 # A no-break space keeps the two scores of the key on one line.
-                label=textwrap.fill(f"{label} ({jx:.0f},\u00a0{ry:.0f})", 30),
+                label=wrapped(f"{label} ({jx:.0f},\u00a0{ry:.0f})", 24),
             )
     ax.set_xlim(-5, 108)
     ax.set_ylim(-5, 110)
-    ax.set_xlabel("Japan: red lines kept (weighted %)")
-    ax.set_ylabel("Russia: red lines kept (weighted %)")
+    ax.set_xlabel("Japan: red lines kept (weighted %)", fontsize=9)
+    ax.set_ylabel("Russia: red lines kept (weighted %)", fontsize=9)
+    ax.tick_params(labelsize=8)
     ax.grid(color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
-        fontsize=9,
-        title="Key (Japan score, Russia score)" if highlight else None,
-        title_fontsize=9,
+        borderaxespad=0,
+        fontsize=8.5,
+        title="Key (Japan score,\nRussia score)" if highlight else None,
+        title_fontsize=8.5,
+        alignment="left",
         frameon=False,
-        labelspacing=0.9,
+        labelspacing=0.7,
     )
     best = table.assign(low=table[["japan_score", "russia_score"]].min(axis=1)).sort_values("low").iloc[-1]
     fixed = ""
@@ -550,7 +596,7 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
     source = wrapped(
         "data/red_lines.csv (scored by model/seminar.py with illustrative weights) and "
         "data/settlement_options.csv",
-        115,
+        source_width(ax, 0.5),
     )
     return finish(ax, title, source, alt)
 

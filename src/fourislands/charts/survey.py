@@ -15,9 +15,20 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
 
 from ..errors import DataError
-from ..figures import JAPAN, PALETTE, RUSSIA, finish, new_axes
+from ..figures import (
+    CHARACTER_EM,
+    JAPAN,
+    LESSON_SIZE,
+    PALETTE,
+    RUSSIA,
+    characters_across,
+    finish,
+    new_axes,
+    source_width,
+)
 from ..model.survey import (
     GROUP_NAMES,
     GROUPS,
@@ -57,15 +68,15 @@ SHORT_ANSWERS = {
 }
 COUNTRY_NAMES = {"japan": "Japanese respondents", "russia": "Russian respondents"}
 COUNTRY_COLOURS = {"japan": JAPAN, "russia": RUSSIA}
+# Average width of a character of DejaVu Sans, in ems (measured on a source line: 0.51).
+# Inches a slope chart gives its y axis (ticks and label), and its title, x ticks and key.
+SLOPE_Y_AXIS_IN = 0.6
+SLOPE_TITLE_AND_KEY_IN = 1.3
+CHANGE_LABELS_IN = 1.5  # inches for the answers beside the change bars in a lesson (less in an explorer)
 NHK_NOTE = "Hirose's tables from NHK's survey of former residents and their descendants; no sample sizes"
 
 
 # --- shared pieces of the survey charts -----------------------------------------------------------
-
-
-def _nhk_source(question_ids_: Iterable[str], extra: str = "") -> str:
-    tables = ", ".join(table_number(q) for q in dict.fromkeys(question_ids_))
-    return wrapped(f"data/nhk_survey.csv (hirose2018, {tables}; {NHK_NOTE}){extra}", 125)
 
 
 def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.DataFrame, str]:
@@ -77,13 +88,53 @@ def _prepared(survey, question_id, groups, years, drop_no_answer) -> tuple[pd.Da
     return rows, question_text(survey, question_id)
 
 
-def _title(question_id: str, question: str, what: str = "", drop_no_answer: bool = False) -> str:
+def _title(
+    question_id: str, question: str, ax: Axes, left_in: float, what: str = "", drop_no_answer=False
+) -> str:
+    """The chart's title, wrapped to end inside the figure: it starts left_in inches in, over the axes."""
     tail = " (shares among those who answered)" if drop_no_answer else ""
-    return wrapped(f"{table_number(question_id)}{what}: {question}{tail}", 80)
+    # Bold 12-point text is about 1.2 times as wide per point as the 8-point text _chars counts.
+    width = characters_across((ax.figure.get_figwidth() - left_in) / 1.2, 12)
+    return wrapped(f"{table_number(question_id)}{what}: {question}{tail}", width)
 
 
 def _percent(value: float) -> str:
     return f"{value:.1f}%"
+
+
+# --- sizes: a lesson draws these charts 6.5 inches wide, the explorer 4.9 ------------------------
+
+
+def _wide(ax: Axes) -> bool:
+    """Whether ax is in a figure as wide as a lesson's (full answers fit) or narrower (short ones)."""
+    return ax.figure.get_figwidth() >= LESSON_SIZE[0] - 0.1
+
+
+def _answer_name(answer: str, ax: Axes) -> str:
+    return answer if _wide(ax) else SHORT_ANSWERS.get(answer, answer)
+
+
+def _nhk_source(question_ids_: Iterable[str], ax: Axes, left_in: float, extra: str = "") -> str:
+    """The NHK source, wrapped to end inside the figure: it starts left_in inches in, under the axes."""
+    tables = ", ".join(table_number(q) for q in dict.fromkeys(question_ids_))
+    text = f"data/nhk_survey.csv (hirose2018, {tables}; {NHK_NOTE}){extra}"
+    return wrapped(text, source_width(ax, left_in))
+
+
+def _legend_under_ticks(ax: Axes, handles: list, columns: int, tick_lines: int) -> None:
+    """Put the key under the x tick labels, whatever the axes' height: placed in points below the axes."""
+    below = offset_copy(ax.transAxes, ax.figure, y=-(tick_lines * 8 * 1.2 + 10), units="points")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncols=columns,
+        fontsize=8,
+        frameon=False,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
 
 
 # --- grouped bars ---------------------------------------------------------------------------------
@@ -96,59 +147,73 @@ def survey_bars(
     years: Iterable[int] | None = YEARS,
     drop_no_answer: bool = False,
     ax: Axes | None = None,
+    size: tuple[float, float] = LESSON_SIZE,
 ) -> Axes:
-    """Grouped horizontal bars: each answer of one question, one bar per group and year.
+    """Grouped bars: each answer of one question, one bar per group and year, the answers side by side.
 
     The group is told by colour and hatching, the year by shade (1991 pale, 2015 full) and by the
-    legend; each bar carries its value.
+    key under the chart; each bar carries its value.
     """
     rows, question = _prepared(survey, question_id, groups, years, drop_no_answer)
     answers = answer_order(rows)
     combos = [(g, y) for g in GROUPS for y in YEARS if ((rows["group"] == g) & (rows["year"] == y)).any()]
-    ax = new_axes(ax, size=(9.0, 1.1 + 0.32 * len(answers) * len(combos) + 0.6))
-    height = 0.84 / len(combos)
-    positions = np.arange(len(answers))[::-1].astype(float)  # the first answer at the top
+    ax = new_axes(ax, size=size)
+    slot = 0.84 / len(combos)
+    positions = np.arange(len(answers), dtype=float)
     values = rows.set_index(["answer", "group", "year"])["percent"]
+    # Inches of axes per answer (less the y axis); a value reads across a bar only where it fits.
+    per_answer_in = (ax.figure.get_figwidth() - 0.65) / len(answers)
+    upright = per_answer_in * slot < 0.3
     for n, (group, year) in enumerate(combos):
         colour, hatch, _, _ = GROUP_STYLE[group]
-        widths = [float(values.get((a, group, year), np.nan)) for a in answers]
-        offsets = positions + 0.42 - height * (n + 0.5)
-        bars = ax.barh(
-            offsets,
-            np.nan_to_num(widths),
-            height=height * 0.92,
+        heights = [float(values.get((a, group, year), np.nan)) for a in answers]
+        bars = ax.bar(
+            positions - 0.42 + slot * (n + 0.5),
+            np.nan_to_num(heights),
+            width=slot * 0.92,
             color=colour,
             alpha=0.38 if year == YEARS[0] else 0.95,
             hatch=hatch,
             edgecolor=colour if year == YEARS[0] else "white",
             linewidth=0.8,
-            label=f"{GROUP_NAMES[group]}, {year}",
+            label=f"{GROUP_NAMES[group] if len(combos) < 5 else GROUP_SHORT[group].capitalize()} {year}",
             gid=f"bars-{group}-{year}",
         )
-        for bar, width in zip(bars, widths, strict=True):
-            ax.text(
-                bar.get_width() + 0.8,
-                bar.get_y() + bar.get_height() / 2,
-                f"{width:.1f}" + (f"  ({year})" if len(combos) > 1 else ""),
-                va="center",
+        for bar, height in zip(bars, heights, strict=True):
+            ax.annotate(
+                f"{height:.1f}",
+                xy=(bar.get_x() + bar.get_width() / 2, height),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                rotation=90 if upright else 0,
                 fontsize=7.5,
             )
-    ax.set_yticks(positions, [wrapped(a, 26) for a in answers], fontsize=9)
+    names = [wrapped(_answer_name(a, ax), characters_across(per_answer_in * 0.95)) for a in answers]
+    ax.set_xticks(positions, names, fontsize=8)
     top = float(rows["percent"].max())
-    ax.set_xlim(0, min(100.0, top * 1.22 + 8))
-    ax.set_ylim(-0.55, len(answers) - 0.45)
-    ax.set_xlabel(
-        "percent of the group who answered (recomputed without 'No answer')"
+    # Headroom for the values over the tallest bars: more where they stand upright.
+    ax.set_ylim(0, top * (1.22 if upright else 1.12) + 4)
+    ax.set_yticks([t for t in range(0, 101, 20) if t <= top * 1.1 + 10])
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlim(-0.5, len(answers) - 0.5)
+    ax.set_ylabel(
+        "percent who answered\n(recomputed without 'No answer')"
         if drop_no_answer
-        else "percent of the group (as printed)"
+        else "percent of the group\n(as printed)",
+        fontsize=8,
     )
-    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.95, reverse=False)
+    columns = len({g for g, _ in combos})
+    handles, _ = ax.get_legend_handles_labels()
+    _legend_under_ticks(ax, handles, columns, max(n.count("\n") + 1 for n in names))
     alt = _bars_alt(rows, question, combos)
-    return finish(
-        ax, _title(question_id, question, drop_no_answer=drop_no_answer), _nhk_source([question_id]), alt
-    )
+    title = _title(question_id, question, ax, 0.65, drop_no_answer=drop_no_answer)
+    return finish(ax, title, _nhk_source([question_id], ax, 0.65), alt)
 
 
 def _bars_alt(rows: pd.DataFrame, question: str, combos: list[tuple[str, int]]) -> str:
@@ -160,7 +225,7 @@ def _bars_alt(rows: pd.DataFrame, question: str, combos: list[tuple[str, int]]) 
             f"{GROUP_NAMES[group].lower()} {year}: '{top['answer']}' ({_percent(float(top['percent']))})"
         )
     text = (
-        f"Horizontal bars of the answers to '{question}', one bar per group and year "
+        f"Vertical bars of the answers to '{question}', side by side, one bar per group and year "
         f"({len(combos)} per answer). The most common answer was, for " + "; ".join(parts) + "."
     )
     if {y for _, y in combos} == set(YEARS):
@@ -210,12 +275,19 @@ def spread_labels(ys: Sequence[float], gap: float, low: float, high: float) -> l
     return result
 
 
+def slope_label_gap(high: float, ax: Axes) -> float:
+    """The least distance between two slope labels, in percent: a 7.5-point line and a little air."""
+    axes_in = ax.figure.get_figheight() - SLOPE_TITLE_AND_KEY_IN
+    return high * 0.14 / axes_in
+
+
 def survey_slopes(
     survey: pd.DataFrame,
     question_id: str,
     groups: Iterable[str] | None = ("former_residents", "descendants"),
     drop_no_answer: bool = False,
     ax: Axes | None = None,
+    size: tuple[float, float] = LESSON_SIZE,
 ) -> Axes:
     """Slope chart: each answer's share in 1991 joined to its share in 2015, one line per group.
 
@@ -225,10 +297,10 @@ def survey_slopes(
     change = change_table_from_rows(rows)
     answers = answer_order(rows)
     chosen = [g for g in GROUPS if g in set(rows["group"])]
-    ax = new_axes(ax, size=(9.0, 5.6))
+    ax = new_axes(ax, size=size)
     top = max(float(change[["percent_1991", "percent_2015"]].to_numpy().max()), 10.0)
     high = min(100.0, top * 1.08 + 2)
-    gap = high * 0.045
+    gap = slope_label_gap(high, ax)
     # Room below zero, so labels of small shares can spread down as well as up, off the x axis.
     bottom = -1.5 * gap
     left_labels, right_labels = [], []
@@ -241,15 +313,24 @@ def survey_slopes(
             color=colour,
             linestyle=style,
             marker=marker,
-            markersize=6,
-            linewidth=2,
+            markersize=5,
+            linewidth=1.8,
             gid=f"slope-{answers.index(row['answer'])}-{row['group']}",
         )
         left_labels.append((row["percent_1991"], f"{row['percent_1991']:.1f}", colour))
         name = SHORT_ANSWERS.get(row["answer"], row["answer"])
         group = f" ({GROUP_SHORT[row['group']]})" if len(chosen) > 1 else ""
         right_labels.append((row["percent_2015"], f"{row['percent_2015']:.1f}  {name}{group}", colour))
-    for side, labels, x, ha in (("left", left_labels, -0.07, "right"), ("right", right_labels, 1.07, "left")):
+    # Lay the x axis out in inches: the values left of 1991, the longest label right of 2015, and
+    # the slopes in what is left of the axes' width.
+    right_in = max(len(text) for _, text, _ in right_labels) * 7.5 * CHARACTER_EM / 72 + 0.12
+    left_in = 0.42
+    span_in = ax.figure.get_figwidth() - SLOPE_Y_AXIS_IN - left_in - right_in
+    unit = 1 / max(span_in, 1.0)  # data units per inch along x
+    for side, labels, x, ha in (
+        ("left", left_labels, -0.1 * unit, "right"),
+        ("right", right_labels, 1 + 0.1 * unit, "left"),
+    ):
         ys = spread_labels([y for y, _, _ in labels], gap, bottom + gap / 2, high)
         for (y, text, colour), placed in zip(labels, ys, strict=True):
             # A leader only where a label had to move away from its point.
@@ -278,11 +359,13 @@ def survey_slopes(
                 if moved
                 else None,
             )
-    ax.set_xlim(-0.32, 1.9)
+    ax.set_xlim(-left_in * unit, 1 + right_in * unit)
     ax.set_ylim(bottom, high)
-    ax.set_xticks([0, 1], ["1991", "2015"])
+    ax.set_xticks([0, 1], ["1991", "2015"], fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_ylabel(
-        "percent (among those who answered)" if drop_no_answer else "percent of the group (as printed)"
+        "percent (among those who answered)" if drop_no_answer else "percent of the group (as printed)",
+        fontsize=8,
     )
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
@@ -301,13 +384,16 @@ def survey_slopes(
     ax.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.0, -0.07),
+        bbox_to_anchor=(0.0, 0.0),
+        bbox_transform=offset_copy(ax.transAxes, ax.figure, y=-20, units="points"),
         ncol=len(handles),
         fontsize=8,
         frameon=False,
-        title="line style and marker: group; colour and label: answer",
+        title="line and marker: group; colour and label: answer",
         title_fontsize=8,
         alignment="left",
+        handlelength=2.4,
+        columnspacing=1.2,
     )
     biggest = change.loc[change["change_points"].abs().idxmax()]
     rising = change[change["change_points"] > 0]
@@ -319,9 +405,8 @@ def survey_slopes(
         + ("; ".join(f"'{r['answer']}' ({GROUP_SHORT[r['group']]})" for _, r in rising.iterrows()) or "none")
         + "."
     )
-    return finish(
-        ax, _title(question_id, question, ", 1991 to 2015", drop_no_answer), _nhk_source([question_id]), alt
-    )
+    title = _title(question_id, question, ax, SLOPE_Y_AXIS_IN, ", 1991 to 2015", drop_no_answer)
+    return finish(ax, title, _nhk_source([question_id], ax, SLOPE_Y_AXIS_IN), alt)
 
 
 # --- the change in points -------------------------------------------------------------------------
@@ -333,6 +418,7 @@ def change_bars(
     groups: Iterable[str] | None = GROUPS,
     drop_no_answer: bool = False,
     ax: Axes | None = None,
+    size: tuple[float, float] = LESSON_SIZE,
 ) -> Axes:
     """Diverging bars: the change from 1991 to 2015 in percentage points, per answer and group.
 
@@ -342,7 +428,7 @@ def change_bars(
     question = question_text(survey, question_id)
     answers = list(dict.fromkeys(change["answer"]))
     chosen = [g for g in GROUPS if g in set(change["group"])]
-    ax = new_axes(ax, size=(9.0, 1.3 + 0.3 * len(answers) * len(chosen) + 0.6))
+    ax = new_axes(ax, size=size)
     positions = np.arange(len(answers))[::-1].astype(float)
     height = 0.84 / len(chosen)
     reach = max(float(change["change_points"].abs().max()), 5.0)
@@ -363,27 +449,31 @@ def change_bars(
             gid=f"change-{group}",
         )
         for bar, value in zip(bars, values, strict=True):
-            ax.text(
-                value + (0.012 if value >= 0 else -0.012) * reach * 2,
-                bar.get_y() + bar.get_height() / 2,
+            ax.annotate(
                 signed(value),
+                xy=(value, bar.get_y() + bar.get_height() / 2),
+                xytext=(2 if value >= 0 else -2, 0),
+                textcoords="offset points",
                 va="center",
                 ha="left" if value >= 0 else "right",
                 fontsize=7.5,
             )
+    label_in = CHANGE_LABELS_IN if _wide(ax) else CHANGE_LABELS_IN * 0.7
+    names = [wrapped(_answer_name(a, ax), characters_across(label_in)) for a in answers]
     ax.axvline(0, color="black", linewidth=1)
-    ax.set_xlim(-reach * 1.3, reach * 1.3)
+    ax.set_xlim(-reach * 1.35, reach * 1.35)
     ax.set_ylim(-0.55, len(answers) - 0.45)
-    ax.set_yticks(positions, [wrapped(a, 26) for a in answers], fontsize=9)
-    ax.set_xlabel(
-        "\u2190 fell      change from 1991 to 2015, in percentage points (2015 minus 1991)      rose \u2192"
-    )
+    ax.set_yticks(positions, names, fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("\u2190 fell     change in percentage points (2015 minus 1991)     rose \u2192", fontsize=8)
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
+    # Under the axis label (a line of ticks, one of label): a key on the chart would hide bars.
+    _legend_under_ticks(ax, ax.get_legend_handles_labels()[0], len(chosen), 2)
     alt = _change_alt(change, question)
-    title = _title(question_id, question, ", change from 1991 to 2015", drop_no_answer)
-    return finish(ax, title, _nhk_source([question_id], "; change = 2015 minus 1991"), alt)
+    left_in = label_in + 0.15
+    title = _title(question_id, question, ax, left_in, ", change from 1991 to 2015", drop_no_answer)
+    return finish(ax, title, _nhk_source([question_id], ax, left_in, "; change = 2015 minus 1991"), alt)
 
 
 def _change_alt(change: pd.DataFrame, question: str) -> str:
@@ -427,16 +517,16 @@ def _year(row: pd.Series) -> str:
     return str(row["date"])[:4] if isinstance(row["date"], str) and row["date"] else "date not given"
 
 
-def _poll_label(row: pd.Series) -> str:
-    return f"{_pollster(row)}, {_year(row)} [{row['source_id']}]\n" + wrapped(row["statement"], 52)
+def _poll_label(row: pd.Series, width: int) -> str:
+    return wrapped(f"{_pollster(row)}, {_year(row)} [{row['source_id']}]: {row['statement']}", width)
 
 
 def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Horizontal bars of every poll figure the readings print, Japanese polls above Russian ones.
 
-    Country is told by colour and by the section heading; rows that two readings report
-    differently (`disputed`) are hatched and flagged; a figure printed as 'more than' or in words
-    is marked on its bar.
+    Each bar has its poll and statement written above it, across the chart's width. Country is told
+    by colour and by the section heading; rows that two readings report differently (`disputed`)
+    are hatched and flagged; a figure printed as 'more than' or in words is marked on its bar.
     """
     polls = opinion_polls.copy()
     polls["_draw"], polls["_kind"] = zip(
@@ -451,67 +541,71 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     drawable = polls[polls["_draw"].notna()]
     skipped = polls[polls["_draw"].isna()]
-    ax = new_axes(ax, size=(9.0, 1.6 + 0.68 * (len(drawable) + len(countries))))
+    # The labels end where the axes do: the value labels of the longest bars reach that far.
+    width = characters_across(LESSON_SIZE[0] - 0.9)
+    labels = {row["id"]: _poll_label(row, width) for _, row in drawable.iterrows()}
+    # The y axis counts inches: a line of label, a bar and the air between rows each have a height.
+    line, bar_height, air, heading = 0.14, 0.17, 0.1, 0.3
+    depth = sum(len(countries) * [heading]) + sum(
+        (label.count("\n") + 1) * line + bar_height + air for label in labels.values()
+    )
+    ax = new_axes(ax, size=(LESSON_SIZE[0], depth + 1.25))
     y = 0.0
-    ticks, labels, headings = [], [], []
     for country in countries:
-        mine = drawable[drawable["country"] == country]
-        headings.append((y, country))
-        y -= 1.0
-        for _, row in mine.iterrows():
+        colour = COUNTRY_COLOURS[country]
+        ax.axhline(y, color="#999999", linewidth=0.6)
+        ax.text(
+            0.5,
+            y - 0.04,
+            COUNTRY_NAMES[country].upper(),
+            va="top",
+            fontsize=9,
+            fontweight="bold",
+            color=colour,
+        )
+        y -= heading
+        for _, row in drawable[drawable["country"] == country].iterrows():
+            label = labels[row["id"]]
+            ax.text(0.5, y, label, va="top", ha="left", fontsize=8, gid=f"poll-label-{row['id']}")
+            y -= (label.count("\n") + 1) * line + bar_height / 2
             disputed = bool(row["disputed"])
             kind = row["_kind"]
-            bar = ax.barh(
+            ax.barh(
                 y,
                 row["_draw"],
-                height=0.72,
-                color="white" if kind == "approximate" else COUNTRY_COLOURS[country],
+                height=bar_height,
+                color="white" if kind == "approximate" else colour,
                 alpha=0.9,
                 hatch="xx" if disputed else "",
-                edgecolor=COUNTRY_COLOURS[country] if kind == "approximate" or disputed else "white",
+                edgecolor=colour if kind == "approximate" or disputed else "white",
                 linestyle="--" if kind == "approximate" else "-",
                 linewidth=1.4 if kind == "approximate" else 0.5,
                 gid=f"poll-{row['id']}",
-            )[0]
+            )
             printed = row["value_as_printed"]
             # Words the reading printed are quoted, so they do not read as the course's own grammar.
             value = f"\u201c{printed}\u201d (in words)" if kind == "approximate" else printed
-            note = "\n(a lower bound)" if kind == "lower bound" else ""
-            flag = f"\ndisputed, {row['issue_id']}" if disputed else ""
-            ax.text(
-                bar.get_width() + 1.5,
-                y,
+            note = " (a lower bound)" if kind == "lower bound" else ""
+            flag = f", disputed ({row['issue_id']})" if disputed else ""
+            ax.annotate(
                 f"{value}{note}{flag}",
+                xy=(row["_draw"], y),
+                xytext=(4, 0),
+                textcoords="offset points",
                 va="center",
-                fontsize=9,
+                fontsize=8,
                 fontweight="bold" if disputed else "normal",
-                # The x limit leaves room for every label; counted in the layout, a label past the
-                # frame would shrink the axes and push itself further out.
-                in_layout=False,
             )
-            ticks.append(y)
-            labels.append(_poll_label(row))
-            y -= 1.0
-        y -= 0.3
-    for heading_y, country in headings:
-        ax.text(
-            -0.01,
-            heading_y,
-            COUNTRY_NAMES[country].upper(),
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-            color=COUNTRY_COLOURS[country],
-        )
-        ax.axhline(heading_y + 0.55, color="#999999", linewidth=0.6)
-    ax.set_yticks(ticks, labels, fontsize=9)
-    ax.set_ylim(y + 0.6, 0.7)
-    ax.set_xlim(0, 140)
+            y -= bar_height / 2 + air
+    ax.set_ylim(y, 0.02)
+    ax.set_yticks([])
+    ax.set_xlim(0, 135)
     ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel("percent of respondents, as the readings print it")
-    ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("percent of respondents, as the readings print it", fontsize=8, loc="left")
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=COUNTRY_COLOURS[c], label=COUNTRY_NAMES[c]) for c in countries]
     handles.append(
@@ -525,17 +619,13 @@ def opinion_chart(opinion_polls: pd.DataFrame, ax: Axes | None = None) -> Axes:
             label="printed in words, drawn at that fraction",
         )
     )
-    ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.07), ncol=2, fontsize=9, frameon=False
-    )
+    _legend_under_ticks(ax, handles, 2, 2)
     alt = _opinion_alt(drawable, skipped)
     sources = ", ".join(dict.fromkeys(polls["source_id"]))
     source = wrapped(
         f"data/opinion_polls.csv ({sources}; each bar is one row, so a poll two readings report "
         "shows twice); checked against mainichi-2016-11-07 for the Mainichi polls (I-3)",
-        # The source line starts under the axes, right of the long poll labels: a line that runs
-        # past the figure would make the layout squeeze the bars.
-        85,
+        source_width(ax, 0.2),
     )
     return finish(ax, "What the polls in the readings say, in Japan and in Russia", source, alt)
 
@@ -582,7 +672,7 @@ def points_vs_percent(
     b, a = float(before["percent"]), float(after["percent"])
     points, relative = point_and_relative_change(b, a)
     literal = b * (1 - abs(points) / 100) if points < 0 else b * (1 + points / 100)
-    ax = new_axes(ax, size=(8.0, 4.8))
+    ax = new_axes(ax, size=(LESSON_SIZE[0], 4.0))
     labels = [
         f"{_year(before)} survey\n('{before['value_as_printed']}')",
         f"{_year(after)} survey\n('{after['value_as_printed']}')",
@@ -603,7 +693,7 @@ def points_vs_percent(
     bars[2].set_linestyle("--")
     bars[2].set_hatch("..")
     for bar, value in zip(bars, heights, strict=True):
-        ax.text(bar.get_x() + bar.get_width() / 2, value + 1.5, f"{value:.1f}%", ha="center", fontsize=9)
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 1.5, f"{value:.1f}%", ha="center", fontsize=8.5)
     ax.annotate(
         "",
         xy=(1.38, a),
@@ -615,14 +705,15 @@ def points_vs_percent(
         (a + b) / 2,
         f"{points:+g} percentage points\n= {relative:+.1f}% of {b:g}".replace("-", "\u2212"),
         va="center",
-        fontsize=8.5,
+        fontsize=8,
     )
     ax.axhline(b, color="#999999", linewidth=0.6, linestyle=":")
     ax.axhline(a, color="#999999", linewidth=0.6, linestyle=":")
-    ax.set_xticks([0, 1, 2.3], labels, fontsize=8.5)
+    ax.set_xticks([0, 1, 2.3], labels, fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
     ax.set_xlim(-0.5, 2.8)
     ax.set_ylim(0, 105)
-    ax.set_ylabel("percent of respondents")
+    ax.set_ylabel("percent of respondents", fontsize=8)
     ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
     ax.set_axisbelow(True)
     alt = (
@@ -635,7 +726,7 @@ def points_vs_percent(
     source = wrapped(
         f"data/opinion_polls.csv ({before_id}, {after_id}; {before['source_id']}); reading issue "
         f"{after['issue_id'] if isinstance(after['issue_id'], str) else 'none'}",
-        125,
+        source_width(ax, 0.55),
     )
     return finish(ax, "Percentage points or percent? The same fall two ways", source, alt)
 

@@ -14,7 +14,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.security import launcher_map
+from ..charts.security import EXPLORER_RING_MAP, launcher_map
 from ..data import load
 from ..model.security import (
     EAST,
@@ -212,7 +212,8 @@ class RangeExplorer(Explorer):
         self.last_reach = reach
         if not reach.ok:
             return View(problem=reach.message)
-        ax = launcher_map(lon, lat, range_km, label=self.site.value or "Your launcher")
+        label = self.site.value or "Your launcher"
+        ax = launcher_map(lon, lat, range_km, label=label, layout=EXPLORER_RING_MAP)
         return View(summary=reach_html(reach), figures=(self.show(ax),))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.seminar import package_map, package_score_chart
+from ..charts.seminar import EXPLORER_SIZE, package_map, package_score_chart
 from ..data import load
 from ..figures import show_in
 from ..lesson import source_html
@@ -241,7 +241,9 @@ class RoleplayExplorer(Explorer):
             self.details.value = ""
             return View(problem=score.message)
         self.details.value = details_html(score, self.sources)
-        figures = (self.show(package_map(self.islands, score)),) if self.draw_map.value else ()
+        figures = (
+            (self.show(package_map(self.islands, score, size=EXPLORER_SIZE)),) if self.draw_map.value else ()
+        )
         return View(summary=summary_html(score) + publics_html(score), figures=figures)
 
     def _draw_chart(self) -> None:
@@ -250,7 +252,7 @@ class RoleplayExplorer(Explorer):
         if score is self._charted:
             return
         if self.notes.selected_index == CHART_INDEX and score is not None and score.ok:
-            show_in(self.chart, self.show(package_score_chart(score)))
+            show_in(self.chart, self.show(package_score_chart(score, size=EXPLORER_SIZE)))
             self.renders += 1
             self._charted = score
         else:

@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..charts.economy import exposure_chart
+from ..charts.economy import EXPOSURE_EXPLORER_SIZE, exposure_chart
 from ..model.economy import (
     FIELDS,
     NAMES,
@@ -226,7 +226,8 @@ class SequencingExplorer(Explorer):
         self.table.value = steps_html(game)
         if not game.ok:
             return View(problem=game.message)
-        return View(summary=summary_html(game), figures=(self.show(exposure_chart(game)),))
+        chart = exposure_chart(game, size=EXPOSURE_EXPLORER_SIZE)  # the explorer's column is narrower
+        return View(summary=summary_html(game), figures=(self.show(chart),))
 
 
 def sequencing_explorer(order=None, installments=None, values=None) -> SequencingExplorer:

@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 
 from ..charts.survey import change_bars, survey_bars, survey_slopes
 from ..data import load
+from ..figures import EXPLORER_WIDTH
 from ..model.survey import (
     GROUP_NAMES,
     GROUPS,
@@ -42,6 +43,9 @@ CHARTS = {
 NEEDS_BOTH_YEARS = ("slopes", "change")
 KIND_BUTTON_WIDTH = "calc(100% - 8px)"  # ipywidgets gives each toggle button 2 px margins and a border
 NUMBERS_TITLE = "The numbers: percent of each group, change in percentage points"
+# The charts as wide as the figure column, and short enough that, with the source line under them,
+# a projector app shows them whole at its DPI (figures.PROJECTOR_HEIGHT).
+CHART_SIZE = (EXPLORER_WIDTH, 3.1)
 
 
 def chart(selection: Selection, kind: str = "bars") -> tuple[Axes | None, str]:
@@ -60,7 +64,7 @@ def chart(selection: Selection, kind: str = "bars") -> tuple[Axes | None, str]:
             f"A {kind} chart compares 1991 with 2015: tick both years. Showing bars for {selection.years[0]}."
         )
         kind = "bars"
-    common = {"groups": selection.groups, "drop_no_answer": selection.drop_no_answer}
+    common = {"groups": selection.groups, "drop_no_answer": selection.drop_no_answer, "size": CHART_SIZE}
     if kind == "bars":
         ax = survey_bars(selection.printed, selection.question_id, years=selection.years, **common)
     elif kind == "slopes":

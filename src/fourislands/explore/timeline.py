@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.history import border_map, timeline_chart
+from ..charts.history import TIMELINE_EXPLORER_SIZE, border_map, timeline_chart
 from ..data import load
 from ..model.history import (
     ALL_ERAS,
@@ -88,7 +88,9 @@ class TimelineExplorer(Explorer):
         era = "all eras" if self.era.value == ALL_ERAS else self.era.value
         title = f"Timeline: {era}, {len(chosen.events)} events"
         numbered = len(chosen.events) <= LIST_LIMIT  # then the list below names every number
-        ax = timeline_chart(chosen.events, title=title, full=self.timeline, numbered=numbered)
+        ax = timeline_chart(
+            chosen.events, title=title, full=self.timeline, numbered=numbered, size=TIMELINE_EXPLORER_SIZE
+        )
         # The list is the key to the chart's numbers, needed at every change: under the chart.
         lines = event_lines(chosen)
         more = lines.pop() if len(chosen.events) > LIST_LIMIT else ""
