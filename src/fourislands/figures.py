@@ -13,10 +13,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import ConnectionStyle
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+from PIL import Image
 
 from .palette import JAPAN, LAND, NEUTRAL, PALETTE, RUSSIA, SEA  # noqa: F401  (charts import them here)
 from .words import wrapped
@@ -71,12 +73,17 @@ class _AllButSourceLine:
         # the axes keep their size and limits, wherever the layout or the tight save moves them,
         # and measuring all an axes draws is the dearest step of drawing a chart.
         ax = self.ax
+        # A map's equal aspect shrinks its box when it is measured and drawn: shrink it first, so the
+        # size below is the one it keeps.
+        ax.apply_aspect()
         children = ax.get_children()
         # Rounded: the tight save moves the axes and their size comes back off in the last digit.
         size = (round(ax.bbox.width, 3), round(ax.bbox.height, 3))
         shape = (renderer.dpi, *size, tuple(ax.viewLim.bounds), len(children))
         if self.measured is None or self.measured[0] != shape:
-            others = [a for a in children if a is not self.line and a.get_visible()]
+            # matplotlib's own list leaves out what is clipped to the axes (land, rings, bars): it
+            # cannot reach past them, and measuring a coastline's every vertex is what costs most.
+            others = [a for a in ax.get_default_bbox_extra_artists() if a is not self.line]
             box = ax.get_tightbbox(renderer, bbox_extra_artists=others)
             self.measured = (shape, box.transformed(ax.transAxes.inverted()))
         return self.measured[1].transformed(ax.transAxes)
@@ -93,17 +100,41 @@ def characters_across(inches: float, points: float = 8.0, bold: bool = False) ->
     return max(int(inches * 72 / (points * (BOLD_EM if bold else CHARACTER_EM))), 8)
 
 
+def chart_width(ax: Axes) -> float:
+    """Return the width in inches that ax's chart is laid out in (see chart_size)."""
+    return chart_size(ax)[0]
+
+
+def chart_height(ax: Axes) -> float:
+    """Return the height in inches that ax's chart is laid out in (see chart_size)."""
+    return chart_size(ax)[1]
+
+
+def chart_size(ax: Axes) -> tuple[float, float]:
+    """Return the size in inches of the rectangle ax's chart is laid out in.
+
+    That is its figure's size, but for a KeptFigure, whose chart takes the middle of a figure with
+    margins around it: a chart that sizes its text and keys to its width reads it from here.
+    """
+    width, height = ax.figure.get_size_inches()
+    engine = ax.figure.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        _, _, share_x, share_y = engine.get()["rect"]
+        return width * share_x, height * share_y
+    return width, height
+
+
 def source_width(ax: Axes, inset: float = 0.0) -> int:
     """Return how many characters of ax's source line fit across its figure, starting inset inches in.
 
     The line starts at the axes' left edge: inset is what the y tick labels take left of it.
     """
-    return characters_across(ax.figure.get_figwidth() - inset) - len("Source: ")
+    return characters_across(chart_width(ax) - inset) - len("Source: ")
 
 
 def title_width(ax: Axes, inset: float = 0.0) -> int:
     """Return how many characters of ax's title (12-point bold) fit across its figure, less inset inches."""
-    return characters_across(ax.figure.get_figwidth() - inset, 12, bold=True)
+    return characters_across(chart_width(ax) - inset, 12, bold=True)
 
 
 def source_line(table: str, source_ids: Iterable[str], extra: str = "", width: int = 125) -> str:
@@ -171,6 +202,7 @@ def finish(ax: Axes, title: str, source: str, alt: str) -> Axes:
     # measuring the whole axes once more. png() makes room for it in the saved image instead.
     above.line.set_in_layout(False)
     ax.fourislands_source_line = above.line
+    ax.fourislands_above = above  # png() reuses what it measures for the image's tight box
     ax.fourislands_alt = alt  # read by show() for the <img alt> of the figure
     ax.fourislands_source = source
     return ax
@@ -197,12 +229,29 @@ def least_text_px(figure: Figure, dpi: float = DPI) -> float:
     return min(sizes, default=0.0) * dpi / 72
 
 
+def _drawn_box(figure: Figure, renderer) -> Bbox:
+    """Return the box of everything the figure draws but its source lines, in inches.
+
+    For a figure of finished axes and nothing else, that is the union of what each axes' source
+    line measured to sit under (kept for the draw that follows): measuring every text of a chart
+    is the dearest step of saving it, and `figure.get_tightbbox` would do it once more.
+    """
+    measured = [getattr(ax, "fourislands_above", None) for ax in figure.axes]
+    alone = not (figure.texts or figure.legends or figure.images or figure.patches or figure.lines)
+    if not measured or not all(measured) or not alone:
+        return figure.get_tightbbox(renderer)
+    inches = figure.dpi_scale_trans.inverted()
+    return Bbox.union([above(renderer).transformed(inches) for above in measured])
+
+
 def png(figure: Figure, dpi: float = DPI) -> bytes:
     """Return the figure as PNG at dpi, laid out once and drawn once.
 
     `savefig(bbox_inches="tight")` on a figure with a layout engine lays it out and draws it
     without rendering to measure it, then lays it out again and draws it for real. Here the layout
     runs once, the tight box is measured on that layout, and the figure is drawn once, engine off.
+    A figure that holds its whole tight box (a KeptFigure's margins) is drawn on its own canvas and
+    cut out; others are saved to the box, which may reach past the figure.
     """
     engine = figure.get_layout_engine()
     if engine is not None:
@@ -214,19 +263,65 @@ def png(figure: Figure, dpi: float = DPI) -> bytes:
     try:
         # A tight box: a long source line or a label beside the plot may reach past the figure.
         renderer = figure.canvas.get_renderer()
-        boxes = [figure.get_tightbbox(renderer)]
+        boxes = [_drawn_box(figure, renderer)]
         for ax in figure.axes:
             line = getattr(ax, "fourislands_source_line", None)
             if line is not None and line.get_visible():
                 boxes.append(line.get_window_extent(renderer).transformed(figure.dpi_scale_trans.inverted()))
         tight = Bbox.union(boxes).padded(PAD_INCHES)
+        width, height = figure.get_size_inches()
+        if dpi == figure.dpi and tight.x0 >= 0 and tight.y0 >= 0 and tight.x1 <= width and tight.y1 <= height:
+            return _cut_out(figure, tight)
         buffer = io.BytesIO()
-        # zlib level 3 packs the flat-coloured charts as small as level 6, the default, in 2/3 the time.
         figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=tight, pil_kwargs={"compress_level": 3})
     finally:
         if engine is not None:
             figure.set_layout_engine(engine)
     return buffer.getvalue()
+
+
+def _cut_out(figure: Figure, box: Bbox) -> bytes:
+    """Draw the figure on its own canvas and return the part inside box (inches) as PNG.
+
+    The canvas keeps its renderer while the figure keeps its size, and with it the sizes of the
+    texts it has measured: a figure drawn again and again measures only the texts that changed.
+    """
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())
+    height = pixels.shape[0]
+    x0, y0, x1, y1 = (np.array(box.extents) * figure.dpi).round().astype(int)
+    buffer = io.BytesIO()
+    # zlib level 3 packs the flat-coloured charts as small as level 6, the default, in 2/3 the time.
+    Image.fromarray(pixels[height - y1 : height - y0, x0:x1]).convert("RGB").save(
+        buffer, format="png", compress_level=3
+    )
+    return buffer.getvalue()
+
+
+class KeptFigure:
+    """A figure an explorer draws into at every redraw, with room around it to cut its image from.
+
+    The chart is laid out in a rectangle of `size` inches in the middle of a larger figure: what
+    reaches past it (a source line, a key beside the map) still lies on the canvas, so `png()` cuts
+    the image out of one drawing, and the texts that stay the same from redraw to redraw are
+    measured once.
+    """
+
+    MARGIN = 1.5  # inches on every side
+
+    def __init__(self, size: tuple[float, float], dpi: float = DPI) -> None:
+        width, height = size
+        whole = (width + 2 * self.MARGIN, height + 2 * self.MARGIN)
+        self.figure = Figure(figsize=whole, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.figure.get_layout_engine().set(
+            rect=(self.MARGIN / whole[0], self.MARGIN / whole[1], width / whole[0], height / whole[1])
+        )
+
+    def axes(self) -> Axes:
+        """Return a new, empty Axes on the figure, all it showed before cleared away."""
+        self.figure.clear()
+        return self.figure.add_subplot()
 
 
 class CourseFigure:

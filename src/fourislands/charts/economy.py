@@ -31,6 +31,7 @@ from ..figures import (
     PALETTE,
     RUSSIA,
     characters_across,
+    chart_width,
     finish,
     legend_below,
     new_axes,
@@ -722,7 +723,7 @@ def exposure_chart(
     if not getattr(game, "ok", False):
         raise ValueError(getattr(game, "message", "This is not a game the chart can draw."))
     ax = new_axes(ax, size=size)
-    width = ax.figure.get_figwidth()
+    width = chart_width(ax)
     steps = list(game.steps)
     x = np.arange(0, len(steps) + 1)
     handles = []

@@ -32,6 +32,8 @@ from ..figures import (
     NEUTRAL,
     PALETTE,
     RUSSIA,
+    chart_height,
+    chart_width,
     finish,
     legend_below,
     new_axes,
@@ -154,7 +156,7 @@ def timeline_chart(
     ax.set_ylim(len(order) - 0.4, -0.8)
     ax.set_xlabel("year")
     # Whole years only, and few enough that they stay apart at an explorer's width.
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=round(ax.figure.get_figwidth()), integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=round(chart_width(ax)), integer=True))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     if frame.empty:
@@ -215,8 +217,8 @@ def timeline_chart(
         )
     # Under the "year" label, about a third of an inch below the axes whatever their height; in
     # one column where the three entries do not fit side by side.
-    narrow = ax.figure.get_figwidth() < 5.5
-    legend_below(ax, handles, columns=1 if narrow else 2, gap=0.42 / (ax.figure.get_figheight() - 1.9))
+    narrow = chart_width(ax) < 5.5
+    legend_below(ax, handles, columns=1 if narrow else 2, gap=0.42 / (chart_height(ax) - 1.9))
     if numbered:
         texts = {i: str(n) for n, i in enumerate(chronological(frame).index, start=1)}
     else:
@@ -525,7 +527,7 @@ def holdings_chart(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=label)
         for label, colour, hatch, _ in HOLDERS.values()
     ]
-    legend_below(ax, handles, columns=2, gap=0.5 / (ax.figure.get_figheight() - 1.75))
+    legend_below(ax, handles, columns=2, gap=0.5 / (chart_height(ax) - 1.75))
     ids = "; ".join(f"{r.timeline_id}: {r.source_id}" for r in lines.itertuples())
     source = f"data/geo/borders.geojson and data/timeline.csv ({ids})"
     title = "Who held what: Sakhalin and the Kurils, 1855 to today"

@@ -26,6 +26,7 @@ from ..figures import (
     NEUTRAL,
     PROJECTOR_HEIGHT,
     RUSSIA,
+    chart_width,
     finish,
     new_axes,
     source_width,
@@ -351,9 +352,7 @@ def package_score_chart(score: PackageScore, ax: Axes | None = None, size=LESSON
     ax.set_ylim(-0.4, len(rows) - 0.25)
     axis_words, source_words = WEIGHTING_WORDS[score.weighting]
     ax.set_xlabel(
-        wrapped(
-            f"score out of 100 ({axis_words}; poll shares as printed)", int(ax.figure.get_figwidth() * 12)
-        ),
+        wrapped(f"score out of 100 ({axis_words}; poll shares as printed)", int(chart_width(ax) * 12)),
         fontsize=9,
     )
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)

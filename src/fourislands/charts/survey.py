@@ -25,6 +25,8 @@ from ..figures import (
     PALETTE,
     RUSSIA,
     characters_across,
+    chart_height,
+    chart_width,
     finish,
     new_axes,
     source_width,
@@ -94,7 +96,7 @@ def _title(
     """The chart's title, wrapped to end inside the figure: it starts left_in inches in, over the axes."""
     tail = " (shares among those who answered)" if drop_no_answer else ""
     # Bold 12-point text is about 1.2 times as wide per point as the 8-point text _chars counts.
-    width = characters_across((ax.figure.get_figwidth() - left_in) / 1.2, 12)
+    width = characters_across((chart_width(ax) - left_in) / 1.2, 12)
     return wrapped(f"{table_number(question_id)}{what}: {question}{tail}", width)
 
 
@@ -107,7 +109,7 @@ def _percent(value: float) -> str:
 
 def _wide(ax: Axes) -> bool:
     """Whether ax is in a figure as wide as a lesson's (full answers fit) or narrower (short ones)."""
-    return ax.figure.get_figwidth() >= LESSON_SIZE[0] - 0.1
+    return chart_width(ax) >= LESSON_SIZE[0] - 0.1
 
 
 def _answer_name(answer: str, ax: Axes) -> str:
@@ -162,7 +164,7 @@ def survey_bars(
     positions = np.arange(len(answers), dtype=float)
     values = rows.set_index(["answer", "group", "year"])["percent"]
     # Inches of axes per answer (less the y axis); a value reads across a bar only where it fits.
-    per_answer_in = (ax.figure.get_figwidth() - 0.65) / len(answers)
+    per_answer_in = (chart_width(ax) - 0.65) / len(answers)
     upright = per_answer_in * slot < 0.3
     for n, (group, year) in enumerate(combos):
         colour, hatch, _, _ = GROUP_STYLE[group]
@@ -277,7 +279,7 @@ def spread_labels(ys: Sequence[float], gap: float, low: float, high: float) -> l
 
 def slope_label_gap(high: float, ax: Axes) -> float:
     """The least distance between two slope labels, in percent: a 7.5-point line and a little air."""
-    axes_in = ax.figure.get_figheight() - SLOPE_TITLE_AND_KEY_IN
+    axes_in = chart_height(ax) - SLOPE_TITLE_AND_KEY_IN
     return high * 0.14 / axes_in
 
 
@@ -325,7 +327,7 @@ def survey_slopes(
     # the slopes in what is left of the axes' width.
     right_in = max(len(text) for _, text, _ in right_labels) * 7.5 * CHARACTER_EM / 72 + 0.12
     left_in = 0.42
-    span_in = ax.figure.get_figwidth() - SLOPE_Y_AXIS_IN - left_in - right_in
+    span_in = chart_width(ax) - SLOPE_Y_AXIS_IN - left_in - right_in
     unit = 1 / max(span_in, 1.0)  # data units per inch along x
     for side, labels, x, ha in (
         ("left", left_labels, -0.1 * unit, "right"),

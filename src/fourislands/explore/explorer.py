@@ -11,7 +11,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
-from ..figures import DPI, PROJECTOR_DPI, CourseFigure, show, show_in
+from ..figures import DPI, PROJECTOR_DPI, CourseFigure, KeptFigure, show, show_in
 from ..keyboard import SCOPE_CLASS, keyboard_scope
 from ..palette import VERMILION
 
@@ -125,6 +125,7 @@ class Explorer(widgets.GridBox):
     ) -> None:
         # A projector app draws its figures at more pixels per inch: the same chart, larger text.
         self.dpi = PROJECTOR_DPI if projector else DPI
+        self._kept: dict[tuple[float, float], KeptFigure] = {}
         self.status = widgets.HTML(layout={"margin": "0"})
         self.status.add_class("fi-explorer-status")
         self.summary = widgets.HTML()
@@ -171,6 +172,15 @@ class Explorer(widgets.GridBox):
     def show(self, ax) -> CourseFigure:
         """Return the figure of ax as this explorer shows it (at a projector's size in an app)."""
         return show(ax, self.dpi)
+
+    def kept_axes(self, size: tuple[float, float]):
+        """Return empty Axes on the figure this explorer keeps for charts of this size (inches).
+
+        A chart drawn on it at every redraw measures only the texts that changed (KeptFigure).
+        """
+        if size not in self._kept:
+            self._kept[size] = KeptFigure(size, self.dpi)
+        return self._kept[size].axes()
 
     # --- wiring --------------------------------------------------------------------------------------
 

@@ -213,7 +213,14 @@ class RangeExplorer(Explorer):
         if not reach.ok:
             return View(problem=reach.message)
         label = self.site.value or "Your launcher"
-        ax = launcher_map(lon, lat, range_km, label=label, layout=EXPLORER_RING_MAP)
+        ax = launcher_map(
+            lon,
+            lat,
+            range_km,
+            label=label,
+            ax=self.kept_axes(EXPLORER_RING_MAP.size),
+            layout=EXPLORER_RING_MAP,
+        )
         return View(summary=reach_html(reach), figures=(self.show(ax),))
 
 

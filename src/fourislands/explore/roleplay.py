@@ -242,7 +242,9 @@ class RoleplayExplorer(Explorer):
             return View(problem=score.message)
         self.details.value = details_html(score, self.sources)
         figures = (
-            (self.show(package_map(self.islands, score, size=EXPLORER_SIZE)),) if self.draw_map.value else ()
+            (self.show(package_map(self.islands, score, ax=self.kept_axes(EXPLORER_SIZE))),)
+            if self.draw_map.value
+            else ()
         )
         return View(summary=summary_html(score) + publics_html(score), figures=figures)
 

@@ -226,7 +226,7 @@ class SequencingExplorer(Explorer):
         self.table.value = steps_html(game)
         if not game.ok:
             return View(problem=game.message)
-        chart = exposure_chart(game, size=EXPOSURE_EXPLORER_SIZE)  # the explorer's column is narrower
+        chart = exposure_chart(game, ax=self.kept_axes(EXPOSURE_EXPLORER_SIZE))  # a column's width
         return View(summary=summary_html(game), figures=(self.show(chart),))
 
 

@@ -10,7 +10,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.negotiations import split_map
+from ..charts.negotiations import SPLIT_SIZE, split_map
 from ..data import load
 from ..model.negotiations import (
     PROMISE_1956,
@@ -125,7 +125,8 @@ class SplitExplorer(Explorer):
             return View(problem=str(problem))
         self.split = split
         summary = describe_split(split, self.islands, self.options)
-        return View(summary=summary, figures=(self.show(split_map(self.islands, split)),))
+        ax = split_map(self.islands, split, ax=self.kept_axes(SPLIT_SIZE))
+        return View(summary=summary, figures=(self.show(ax),))
 
 
 def split_explorer(projector: bool = False) -> SplitExplorer:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts.history import TIMELINE_EXPLORER_SIZE, border_map, timeline_chart
+from ..charts.history import MAP_SIZE, TIMELINE_EXPLORER_SIZE, border_map, timeline_chart
 from ..data import load
 from ..model.history import (
     ALL_ERAS,
@@ -89,7 +89,11 @@ class TimelineExplorer(Explorer):
         title = f"Timeline: {era}, {len(chosen.events)} events"
         numbered = len(chosen.events) <= LIST_LIMIT  # then the list below names every number
         ax = timeline_chart(
-            chosen.events, title=title, full=self.timeline, numbered=numbered, size=TIMELINE_EXPLORER_SIZE
+            chosen.events,
+            ax=self.kept_axes(TIMELINE_EXPLORER_SIZE),
+            title=title,
+            full=self.timeline,
+            numbered=numbered,
         )
         # The list is the key to the chart's numbers, needed at every change: under the chart.
         lines = event_lines(chosen)
@@ -136,7 +140,8 @@ class BorderExplorer(Explorer):
         chosen, sentence = layer_choice({layer: box.value for layer, box in self.boxes.items()}, self.boxes)
         self.layers = chosen
         summary = f'<p role="status">{html.escape(sentence)}</p>'
-        return View(summary=summary, figures=(self.show(border_map(self.timeline, chosen)),))
+        ax = border_map(self.timeline, chosen, ax=self.kept_axes(MAP_SIZE))
+        return View(summary=summary, figures=(self.show(ax),))
 
 
 def border_explorer(
