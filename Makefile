@@ -12,7 +12,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 install: $(INSTALLED)
 
 # Re-install whenever the dependency list changes; uv makes that a few seconds.
-$(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json $(wildcard etc/voila/templates/fourislands/*)
+$(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json etc/labconfig/page_config.json $(wildcard etc/voila/templates/fourislands/*)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev]"
@@ -20,6 +20,9 @@ $(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json $(wildcard etc/voila/
 	# No news or update pop-ups over the lesson: the course runs offline in class.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp etc/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	# nbgrader (a test tool here) adds menus and a panel a student has no use for: off in JupyterLab.
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp etc/labconfig/page_config.json $(VENV)/etc/jupyter/labconfig/page_config.json
 	# The seminar apps' Voila page, which asks no outside host for anything (apps/README.md).
 	mkdir -p $(VENV)/share/jupyter/voila/templates
 	rm -rf $(VENV)/share/jupyter/voila/templates/fourislands
@@ -39,7 +42,7 @@ lab: install
 	@if [ -w "$(CURDIR)" ]; then root="$(CURDIR)"; else \
 		echo "The course folder is read-only: working in your own copies in $(WORKSPACE)."; \
 		$(BIN)/fourislands workspace "$(WORKSPACE)" || exit 1; root="$(WORKSPACE)"; fi; \
-	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$$root" \
+	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$$root" --config="$(CURDIR)/etc/jupyter_server_config.json" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
 
 # The explorers as apps for the projector, one per page and no code (apps/, docs/seminar-apps.md).

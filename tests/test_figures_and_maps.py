@@ -28,7 +28,7 @@ from fourislands.figures import (
     png,
     show,
 )
-from fourislands.lesson import lesson_header, reading_issue, source_html, source_words, wrapped
+from fourislands.lesson import reading_issue, source_html, source_words, wrapped
 
 
 def test_a_finished_figure_shows_as_png_with_alt_text_and_source():
@@ -161,14 +161,6 @@ def test_the_base_map_draws_land_inside_the_region():
     assert len(land.get_paths()) > 200
     labels = {t.get_text() for t in ax.texts}
     assert "Etorofu / Iturup" in labels and "Shikotan" in labels
-
-
-def test_lesson_header_comes_from_course_yml():
-    header = lesson_header("02")
-    assert "Lesson 02" in header.page and "Before you start" in header.page
-    assert "lesson 01" in repr(header)
-    with pytest.raises(DataError, match="no lesson '42'"):
-        lesson_header("42")
 
 
 def test_reading_issue_box_shows_print_correction_and_reason():

@@ -6,6 +6,8 @@ that prints to stderr or uses over 8 seconds of processor time.
 
 from __future__ import annotations
 
+import json
+
 import nbformat
 import pytest
 from course_root import ROOT
@@ -45,3 +47,31 @@ def test_markdown_writes_no_dollar_sign(path):
 
 def test_the_start_notebook_exists():
     assert (ROOT / "notebooks" / "00-start-here.ipynb") in NOTEBOOKS
+
+
+def test_every_notebook_stores_the_kernel_and_language_info_its_kernel_reports():
+    # JupyterLab copies the kernel's name and language_info into a notebook it opens: a notebook
+    # storing other values is marked modified (unsaved) the moment a student opens it.
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    reported = IPythonKernel.language_info  # what the kernel answers a kernel_info request with
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    paths = [
+        p
+        for folder in ("notebooks", "exercises", "solutions", "apps")
+        for p in (ROOT / folder).glob("*.ipynb")
+    ]
+    assert len(paths) >= 20
+    for path in paths:
+        metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+        assert metadata["kernelspec"] == {
+            "display_name": spec.display_name,
+            "language": "python",
+            "name": "python3",
+        }
+        stored = metadata["language_info"]
+        assert set(stored) == set(reported), path.name
+        assert {k: v for k, v in stored.items() if k != "version"} == {
+            k: v for k, v in reported.items() if k != "version"
+        }, path.name

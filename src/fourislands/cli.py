@@ -175,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         "workspace", help="copy the lessons and exercises into a folder of yours (a read-only install)"
     )
     work.add_argument("folder", nargs="?", type=Path, help="where (default ~/fourislands-work)")
+    headers = commands.add_parser(
+        "lesson-headers", help="write each lesson's opening Markdown cell from course.yml"
+    )
+    headers.add_argument("--check", action="store_true", help="only list the lessons whose header drifted")
     static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
     static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
     static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
@@ -183,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         from .book import book_command  # nbconvert is imported only for this command
 
         return book_command(args)
+    if args.command == "lesson-headers":
+        from .lesson_headers import headers_command
+
+        return headers_command(args.check)
     if args.command == "workspace":
         from .workspace import workspace_command
 

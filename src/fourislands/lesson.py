@@ -1,4 +1,4 @@
-"""Pieces every lesson shows: its header from course.yml, and 'reading the sources' boxes."""
+"""Pieces lessons show: 'reading the sources' boxes, sources with where to find them, text blocks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import html
 
 import pandas as pd
 
-from .course import lessons
 from .data import load
 from .errors import DataError
 from .palette import PURPLE
@@ -49,31 +48,6 @@ def where_html(source: pd.Series) -> str:
 def source_html(source_id: str, sources: pd.DataFrame) -> str:
     """Return source_words as HTML, the address as a link."""
     return f"{html.escape(source_id)} {where_html(sources.loc[source_id])}"
-
-
-def lesson_header(lesson_id: str) -> Block:
-    """Return a lesson's header: title, minutes, the lesson before it, and its objectives."""
-    everything = lessons()
-    ids = [lesson.id for lesson in everything]
-    if lesson_id not in ids:
-        raise DataError("course.yml", f"no lesson {lesson_id!r}; the lessons are {ids}")
-    position = ids.index(lesson_id)
-    lesson = everything[position]
-    before = everything[position - 1] if position else None
-    before_text = f"lesson {before.id}, {before.title}" if before else "nothing: this is the first lesson"
-    objectives = "".join(f"<li>{html.escape(o)}</li>" for o in lesson.objectives)
-    page = (
-        f'<div class="fi-lesson-header"><h1>Lesson {lesson.id}: {html.escape(lesson.title)}</h1>'
-        f"<p><strong>Time:</strong> about {lesson.reading_minutes} minutes of reading and "
-        f"{lesson.exercise_minutes} minutes of exercises. "
-        f"<strong>Before you start:</strong> {html.escape(before_text)}.</p>"
-        f"<p><strong>By the end of this lesson you can:</strong></p><ol>{objectives}</ol></div>"
-    )
-    text = "\n".join(
-        [f"Lesson {lesson.id}: {lesson.title}", f"Before you start: {before_text}."]
-        + [f"{n}. {o}" for n, o in enumerate(lesson.objectives, start=1)]
-    )
-    return Block(page, text)
 
 
 def reading_issue(issue_id: str) -> Block:

@@ -53,6 +53,7 @@ _WRAP_CSS = """
 .fi-question .fi-item { flex: 1 1 45%; min-width: 12em; line-height: 1.35; }
 .fi-question .fi-item .widget-html-content { white-space: normal; line-height: 1.35; }
 .fi-question .fi-letters { flex: 0 1 auto; }
+.fi-question .fi-letters .widget-toggle-button { min-width: 2.6em; padding: 0 8px; }
 """
 QUIZ_CSS = (
     "<style>"
@@ -74,7 +75,7 @@ def _choice(labels: list[str], tooltips: list[str]) -> widgets.ToggleButtons:
         options=labels,
         value=None,
         tooltips=tooltips,
-        style={"button_width": "2.6em"},
+        style={"button_width": "auto"},  # as wide as a letter, or a letter and the chosen tick
         classes=("fi-letters",),
     )
 

@@ -203,6 +203,9 @@ def lab(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)  # the lessons save as they run: never the sources
+    for machinery in ("solutions", "src", "tests"):  # as in the course folder: hidden from students
+        (root / machinery).mkdir()
+    (root / "conftest.py").write_text("")
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
@@ -216,15 +219,22 @@ def lab(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={home / 'settings'}", f"--MultiKernelManager.kernel_manager_class={IPC}",
+        f"--config={ROOT / 'etc' / 'jupyter_server_config.json'}",  # what `make lab` hides
     ]  # fmt: skip
     with serving("JupyterLab", command, home, f"{lab.url}/api/status?token={token}"):
         yield lab
 
 
 def code_cell_count(lab: Lab, stem: str) -> int:
-    """Return how many code cells a lesson has: the number of prompts that must show a count."""
+    """Return how many code cells of a lesson show their input: the prompts that must show a count.
+
+    A folded input (the imports) shows a placeholder without a prompt.
+    """
     notebook = json.loads((lab.root / f"{stem}.ipynb").read_text(encoding="utf-8"))
-    return sum(cell["cell_type"] == "code" for cell in notebook["cells"])
+    return sum(
+        cell["cell_type"] == "code" and not cell["metadata"].get("jupyter", {}).get("source_hidden")
+        for cell in notebook["cells"]
+    )
 
 
 # The indicator also reads idle before the kernel exists ("No Kernel | Initializing"), and a Run
@@ -256,11 +266,14 @@ NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAn
 
 @dataclass
 class Lesson:
-    """A lesson as a test sees it: the browser tab, the notebook's panel in it, the notebook's name."""
+    """A lesson as a test sees it: the browser tab, the notebook's panel in it, the notebook's name,
+    and what it showed once opened, before anything ran: its first heading, whether it was marked
+    modified (unsaved)."""
 
     page: Page
     panel: Locator
     stem: str
+    opened: dict
 
 
 class Course:
@@ -275,6 +288,7 @@ class Course:
         self.context = browser.new_context(viewport=WINDOW)
         self.page = self.context.new_page()
         self.panel_ids: dict[str, str] = {}
+        self.opened: dict[str, dict] = {}
         self.ran: set[str] = set()
         self.page.goto(lab.notebook_url(LESSONS[0]))
 
@@ -323,6 +337,11 @@ class Course:
         # Run All acts on the notebook in front, which a late-opening tab may have taken over.
         self.tab(stem).click()
         expect(self.tab(stem)).to_have_class(re.compile(r"\blm-mod-current\b"))
+        heading = panel.locator(".jp-MarkdownCell h1").first
+        self.opened[stem] = {
+            "heading": heading.text_content() if heading.count() else "",
+            "modified": "jp-mod-dirty" in (self.tab(stem).get_attribute("class") or ""),
+        }
         self.page.locator(".lm-MenuBar-item", has_text="Run").click()
         self.page.locator("[data-command='runmenu:run-all']").click()
 
@@ -349,7 +368,7 @@ class Course:
                     + self.lab.kernel_report()
                 )
             self.ran.add(stem)
-        return Lesson(self.page, panel, stem)
+        return Lesson(self.page, panel, stem, self.opened[stem])
 
     def save_whole_lesson(self, stem: str, path: Path) -> None:
         """Save the lesson's whole notebook panel, every cell: the window grows until it all fits."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import warnings
 
@@ -50,6 +51,28 @@ def question_box(panel, question: dict):
 def option_label(box, text: str):
     """Return the clickable label of the option with exactly this text."""
     return box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+
+
+def test_a_lesson_opens_as_a_page_titled_and_unmodified(lesson):
+    # Before Run All: the title is there to read, and nothing asks to be saved.
+    assert lesson.opened["heading"].strip(), "no title shows before the cells run"
+    if lesson.stem != "00-start-here":
+        assert lesson.opened["heading"].startswith(f"Lesson {lesson.stem[:2]}:"), lesson.opened
+    # JupyterLab writes the kernel's language_info into the notebook: the lessons store what
+    # ipykernel reports, so only a Python of another version than the stored one changes it.
+    stored = json.loads((ROOT / "notebooks" / f"{lesson.stem}.ipynb").read_text(encoding="utf-8"))
+    same_python = stored["metadata"]["language_info"]["version"] == platform.python_version()
+    assert lesson.opened["modified"] != same_python, f"marked modified on opening: {lesson.opened}"
+
+
+@pytest.mark.parametrize("lesson", ["00-start-here"], indirect=True)
+def test_the_workspace_shows_the_course_not_its_machinery(lesson):
+    listed = lesson.page.locator(".jp-DirListing-item .jp-DirListing-itemName").all_inner_texts()
+    assert any(name.endswith(".ipynb") for name in listed), listed
+    assert not {"solutions", "src", "tests", "conftest.py"} & {name.strip() for name in listed}, listed
+    menus = lesson.page.locator(".lm-MenuBar-item").all_inner_texts()
+    assert "Nbgrader" not in menus and "Run" in menus, menus
+    assert lesson.page.get_by_text("Create Assignment").count() == 0
 
 
 def test_no_cell_shows_an_error_or_a_warning(lesson):
