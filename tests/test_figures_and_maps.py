@@ -28,7 +28,7 @@ from fourislands.figures import (
     png,
     show,
 )
-from fourislands.lesson import reading_issue, source_html, source_words, wrapped
+from fourislands.lesson import reading_issue, wrapped
 
 
 def test_a_finished_figure_shows_as_png_with_alt_text_and_source():
@@ -213,17 +213,6 @@ def test_the_colours_are_written_down_once_in_palette():
         if colour.upper() in PALETTE
     }
     assert copies == {}
-
-
-def test_sources_are_named_with_their_file_or_a_link_to_their_address():
-    sources = load("sources").set_index("id")
-    reading = sources[sources["kind"] == "reading"].index[0]
-    outside = sources[sources["kind"] == "outside"].index[0]
-    url = sources.loc[outside, "url"]
-    assert source_words(reading, sources) == f"{reading} [{sources.loc[reading, 'file']}]"
-    assert source_words(outside, sources) == f"{outside} <{url}>"
-    assert "<a " not in source_html(reading, sources)
-    assert source_html(outside, sources).startswith(f'{outside} <a href="{html.escape(url, quote=True)}"')
 
 
 @given(

@@ -146,7 +146,7 @@ def test_position_cards_show_every_line_with_its_reading_and_issue(red_lines):
     sources = load("sources").set_index("id")
     for row in red_lines.itertuples():
         assert row.statement in page and row.quote in page
-        assert sources.loc[row.source_id, "file"] in page
+        assert sources.loc[row.source_id, "short"] in page
     assert "Reading issue I-50" in page
     assert all(row.statement in cards.text for row in red_lines.itertuples())
 

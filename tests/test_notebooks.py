@@ -31,7 +31,8 @@ def test_notebook_is_valid_and_committed_without_outputs(path):
 def test_code_cells_are_short_and_use_the_package(path):
     notebook = nbformat.read(path, as_version=4)
     code = [c.source for c in notebook.cells if c.cell_type == "code"]
-    assert any("fourislands" in source for source in code)
+    # Every notebook but the bibliography, which is text only, works through the package.
+    assert any("fourislands" in source for source in code) or path.name == "bibliography.ipynb"
     for source in code:
         assert len(source.splitlines()) <= MAX_CODE_LINES, source[:80]
 

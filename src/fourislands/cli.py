@@ -179,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         "lesson-headers", help="write each lesson's opening Markdown cell from course.yml"
     )
     headers.add_argument("--check", action="store_true", help="only list the lessons whose header drifted")
+    bibliography = commands.add_parser(
+        "bibliography", help="write notebooks/bibliography.ipynb from data/sources.csv"
+    )
+    bibliography.add_argument("--check", action="store_true", help="only say whether it has drifted")
     static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
     static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
     static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
@@ -187,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         from .book import book_command  # nbconvert is imported only for this command
 
         return book_command(args)
+    if args.command == "bibliography":
+        from .bibliography import bibliography_command
+
+        return bibliography_command(args.check)
     if args.command == "lesson-headers":
         from .lesson_headers import headers_command
 

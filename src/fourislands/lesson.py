@@ -34,20 +34,30 @@ def link(url: str) -> str:
     return f'<a href="{address}" target="_blank" rel="noopener">{html.escape(url)}</a>'
 
 
+BIBLIOGRAPHY = "bibliography.ipynb"  # beside the lessons: every source in full (bibliography.py)
+
+
 def source_words(source_id: str, sources: pd.DataFrame) -> str:
-    """Return a source's id with where to find it: a reading's file, or an outside source's address."""
+    """Return how a source is cited in plain text: a reading as 'Hirose 2018', another by its address."""
     row = sources.loc[source_id]
-    return f"{source_id} [{row['file']}]" if row["kind"] == "reading" else f"{source_id} <{row['url']}>"
+    return row["short"] if row["kind"] == "reading" else f"{source_id} <{row['url']}>"
 
 
 def where_html(source: pd.Series) -> str:
-    """Return where to find a row of sources.csv, as HTML: a reading's [file], or a link to the address."""
-    return html.escape(f"[{source['file']}]") if source["kind"] == "reading" else link(source["url"])
+    """Return a row of sources.csv as a link: a reading's short name to the bibliography, else its address."""
+    if source["kind"] == "reading":
+        return f'<a href="{BIBLIOGRAPHY}#{html.escape(source.name)}">{html.escape(source["short"])}</a>'
+    return link(source["url"])
 
 
 def source_html(source_id: str, sources: pd.DataFrame) -> str:
-    """Return source_words as HTML, the address as a link."""
-    return f"{html.escape(source_id)} {where_html(sources.loc[source_id])}"
+    """Return source_words as HTML: a reading linked to the bibliography, an address as a link."""
+    source = sources.loc[source_id]
+    return (
+        where_html(source)
+        if source["kind"] == "reading"
+        else f"{html.escape(source_id)} {where_html(source)}"
+    )
 
 
 def reading_issue(issue_id: str) -> Block:
@@ -58,8 +68,7 @@ def reading_issue(issue_id: str) -> Block:
     issue = issues.loc[issue_id]
     sources = load("sources").set_index("id")
     readings = [sources.loc[r] for r in issue["readings"].split(";")]
-    first = readings[0]
-    who = " and ".join(f"{r['citation'].split(',')[0]} [{r['file']}]" for r in readings)
+    who = " and ".join(r["short"] for r in readings)
     checked = ""
     if isinstance(issue["outside_source_id"], str):
         outside = sources.loc[issue["outside_source_id"]]
@@ -70,14 +79,14 @@ def reading_issue(issue_id: str) -> Block:
         f"{PURPLE}; "
         'padding: 6px 12px; margin: 8px 0;">'
         f"<p><strong>Reading the sources: {html.escape(issue['topic'])}</strong> ({issue_id})</p>"
-        f"<p><em>What the reading says</em> ({html.escape(who)}): "
-        f"&ldquo;{html.escape(issue['printed'])}&rdquo; [{html.escape(first['file'])}]</p>"
+        f"<p><em>What the reading says</em> ({' and '.join(where_html(r) for r in readings)}): "
+        f"&ldquo;{html.escape(issue['printed'])}&rdquo;</p>"
         f"<p><em>Most likely right:</em> {html.escape(issue['likely_right'])}</p>"
         f"<p><em>Why:</em> {html.escape(issue['why'])}</p>{checked}</div>"
     )
     text = (
         f"Reading the sources: {issue['topic']} ({issue_id})\n"
-        f'The reading says: "{issue["printed"]}" [{first["file"]}]\n'
+        f'The reading says ({who}): "{issue["printed"]}"\n'
         f"Most likely right: {issue['likely_right']}\nWhy: {issue['why']}"
     )
     return Block(page, text)

@@ -18,13 +18,13 @@ DEFAULT = Path("~/fourislands-work")
 
 
 def make_workspace(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Copy every lesson and exercise notebook into folder; return (copied, kept as they were).
+    """Copy every notebook of notebooks/ and exercises/ into folder; return (copied, kept as they were).
 
     A notebook already in the workspace is the student's work: it is never overwritten.
     """
     copied, kept = [], []
     for name in FOLDERS:
-        for source in sorted((project_root() / name).glob("[0-9][0-9]-*.ipynb")):
+        for source in sorted((project_root() / name).glob("*.ipynb")):
             target = folder / name / source.name
             if target.exists():
                 kept.append(target)

@@ -65,8 +65,8 @@ ENERGY_SHARE_ROWS = {
     "coal": "eco-energy-russia-share-coal-2021",
 }
 YAMAL_ROWS = (  # (row, who, how it is known)
-    ("eco-energy-yamal-japan", "Japan", "as printed in reading 002"),
-    ("eco-energy-yamal-china", "China", "as printed in reading 002"),
+    ("eco-energy-yamal-japan", "Japan", "as printed in The Kremlin Has the Upper Hand (2018)"),
+    ("eco-energy-yamal-china", "China", "as printed in The Kremlin Has the Upper Hand (2018)"),
     ("eco-energy-yamal-jbic-credit", "Japan", "JBIC export credit\n(Barents Observer)"),
     ("eco-energy-yamal-chinese-loans", "China", "Chinese bank loans\n(Reuters)"),
 )
@@ -481,7 +481,7 @@ def energy_shares_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     first = shares.iloc[0]
     headings = (
-        (y[0], f"A. The whole: {first['whole']} (reading 003).\nWhat share of it is energy?"),
+        (y[0], f"A. The whole: {first['whole']} (Su Wang 2013).\nWhat share of it is energy?"),
         (
             y[1],
             "B. The whole: all of Japan's imports of one fuel\n"
@@ -538,7 +538,7 @@ def yamal_figures(economy: pd.DataFrame) -> pd.DataFrame:
 
 
 def yamal_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Draw Japan's and China's money for Yamal LNG, as reading 002 prints it and as reported.
+    """Draw Japan's and China's money for Yamal LNG, as one reading prints it and as reported.
 
     Amounts are in millions of the currency the source gives; euros are not converted to
     dollars (the data has no exchange rate), and the unit is written on every bar.
@@ -620,7 +620,7 @@ def deal_counts(economy: pd.DataFrame) -> pd.DataFrame:
     ).sort_values("count", kind="stable", ignore_index=True)
 
 
-COUNTED_BY = {"rapprochement2017": "reading 000", "hirose2018": "Hirose (reading 001)"}
+COUNTED_BY = {"rapprochement2017": "The Strange Rapprochement (2017)", "hirose2018": "Hirose 2018"}
 
 
 def deal_counts_chart(economy: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -802,9 +802,8 @@ def exposure_chart(
         "Who is exposed at each step?\n"
         + wrapped(f"{game.order_label}, {installments}", width=title_characters),
         wrapped(
-            "explore/sequencing.py, illustrative values, not measured; Japan's installments are the "
-            "eight points of data/plan_items.csv (hirose2018); the fears are quoted from reading 000 "
-            "(rapprochement2017)",
+            "illustrative values, not measured; Japan's installments are the eight points of "
+            "data/plan_items.csv (Hirose 2018); the fears are quoted from The Strange Rapprochement (2017)",
             width=characters_across(width - 1.5),
         ),
         " ".join(game.summary()),

@@ -1,6 +1,6 @@
 """The bargaining game: Su Wang's "revised prisoner's dilemma" as a 2x2 payoff matrix.
 
-Su Wang (003_b7c9c438dc2ba894.txt) describes the Japan-Russia bargain as "a revised prisoner
+Su Wang 2013 describes the Japan-Russia bargain as "a revised prisoner
 dilemma in which Japan can only choose 'cooperation'", and concludes that "it is Russia's
 interest to keep choosing 'defection'". She gives no numbers. The payoffs here are ranks the
 student can edit (higher is better for that side), not measured values.

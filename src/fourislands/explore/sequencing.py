@@ -171,7 +171,7 @@ class SequencingExplorer(Explorer):
             [
                 widgets.HTML(
                     "<strong>Who moves first?</strong> Each side fears the other will "
-                    "“eat and run” (The Strange Rapprochement, reading 000)."
+                    "“eat and run” (The Strange Rapprochement, 2017)."
                 ),
                 self.order,
                 self.installments,

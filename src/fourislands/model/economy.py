@@ -80,8 +80,8 @@ def presets() -> dict[str, tuple[str, Values, str]]:
 
 
 def fears() -> dict[str, tuple[str, str]]:
-    """Return each side's fear, and both sides' ("both"), as (verbatim quote, reading file), from data/."""
-    files = load("sources").set_index("id")["file"]
+    """Return each side's fear, and both sides' ("both"), as (verbatim quote, reading cited), from data/."""
+    files = load("sources").set_index("id")["short"]
     found = {
         str(row["side"]): (str(row["quote"]), files[row["source_id"]])
         for row in load("eat_and_run_fears").to_dict("records")
@@ -398,8 +398,7 @@ def explain(game: Game) -> list[str]:
             f"step {best.number}: {_fmt(best.gain_by_stopping(runner))}): it has received what is "
             f"worth {_fmt(best.received(runner))} to it and still owes what costs it "
             f"{_fmt(v.cost(runner) - best.given(runner))}. This is {NAMES[victim]}'s fear of being "
-            f"'eaten and run' from; The Strange Rapprochement (reading 000) puts it as "
-            f"“{quote}” [{reading}]."
+            f"'eaten and run' from; {reading} puts it as “{quote}”."
         )
     if game.order == "simultaneous":
         lines.append(

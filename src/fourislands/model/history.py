@@ -207,15 +207,13 @@ def event_lines(selection: Selection, limit: int = LIST_LIMIT) -> list[str]:
     """Return one line per event, in date order, at most limit, then how many more there are."""
     if not selection.ok:
         return []
-    files = load("sources").set_index("id")["file"]
+    names = load("sources").set_index("id")["short"]
     order = chronological(selection.events)
     lines = []
     for index in order.index[: max(limit, 0)]:
         row = selection.events.loc[index]
         where = (
-            f"reading {files[row['source_id']]}"
-            if row["origin"] == "reading"
-            else f"outside source {row['source_id']}"
+            names[row["source_id"]] if row["origin"] == "reading" else f"outside source {row['source_id']}"
         )
         tag = " [after the readings]" if bool(selection.after.get(index, False)) else ""
         lines.append(f"{row['date']}: {row['event']} ({row['theme']}; {where}){tag}")

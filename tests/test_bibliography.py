@@ -1,0 +1,85 @@
+"""Readings cited as students can follow them: 'Hirose 2018', linked to one bibliography page."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nbformat
+import pytest
+from course_root import ROOT
+
+from fourislands import load
+from fourislands.bibliography import bibliography_cells, drifted, write_bibliography
+from fourislands.lesson import BIBLIOGRAPHY, reading_issue, source_html, source_words
+from fourislands.quizbank import cite_html, load_bank
+
+HASHED = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")  # a reading's file in the reading pack
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load("sources").set_index("id")
+
+
+def test_every_reading_has_a_short_name_and_no_outside_source_needs_one(sources):
+    readings = sources[sources["kind"] == "reading"]
+    assert readings["short"].str.fullmatch(r".+ \(?\d{4}\)?").all(), readings["short"]
+    assert readings["short"].is_unique
+    assert sources.loc[sources["kind"] != "reading", "short"].isna().all()
+
+
+def test_a_reading_is_cited_by_its_short_name_linked_to_its_entry(sources):
+    assert source_words("hirose2018", sources) == "Hirose 2018"
+    linked = source_html("suwang2013", sources)
+    assert linked == f'<a href="{BIBLIOGRAPHY}#suwang2013">Su Wang 2013</a>'
+    url = sources.loc["mofa-northern-territories", "url"]
+    assert source_words("mofa-northern-territories", sources) == f"mofa-northern-territories <{url}>"
+    outside = source_html("mofa-northern-territories", sources)
+    assert outside.startswith(f'mofa-northern-territories <a href="{html.escape(url, quote=True)}"')
+    box = reading_issue("I-1")
+    assert not HASHED.search(box.page) and not HASHED.search(repr(box))
+
+
+def test_the_bibliography_gives_every_source_in_full_with_an_anchor_for_each_reading(sources):
+    page = "\n".join(cell.source for cell in bibliography_cells())
+    for source_id, row in sources.iterrows():
+        assert row["citation"] in page, source_id
+        if row["kind"] == "reading":
+            assert f'<a id="{source_id}"></a>**{row["short"]}.**' in page
+        else:
+            assert row["url"] in page
+    assert not HASHED.search(page)
+
+
+def test_the_bibliography_notebook_is_in_step_with_sources_csv(project_copy):
+    (project_copy / "notebooks").mkdir()
+    (project_copy / "notebooks" / "00-start-here.ipynb").write_bytes(
+        (ROOT / "notebooks" / "00-start-here.ipynb").read_bytes()
+    )
+    assert drifted() and write_bibliography() and not drifted() and not write_bibliography()
+    csv = project_copy / "data" / "sources.csv"
+    csv.write_text(
+        csv.read_text(encoding="utf-8").replace(",Hirose 2018,", ",Hirose (2018),"), encoding="utf-8"
+    )
+    assert drifted()
+
+
+def test_the_course_ships_its_bibliography_as_written():
+    from fourislands import bibliography
+
+    assert (ROOT / "notebooks" / BIBLIOGRAPHY).exists() and not bibliography.drifted()
+    cells = nbformat.read(ROOT / "notebooks" / BIBLIOGRAPHY, as_version=4).cells
+    assert all(cell.cell_type == "markdown" for cell in cells)
+
+
+def test_no_student_facing_text_names_a_reading_by_its_file():
+    # The reading pack's file names stay in data/sources.csv: lessons, exercises, apps and quizzes
+    # cite readings as students can look them up.
+    shown = [p for folder in ("notebooks", "exercises", "apps") for p in (ROOT / folder).glob("*.ipynb")]
+    shown += list((ROOT / "data" / "quizzes").glob("*.yaml"))
+    named = [p.name for p in shown if HASHED.search(p.read_text(encoding="utf-8"))]
+    assert named == []
+    for lesson in ("01", "02", "03", "04", "05", "06"):
+        for question in load_bank(lesson).questions:
+            assert not HASHED.search(cite_html(question.source)), (lesson, question.id)
