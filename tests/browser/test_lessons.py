@@ -423,3 +423,38 @@ def test_a_check_clicked_right_after_typing_judges_what_was_typed(lesson, lab):
             judged = judged_answers(lab, "total-area")
             raise AssertionError(f"attempt {attempt}: typed {typed}, judged {judged}") from failed
     assert judged_answers(lab, "total-area")[-len(typed) :] == typed
+
+
+# What a student presses on the first control of an explorer, by what it is.
+KEY_FOR_CONTROL = """() => {
+    const focused = document.activeElement;
+    if (['radio', 'slider'].includes(focused.getAttribute('role'))) return 'ArrowRight';
+    if (focused.type === 'checkbox' || focused.type === 'radio') return 'Space';
+    return 'Enter';
+}"""
+# The explorer's whole state as shown: its figure, its words, its controls.
+SHOWN_STATE = """(explorer) => ['.fi-explorer-output', '.fi-explorer-summary']
+    .map((part) => explorer.querySelector(part).innerHTML).join('')"""
+
+
+def test_every_explorer_is_worked_with_the_keyboard_only(lesson):
+    explorers = lesson.panel.locator(".fi-explorer")
+    if lesson.stem in WITHOUT_FIGURES:
+        assert explorers.count() == 0, f"{lesson.stem} has an explorer now: test it"
+        return
+    for number in range(explorers.count()):
+        explorer = explorers.nth(number)
+        explorer.scroll_into_view_if_needed()
+        tab_into(lesson.page, explorer)
+        cell, before = lesson.panel.evaluate(ACTIVE_CELL), explorer.evaluate(SHOWN_STATE)
+        key = lesson.page.evaluate(KEY_FOR_CONTROL)
+        lesson.page.keyboard.press(key)
+        lesson.page.wait_for_function(
+            f"([explorer, before]) => ({SHOWN_STATE})(explorer) !== before",
+            arg=[explorer.element_handle(), before],
+            polling=250,
+            timeout=CHANGE_MS,
+        )
+        assert lesson.panel.evaluate(ACTIVE_CELL) == cell, (
+            f"explorer {number + 1}: {key} moved JupyterLab's cell"
+        )
