@@ -45,6 +45,9 @@ PAGE_MODE = 0o644  # a page is for anyone to read or serve
 STYLE = """
 body { margin: 0; }
 main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
+/* A link in a sentence is seen without its colour (JupyterLab's own rule takes the line away). */
+main a, main .jp-RenderedHTMLCommon a:link, main .jp-RenderedHTMLCommon a:visited {
+  text-decoration: underline; }
 .fi-book-nav { max-width: 60rem; margin: 0 auto; padding: 0.5rem 1rem; border-bottom: 1px solid #ccc;
   font-family: var(--jp-ui-font-family, sans-serif); font-size: 14px; line-height: 1.5; }
 .fi-book-row { display: flex; flex-wrap: wrap; gap: 0.2rem 1.5rem; justify-content: space-between; }
@@ -296,6 +299,10 @@ def build_book(
         extra_loaders=[DictLoader({TEMPLATE: PAGE_TEMPLATE})],
         template_file=TEMPLATE,
         exclude_anchor_links=True,
+        # A page to read, not to run: the prose and what the cells show, without code or prompts.
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
         embed_images=True,
     )
     out.mkdir(parents=True, exist_ok=True)

@@ -508,8 +508,9 @@ AXE_AUDIT = """async (root, ours) => {
 }"""
 
 
-def accessibility_violations(page: Page, root: Locator, ours: str) -> tuple[list[dict], list[dict]]:
-    """Audit what root shows with axe-core; return the violations in our content and the others."""
+def accessibility_violations(page: Page, root: Locator, ours: str = "*") -> tuple[list[dict], list[dict]]:
+    """Audit what root shows with axe-core; return the violations in our content (what matches or
+    lies inside `ours`; all of it by default) and the others."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed ({AXE}): `make test` installs it with npm ci")
     if not page.evaluate("() => typeof axe !== 'undefined'"):
