@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import time
 
@@ -238,3 +239,29 @@ def test_a_misspelt_exercise_names_the_exercises(tmp_path, monkeypatch):
         DataError, match="no exercise named '01-history'; this folder holds none .*FOURISLANDS_HOME"
     ):
         Exercise(NAME).hint("q1")
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong", "said"),
+    [
+        (18, 19, "Not the expected number."),  # a count: nothing about decimal places
+        (18.0, 17, "Not the expected number."),
+        (42.7, 41.2, "Not the expected value (compared after rounding to 1 decimal place)."),
+    ],
+)
+def test_a_wrong_number_is_answered_in_the_words_that_fit_it(answer, wrong, said):
+    from fourislands.fingerprint import compare, fingerprint
+
+    expected = fingerprint(answer, salt="q")
+    assert compare(expected, answer, salt="q") == (True, "The value is right.")
+    assert compare(expected, wrong, salt="q") == (False, said)
+    assert compare(expected, -answer, salt="q")[1].startswith("The size is right but the sign is wrong")
+
+
+def test_a_hint_is_boxed_with_its_heading_in_bold_and_its_words_plain(recorded):
+    hint = Exercise(NAME).hint("q1")
+    page = hint._repr_html_()
+    assert 'role="note"' in page and "border-left: 4px solid" in page
+    heading, words = re.search(r"<strong>(.*?)</strong> ([^<]+)</div>", page).groups()
+    assert heading == "Hint 1 of 3 for q1:" and "first four characters" in words
+    assert hint.text.startswith("Hint 1 of 3 for q1: ")

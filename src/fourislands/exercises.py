@@ -19,7 +19,7 @@ from IPython import get_ipython
 from .errors import DataError
 from .fingerprint import Blank, ____, compare
 from .lesson import Block
-from .palette import BLUE, NEUTRAL, PURPLE, VERMILION
+from .palette import BLUE, NEUTRAL, PURPLE, SKY, VERMILION
 from .paths import data_dir, home_setting_note
 from .progress import record_event
 
@@ -258,8 +258,14 @@ class Exercise:
         self.hints_shown[question] = level
         record_event(self.lesson, f"{self.name}:{question}", f"hint {level}")
         more = " Ask again for the next hint." if level < len(hints) else ""
-        text = f"Hint {level} of {len(hints)} for {question}: {hints[level - 1]}{more}"
-        return Block(f'<div class="fi-hint"><strong>{html.escape(text)}</strong></div>', text)
+        heading = f"Hint {level} of {len(hints)} for {question}:"
+        text = f"{heading} {hints[level - 1]}{more}"
+        # Boxed like a check's result, the heading in bold and the hint itself in plain text.
+        page = (
+            f'<div role="note" class="fi-hint" style="border-left: 4px solid {SKY}; padding: 4px 10px;">'
+            f"<strong>{html.escape(heading)}</strong> {html.escape(hints[level - 1] + more)}</div>"
+        )
+        return Block(page, text)
 
     def solution(self, question: str, confirm: bool = False):
         """Return the solution of question after a confirmation (a button, or confirm=True).

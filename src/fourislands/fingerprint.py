@@ -128,11 +128,10 @@ def fingerprint(value: Any, salt: str, decimals: int = 1) -> dict:
     """Return a fingerprint of an expected answer: its kind, shape and salted hashes."""
     kind = kind_of(value)
     if kind in ("number", "text"):
-        return {
-            "kind": kind,
-            "decimals": decimals,
-            "hash": _digest(salt, _rounded(value, decimals)),
-        }
+        found = {"kind": kind, "decimals": decimals, "hash": _digest(salt, _rounded(value, decimals))}
+        if kind == "number":  # a count is checked as one: no word of decimal places to a wrong one
+            found["whole"] = float(value).is_integer()
+        return found
     if kind == "list":
         items = [_rounded(v, decimals) for v in list(value)]
         return {
@@ -202,7 +201,10 @@ def compare(expected: dict, value: Any, salt: str) -> tuple[bool, str]:
                 if _digest(salt, _rounded(number * factor, decimals)) == expected["hash"]:
                     size = f"{factor:g} times too small" if factor > 1 else f"{1 / factor:g} times too large"
                     return False, f"The value is {size}: check percent against fraction, or the units."
-            return False, f"Not the expected value (compared to {decimals} decimal places)."
+            if expected.get("whole") or decimals <= 0:  # a count: a note on decimals would only confuse
+                return False, "Not the expected number."
+            places = "1 decimal place" if decimals == 1 else f"{decimals} decimal places"
+            return False, f"Not the expected value (compared after rounding to {places})."
         return (
             False,
             "Not the expected text (spaces at the ends do not matter; spelling and case do).",
