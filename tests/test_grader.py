@@ -86,7 +86,7 @@ CASES = {
     "wrong-value": (
         lambda c: answered(c, {**RIGHT, "q1": "q1 = 5"}),
         {"q1": 0, "q2": 3, "q3": 2},
-        ["Not the expected value"],
+        ["Not the expected number"],
     ),
     "wrong-order": (
         lambda c: answered(c, {**RIGHT, "q2": RIGHT["q2"].replace("False", "True")}),
@@ -157,7 +157,7 @@ CASES = {
             },
         ),
         {"q1": 0, "q2": 3, "q3": 2},
-        ["Not the expected value"],
+        ["Not the expected number"],
     ),
     "edits-a-test": (
         lambda c: with_cells(

@@ -74,7 +74,7 @@ ATTACKS = {
             q3="q3 = ____",
         ),
         {"q1": 0, "q2": 0, "q3": 0},
-        ["Not the expected value", "not attempted"],
+        ["Not the expected number", "not attempted"],
         [],
     ),
     "sends-a-pickle": (
@@ -101,7 +101,7 @@ ATTACKS = {
             "q2 = Frame({'id': ['nowhere'], 'area_km2': [1.0]})",
         ),
         {"q1": 0, "q2": 0, "q3": 2},
-        ["Not the expected value", "Expected 4 rows"],
+        ["Not the expected number", "Expected 4 rows"],
         [],
     ),
     # 2. Writes to what grading depends on
