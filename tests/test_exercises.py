@@ -115,3 +115,21 @@ def test_the_grader_gives_full_marks_to_every_exercise_answered_with_its_solutio
         earned = {q.question: q.earned for q in results[name].questions}
         reasons = {q.question: q.reason for q in results[name].questions if q.earned < full[name][q.question]}
         assert earned == full[name], f"{name}: {reasons}"
+
+
+def test_a_written_answer_starts_as_a_box_that_says_how_to_write_in_it_and_only_the_students_words_count():
+    import copy
+
+    from fourislands.exercise_build import WRITTEN_PLACEHOLDER
+    from fourislands.grading.submissions import load_source, plan
+
+    source = load_source("01-history")
+    released = source.released
+    boxes = [c for c in released.cells if c.cell_type == "markdown" and c.source == WRITTEN_PLACEHOLDER]
+    assert boxes and WRITTEN_PLACEHOLDER.startswith("> **Your answer.**")  # a quoted box, with a rule
+    untouched = plan(source, copy.deepcopy(released))
+    assert set(untouched.written.values()) == {""}, "a box left alone is no answer"
+    submitted = copy.deepcopy(released)
+    answer = next(c for c in submitted.cells if c.source == WRITTEN_PLACEHOLDER)
+    answer.source = WRITTEN_PLACEHOLDER + "\n\nJapan reads the 1855 border as final."
+    assert "Japan reads the 1855 border as final." in plan(source, submitted).written.values()

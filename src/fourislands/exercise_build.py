@@ -18,7 +18,12 @@ SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOL
 HIDDEN = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M
 )
-WRITTEN_PLACEHOLDER = "YOUR ANSWER HERE"
+# A written answer's cell as it starts: a quoted box (JupyterLab draws a rule beside it) that says
+# how to write in it, so it is not taken for the task's own text.
+WRITTEN_PLACEHOLDER = (
+    "> **Your answer.** Double-click this box, replace these lines with your answer (a few "
+    "sentences), then press Shift+Enter to show it."
+)
 
 
 def _metadata_part(cell, key: str) -> dict:

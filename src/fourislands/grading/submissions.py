@@ -232,7 +232,8 @@ def plan(source: Source, notebook: nbformat.NotebookNode) -> Plan:
             if chosen.get(key) != position:
                 continue  # another copy of this answer cell is the one graded
             if source_cell.cell_type == "markdown":
-                written[key] = "" if text.strip() == WRITTEN_PLACEHOLDER else text.strip()
+                # The box's own words are not the student's, whether left alone or written under.
+                written[key] = text.replace(WRITTEN_PLACEHOLDER, "").strip()
             else:
                 question, variable = answer_of[key]
                 answered.add(question)
