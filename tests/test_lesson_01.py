@@ -415,7 +415,9 @@ def test_filter_events_on_known_choices(timeline):
 def test_filter_events_explains_an_empty_result(timeline):
     result = model.filter_events(timeline, "after the readings", None, "readings")
     assert not result.ok and result.events.empty
-    assert "readings end" in result.message
+    assert result.message.startswith("No event matches") and "Tick more themes" in result.message
+    # Neutral: why the readings report nothing after they end is the lesson's own question.
+    assert "readings end" not in result.message and "later event" not in result.message
 
 
 @pytest.mark.parametrize(
@@ -562,7 +564,7 @@ def test_timeline_explorer_explains_an_empty_chart(timeline):
     view.origin.value = "readings"
     expected = model.filter_events(timeline, "after the readings", None, "readings")
     assert not expected.ok and view.output.outputs == () and view.renders == drawn
-    assert view.last_view.problem == expected.message and "readings end" in view.as_text()
+    assert view.last_view.problem == expected.message and "No event matches" in view.as_text()
     assert html.escape(expected.message) in view.summary.value  # its quotes are escaped
 
 

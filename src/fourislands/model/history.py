@@ -188,9 +188,7 @@ def filter_events(
             f"No event matches: era '{era}', source '{origin}', themes {and_list(wanted, quoted=True)}. "
             "Tick more themes or choose another era."
         )
-        end = readings_end(timeline)
-        if chosen.first is not None and chosen.first > date_span(end)[1]:
-            message += f" The readings end in {month_label(end)}: none reports a later event."
+        # Neutral: why an era holds no event of the readings is a question the lesson asks.
         return Selection(events, message, False, after)
     years = events["date"].map(lambda d: date_span(d)[0].year)
     n_reading = int((events["origin"] == "reading").sum())
