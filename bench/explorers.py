@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import ipywidgets as widgets
 import matplotlib
@@ -20,27 +20,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from timing import median_ms  # bench/ is on the path of a script run from it
 
-from fourislands.explore.bargaining import bargaining_explorer
-from fourislands.explore.ranges import range_explorer
-from fourislands.explore.roleplay import roleplay_explorer
-from fourislands.explore.sequencing import sequencing_explorer
-from fourislands.explore.split import split_explorer
-from fourislands.explore.survey import survey_explorer
-from fourislands.explore.timeline import border_explorer, timeline_explorer
+from fourislands.explore.catalog import EXPLORERS
 from fourislands.figures import DPI, EXPLORER_WIDTH_PX
 
 matplotlib.use("agg")
 GOAL_MS = 300.0
-EXPLORERS: dict[str, Callable[[], widgets.Widget]] = {
-    "timeline": timeline_explorer,
-    "borders": border_explorer,
-    "split": split_explorer,
-    "bargaining": bargaining_explorer,
-    "ranges": range_explorer,
-    "sequencing": sequencing_explorer,
-    "survey": survey_explorer,
-    "roleplay": roleplay_explorer,
-}
 CHOICES = (widgets.ToggleButtons, widgets.Dropdown, widgets.RadioButtons, widgets.Checkbox)
 
 

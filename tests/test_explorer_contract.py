@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from course_root import ROOT
 
 from fourislands import explore, figures
+from fourislands.explore.catalog import EXPLORERS
 from fourislands.explore.explorer import BUSY_TEXT, Explorer, View, plain_text, starting_notice
 
 
@@ -119,33 +119,23 @@ def test_plain_text_keeps_the_words_and_drops_the_markup(fragment, text):
     assert plain_text(fragment) == text
 
 
-EXPLORERS = {
-    "timeline": ("fourislands.explore.timeline", "timeline_explorer"),
-    "borders": ("fourislands.explore.timeline", "border_explorer"),
-    "split": ("fourislands.explore.split", "split_explorer"),
-    "bargaining": ("fourislands.explore.bargaining", "bargaining_explorer"),
-    "ranges": ("fourislands.explore.ranges", "range_explorer"),
-    "sequencing": ("fourislands.explore.sequencing", "sequencing_explorer"),
-    "survey": ("fourislands.explore.survey", "survey_explorer"),
-    "roleplay": ("fourislands.explore.roleplay", "roleplay_explorer"),
-}
 # What the base class alone provides: a subclass that redefined one would have a second copy.
 SHARED = ("refresh", "holding", "watch", "as_text", "_show", "_repr_mimebundle_", "figure_alt")
 
 
-def test_every_explorer_module_is_listed_here():
+def test_every_explorer_module_is_in_the_catalog():
     folder = Path(explore.__file__).parent
     modules = {f"fourislands.explore.{p.stem}" for p in folder.glob("*.py")} - {
         "fourislands.explore.__init__",
         "fourislands.explore.explorer",
+        "fourislands.explore.catalog",
     }
-    assert modules == {module for module, _ in EXPLORERS.values()}
+    assert modules == {make.__module__ for make in EXPLORERS.values()}
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_every_explorer_follows_the_contract_and_starts_drawn(name):
-    module, factory = EXPLORERS[name]
-    explorer = getattr(importlib.import_module(module), factory)()
+    explorer = EXPLORERS[name]()
     assert isinstance(explorer, Explorer)
     for member in SHARED:
         assert getattr(type(explorer), member) is getattr(Explorer, member), f"{name} redefines {member}"
@@ -167,9 +157,11 @@ def test_a_starting_notice_is_hidden_when_empty_and_escapes_what_it_says():
 # The explorers a projector app shows: the factory each app notebook imports.
 IN_APPS = {
     name
-    for name, (module, factory) in EXPLORERS.items()
+    for name, make in EXPLORERS.items()
     for app in (ROOT / "apps").glob("0*.ipynb")
-    if re.search(rf"from {re.escape(module)} import {factory}\b", app.read_text(encoding="utf-8"))
+    if re.search(
+        rf"from {re.escape(make.__module__)} import {make.__name__}\b", app.read_text(encoding="utf-8")
+    )
 }
 
 
@@ -180,8 +172,7 @@ def test_every_app_shows_an_explorer_of_its_own():
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_every_explorer_figure_shows_its_text_at_11_px_beside_the_controls(name):
-    module, factory = EXPLORERS[name]
-    explorer = getattr(importlib.import_module(module), factory)()
+    explorer = EXPLORERS[name]()
     for shown in explorer.last_view.figures:
         if not hasattr(shown, "text_px"):
             continue  # a table, not an image
@@ -192,8 +183,7 @@ def test_every_explorer_figure_shows_its_text_at_11_px_beside_the_controls(name)
 
 @pytest.mark.parametrize("name", sorted(IN_APPS))
 def test_every_app_explorer_draws_for_the_back_of_the_room(name):
-    module, factory = EXPLORERS[name]
-    explorer = getattr(importlib.import_module(module), factory)(projector=True)
+    explorer = EXPLORERS[name](projector=True)
     assert explorer.dpi == figures.PROJECTOR_DPI
     assert explorer.last_view.figures, f"{name} shows no figure in its app"
     for shown in explorer.last_view.figures:

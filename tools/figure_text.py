@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import importlib
+import inspect
 import re
 import struct
 import sys
@@ -22,19 +22,10 @@ from pathlib import Path
 import nbformat
 
 from fourislands import figures
+from fourislands.explore.catalog import EXPLORERS
 from fourislands.kernels import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
-# Each explorer's factory, and whether a projector app shows it.
-EXPLORERS = {
-    "timeline": ("fourislands.explore.timeline", "timeline_explorer", False),
-    "borders": ("fourislands.explore.timeline", "border_explorer", False),
-    "split": ("fourislands.explore.split", "split_explorer", True),
-    "ranges": ("fourislands.explore.ranges", "range_explorer", True),
-    "sequencing": ("fourislands.explore.sequencing", "sequencing_explorer", False),
-    "survey": ("fourislands.explore.survey", "survey_explorer", True),
-    "roleplay": ("fourislands.explore.roleplay", "roleplay_explorer", True),
-}
 SHOWN = re.compile(
     r'<figure class="fi-figure"><img src="data:image/png;base64,([^"]+)" alt="([^"]*)" '
     r'data-text-px="([\d.]+)"'
@@ -62,8 +53,8 @@ def lesson_rows(stem: str, save: Path | None) -> list[tuple[str, str, int, int, 
 
 def explorer_rows(name: str, save: Path | None) -> list[tuple[str, str, int, int, float, float, float]]:
     """Build an explorer as a lesson shows it (and as an app does); return a row per figure."""
-    module, factory, in_app = EXPLORERS[name]
-    make = getattr(importlib.import_module(module), factory)
+    make = EXPLORERS[name]
+    in_app = "projector" in inspect.signature(make).parameters  # the apps' explorers draw for a projector
     rows = []
     ways = [("lesson", {}, figures.EXPLORER_WIDTH_PX, figures.EXPLORER_HEIGHT_PX, figures.LEAST_TEXT_PX)]
     if in_app:
@@ -79,6 +70,8 @@ def explorer_rows(name: str, save: Path | None) -> list[tuple[str, str, int, int
     for way, options, width, height, least in ways:
         explorer = make(**options)
         for number, shown in enumerate(explorer.last_view.figures, start=1):
+            if not isinstance(shown, figures.CourseFigure):
+                continue  # a table (the bargaining matrix), not an image
             if save:
                 (save / f"explorer-{name}-{way}-{number}.png").write_bytes(shown.png)
             rows.append(

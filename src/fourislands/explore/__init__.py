@@ -1,1 +1,1 @@
-"""Interactive explorers, one module each: pure logic functions plus a thin ipywidgets view."""
+"""The explorers: one module each, an Explorer subclass over a lesson's model and charts."""
