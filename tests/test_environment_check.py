@@ -17,7 +17,9 @@ def test_this_environment_passes_every_check():
     assert {"python", "pandas", "ipywidgets", "data: nhk_survey"} <= set(checks["check"])
 
 
-def test_a_missing_package_fails_its_check(monkeypatch):
+@pytest.fixture
+def ipywidgets_missing(monkeypatch):
+    """Make ipywidgets look uninstalled to the checks."""
     real_version = metadata.version
 
     def version(name: str) -> str:
@@ -26,6 +28,9 @@ def test_a_missing_package_fails_its_check(monkeypatch):
         return real_version(name)
 
     monkeypatch.setattr(metadata, "version", version)
+
+
+def test_a_missing_package_fails_its_check(ipywidgets_missing):
     checks = check_environment().set_index("check")
     assert not checks.loc["ipywidgets", "ok"]
     assert checks.loc["ipywidgets", "found"] == "missing"
@@ -82,17 +87,9 @@ def test_the_report_says_ready_in_one_line_when_every_check_passes():
     assert f"All {len(report.checks)} checks passed" in repr(report)
 
 
-def test_the_report_lists_only_what_failed_and_what_to_do(monkeypatch):
+def test_the_report_lists_only_what_failed_and_what_to_do(ipywidgets_missing):
     from fourislands import environment_report
 
-    real_version = metadata.version
-
-    def version(name: str) -> str:
-        if name == "ipywidgets":
-            raise metadata.PackageNotFoundError(name)
-        return real_version(name)
-
-    monkeypatch.setattr(metadata, "version", version)
     report = environment_report()
     page = report._repr_html_()
     assert not report.ready and "Not ready." in page and 'role="alert"' in page

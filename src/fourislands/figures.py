@@ -353,6 +353,20 @@ class CourseFigure:
         return data, {"image/png": {"alt": self.alt}}
 
 
+def note_under(ax: Axes, above, text: str, offset: tuple[float, float] = (3, -6), **style) -> None:
+    """Write text under an artist of ax (a key beside a map), at its left edge, wherever it is placed."""
+    ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords=above,
+        xytext=offset,
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        **style,
+    )
+
+
 def legend_below(ax: Axes, handles: list, columns: int, gap: float) -> None:
     """Put the key under the chart, centred, gap axes-heights down: on the chart it hides data."""
     ax.legend(

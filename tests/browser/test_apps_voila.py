@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from fourislands import load
+from fourislands.figures import PROJECTOR_TEXT_PX
 from fourislands.model.negotiations import island_areas, split_by_islands
 
 from .conftest import (
@@ -111,11 +112,8 @@ def test_the_start_page_is_the_index_of_apps_and_each_app_leads_back(voila, brow
     assert problems == []
 
 
-# Text a room reads from the back: at least this many CSS pixels, in the explorer's own words and
+# Text a room reads from the back (figures.PROJECTOR_TEXT_PX), in the explorer's own words and
 # controls and in its figure.
-PROJECTOR_TEXT_PX = 16
-
-
 @pytest.mark.parametrize("app", APPS)
 def test_each_app_shows_its_first_control_and_whole_figure_on_one_projector_screen(voila, browser, app):
     url, _ = voila

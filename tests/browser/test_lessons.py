@@ -10,6 +10,8 @@ import warnings
 import pytest
 import yaml
 
+from fourislands.figures import LEAST_TEXT_PX
+
 from .conftest import (
     FIRST_SCREEN,
     ROOT,
@@ -25,7 +27,7 @@ from .conftest import (
 WITHOUT_FIGURES = {"00-start-here"}
 FIGURE = ".fi-figure img, .jp-RenderedImage img"
 CHANGE_MS = 20_000  # a click goes to the kernel and back, and a chart is redrawn
-LESSON_TEXT_PX = 11  # the least size of text in JupyterLab: an explorer's words and controls, a figure's
+LESSON_TEXT_PX = LEAST_TEXT_PX  # the least size of text in JupyterLab: words, controls, figures
 
 
 def single_choice_questions(stem: str) -> list[dict]:

@@ -26,6 +26,7 @@ from ..figures import (
     RUSSIA,
     finish,
     new_axes,
+    note_under,
     source_line,
 )
 from ..lesson import Block, source_html, source_words
@@ -680,16 +681,7 @@ def split_map(islands: pd.DataFrame, split: Split, ax: Axes | None = None) -> Ax
     )
     if split.partial_island:
         # Under the key, wherever the layout puts it: a part's place is not a proposal's line.
-        ax.annotate(
-            "part of an island:\nschematic position",
-            xy=(0, 0),
-            xycoords=key,
-            xytext=(3, -6),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=TEXT,
-        )
+        note_under(ax, key, "part of an island:\nschematic position", fontsize=TEXT)
     japan_names = [names[i] for i in split.japan_islands]
     if split.partial_island:
         japan_names.append(f"part of {names[split.partial_island]}")

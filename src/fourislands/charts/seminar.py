@@ -29,6 +29,7 @@ from ..figures import (
     chart_width,
     finish,
     new_axes,
+    note_under,
     source_width,
     title_width,
 )
@@ -446,17 +447,7 @@ def package_map(islands: pd.DataFrame, score: PackageScore, ax: Axes | None = No
     if split.partial_island:
         parts += "\n" + wrapped("(part of an island: schematic position)", 22)
     # Under the key, however many entries it has, at the key's left edge.
-    ax.annotate(
-        parts,
-        xy=(0, 0),
-        xycoords=key,
-        xytext=(4, -10),
-        textcoords="offset points",
-        ha="left",
-        va="top",
-        fontsize=8,
-        linespacing=1.15,
-    )
+    note_under(ax, key, parts, offset=(4, -10), fontsize=8, linespacing=1.15)
     japan_names = [names[i] for i in split.japan_islands if i not in later]
     if split.partial_island:
         japan_names.append(f"part of {names[split.partial_island]}")

@@ -81,15 +81,15 @@ def presets() -> dict[str, tuple[str, Values, str]]:
 
 def fears() -> dict[str, tuple[str, str]]:
     """Return each side's fear, and both sides' ("both"), as (verbatim quote, reading cited), from data/."""
-    files = load("sources").set_index("id")["short"]
+    cited_as = load("sources").set_index("id")["short"]  # a reading's name; none for an outside source
     found = {
-        str(row["side"]): (str(row["quote"]), files[row["source_id"]])
+        str(row["side"]): (str(row["quote"]), cited_as[row["source_id"]])
         for row in load("eat_and_run_fears").to_dict("records")
     }
     missing = [side for side in (*SIDES, "both") if side not in found]
     if missing:
         raise DataError("data/eat_and_run_fears.csv", f"no rows for the sides {missing}", column="side")
-    not_read = [side for side, (_, file) in found.items() if not isinstance(file, str)]
+    not_read = [side for side, (_, reading) in found.items() if not isinstance(reading, str)]
     if not_read:
         raise DataError("data/eat_and_run_fears.csv", f"the fears of {not_read} are not from a reading")
     return found
