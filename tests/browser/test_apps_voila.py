@@ -25,6 +25,7 @@ from .conftest import (
     figure_text_too_small,
     free_port,
     off_screen,
+    server_tracebacks,
     serving,
 )
 
@@ -181,4 +182,14 @@ def test_split_calculator_app_shows_in_voila_and_answers_a_click(voila, browser)
     finally:
         page.close()
     assert problems == []
-    assert "Traceback" not in log.read_text(errors="replace")
+    assert server_tracebacks(log) == []
+
+
+def test_a_server_log_check_forgives_only_the_upstream_socket_race(tmp_path):
+    log = tmp_path / "voila.log"
+    race = "Traceback (most recent call last):\n  File x\nAttributeError: 'NoneType' object has no attribute 'kernel_ws_protocol'"
+    ours = "Traceback (most recent call last):\n  File fourislands/explore/split.py\nKeyError: 'kunashiri'"
+    log.write_text(f"[Voila] Kernel started: 1\n[Voila] Uncaught exception GET\n{race}\n[Voila] Connecting\n")
+    assert server_tracebacks(log) == []
+    log.write_text(f"[Voila] Kernel started: 1\n[Voila] Uncaught exception\n{ours}\n[Voila] Connecting\n")
+    assert len(server_tracebacks(log)) == 1 and "KeyError" in server_tracebacks(log)[0]
