@@ -21,7 +21,7 @@ import nbformat
 from fourislands.exercise_build import questions, solution_path
 from fourislands.grading.grader import grade
 from fourislands.grading.limits import Limits
-from fourislands.paths import project_root
+from fourislands.paths import exercise_path
 
 # nbgrader is a test tool (the dev extra): the code that drives it lives with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -36,7 +36,7 @@ GOAL = 10.0
 def batch() -> tuple[dict[str, nbformat.NotebookNode], dict[str, dict[str, float]]]:
     """Return 20 submissions and the score each question of each deserves (scored on its own)."""
     solution = nbformat.read(solution_path(EXERCISE), as_version=4)
-    released = nbformat.read(project_root() / "exercises" / f"{EXERCISE}.ipynb", as_version=4)
+    released = nbformat.read(exercise_path(EXERCISE), as_version=4)
     graded, _ = questions(solution)
     names = list(graded)
     right = {q: spec["solution"] for q, spec in graded.items()}

@@ -189,8 +189,8 @@ def test_pages_fetch_nothing_from_the_internet(built):
 def test_links_between_lessons_point_at_their_pages():
     page = (
         '<a href="02-negotiations.ipynb#split">x</a> <a href="../notebooks/01-history.ipynb">y</a> '
-        "<code>notebooks/02-negotiations.ipynb</code> <code>exercises/02-negotiations.ipynb</code> "
-        '<a href="05-survey.ipynb">z</a> <a href="../exercises/01-history.ipynb">its exercise</a> '
+        "<code>notebooks/02-negotiations.ipynb</code> <code>exercises/02-negotiations-exercises.ipynb</code> "
+        '<a href="05-survey.ipynb">z</a> <a href="../exercises/01-history-exercises.ipynb">its exercise</a> '
         '<a href="https://example.org/a.ipynb">w</a>'
     )
     # A notebook without a page in the book (a lesson not built, an exercise) keeps its words and
@@ -198,7 +198,7 @@ def test_links_between_lessons_point_at_their_pages():
     assert book._local_links(page, {"01-history", "02-negotiations"}) == (
         '<a href="02-negotiations.html#split">x</a> <a href="01-history.html">y</a> '
         '<a href="02-negotiations.html"><code>notebooks/02-negotiations.ipynb</code></a> '
-        "<code>exercises/02-negotiations.ipynb</code> z its exercise "
+        "<code>exercises/02-negotiations-exercises.ipynb</code> z its exercise "
         '<a href="https://example.org/a.ipynb">w</a>'
     )
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from course_root import ROOT
 
 from fourislands import DataError, lesson_table, lessons
+from fourislands.exercise_build import exercise_names
+from fourislands.paths import exercise_name, exercise_path
 
 
 def test_lesson_ids_are_in_order_and_notebooks_follow_the_naming_rule():
@@ -15,7 +19,18 @@ def test_lesson_ids_are_in_order_and_notebooks_follow_the_naming_rule():
         assert lesson.notebook.startswith(f"notebooks/{lesson.id}-"), lesson.notebook
         assert lesson.notebook.endswith(".ipynb")
         if lesson.exercise:
-            assert lesson.exercise == lesson.notebook.replace("notebooks/", "exercises/")
+            # The exercise's tab differs from its lesson's; its name is the lesson's file name.
+            assert lesson.exercise == lesson.notebook.replace("notebooks/", "exercises/").replace(
+                ".ipynb", "-exercises.ipynb"
+            )
+            assert exercise_name(lesson.exercise) == Path(lesson.notebook).stem
+            assert exercise_path(exercise_name(lesson.exercise)) == ROOT / lesson.exercise
+            assert Path(lesson.exercise).name != Path(lesson.notebook).name
+
+
+def test_each_exercise_in_course_yml_is_one_with_a_solution_and_each_solution_is_listed():
+    listed = {exercise_name(lesson.exercise) for lesson in lessons() if lesson.exercise}
+    assert listed == set(exercise_names())
 
 
 def test_every_ready_lesson_is_on_disk_and_every_notebook_is_listed():

@@ -13,6 +13,7 @@ from fourislands import exercise_build
 from fourislands.exercises import Exercise, ____, decoded, friendly_error
 from fourislands.grading.grader import grade
 from fourislands.kernels import notebook_client
+from fourislands.paths import exercise_path
 
 NAMES = exercise_build.exercise_names()
 
@@ -45,7 +46,7 @@ def test_the_solution_passes_its_tests_and_the_committed_files_are_built_from_it
     executed = run(exercise_build.probed(name, solution, with_tests=True), FOURISLANDS_GRADING="1")
     graded, written = exercise_build.questions(solution)
     assert len(graded) >= 5 and 1 <= len(written) <= 2
-    committed = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    committed = nbformat.read(exercise_path(name), as_version=4)
     released = exercise_build.student_version(solution)
     assert [c.source for c in committed.cells] == [c.source for c in released.cells], "run `make exercises`"
     checks = exercise_build.checks_from(name, solution, executed)
@@ -56,7 +57,7 @@ def test_the_solution_passes_its_tests_and_the_committed_files_are_built_from_it
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_exercise_runs_untouched_and_every_check_says_not_attempted(name):
-    exercise = run(nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4))
+    exercise = run(nbformat.read(exercise_path(name), as_version=4))
     text = outputs_text(exercise)
     graded, _ = exercise_build.questions(nbformat.read(exercise_build.solution_path(name), as_version=4))
     for question in graded:
@@ -67,7 +68,7 @@ def test_the_exercise_runs_untouched_and_every_check_says_not_attempted(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_no_answer_or_hidden_test_is_in_the_exercise(name):
     solution = nbformat.read(exercise_build.solution_path(name), as_version=4)
-    exercise_text = (ROOT / "exercises" / f"{name}.ipynb").read_text()
+    exercise_text = (exercise_path(name)).read_text()
     graded, _ = exercise_build.questions(solution)
     assert "BEGIN SOLUTION" not in exercise_text and "BEGIN HIDDEN TESTS" not in exercise_text
     for spec in graded.values():
@@ -104,7 +105,7 @@ def test_the_grader_gives_full_marks_to_every_exercise_answered_with_its_solutio
     for name in NAMES:
         graded, _ = exercise_build.questions(nbformat.read(exercise_build.solution_path(name), as_version=4))
         full[name] = {q: float(spec["points"]) for q, spec in graded.items()}
-        notebook = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+        notebook = nbformat.read(exercise_path(name), as_version=4)
         for cell in notebook.cells:
             grade_id = exercise_build.nbgrader_meta(cell).get("grade_id", "")
             if grade_id.endswith("-answer"):

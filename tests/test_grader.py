@@ -30,7 +30,7 @@ RIGHT = {
 
 
 def released(course: Path) -> nbformat.NotebookNode:
-    return nbformat.read(course / "exercises" / "99-fixture.ipynb", as_version=4)
+    return nbformat.read(course / "exercises" / "99-fixture-exercises.ipynb", as_version=4)
 
 
 def answered(course: Path, answers: dict[str, str]) -> nbformat.NotebookNode:

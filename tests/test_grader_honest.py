@@ -14,6 +14,7 @@ from fourislands import exercise_build
 from fourislands.grading import sandbox
 from fourislands.grading.grader import grade
 from fourislands.grading.submissions import identify, load_source
+from fourislands.paths import exercise_path
 
 FULL = {"q1": 2, "q2": 3, "q3": 2}
 
@@ -112,7 +113,7 @@ def test_hidden_tests_see_the_type_the_student_made(tmp_path, monkeypatch):
     name = "05-survey"
     solution = nbformat.read(exercise_build.solution_path(name), as_version=4)
     graded, _ = exercise_build.questions(solution)
-    notebook = nbformat.read(ROOT / "exercises" / f"{name}.ipynb", as_version=4)
+    notebook = nbformat.read(exercise_path(name), as_version=4)
     for cell in notebook.cells:
         grade_id = exercise_build.nbgrader_meta(cell).get("grade_id", "")
         if grade_id.endswith("-answer"):

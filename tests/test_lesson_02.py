@@ -24,6 +24,7 @@ from fourislands.model import negotiations as model
 from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "02-negotiations.ipynb"
+EXERCISE = "02-negotiations-exercises.ipynb"  # its exercise notebook, linked at the end of the lesson
 
 
 @pytest.fixture(scope="module")
@@ -533,6 +534,6 @@ def test_the_notebook_names_only_questions_issues_and_rows_that_exist():
     kinds = "declaration|summit|two-plus-two|statement|proposal|ministerial"
     card_ids = set(re.findall(rf'"((?:{kinds})-[^"]+)"', source)) - bank
     assert card_ids and card_ids <= rows
-    assert 'quiz("02")' in source and "Exercises: `exercises/02-negotiations.ipynb`" in source.replace(
+    assert 'quiz("02")' in source and f"Exercises: [{EXERCISE}](../exercises/{EXERCISE})" in source.replace(
         "**", ""
     )

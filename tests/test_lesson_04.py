@@ -29,6 +29,7 @@ from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "04-economics.ipynb"
 SCALE = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
+EXERCISE = "04-economics-exercises.ipynb"  # its exercise notebook, linked at the end of the lesson
 
 
 @pytest.fixture(scope="module")
@@ -551,5 +552,5 @@ def test_the_notebook_names_only_questions_issues_and_rows_that_exist():
     rows = set(load("timeline")["id"]) | set(load("opinion_polls")["id"])
     assert outside <= sources | rows | {"opinion_polls"}, outside - sources - rows
     assert 'quiz("04")' in source
-    assert "Exercises: `exercises/04-economics.ipynb`" in source.replace("**", "")
+    assert f"Exercises: [{EXERCISE}](../exercises/{EXERCISE})" in source.replace("**", "")
     assert "illustrative" in source and "sequencing_explorer()" in source

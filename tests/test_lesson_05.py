@@ -24,6 +24,7 @@ from fourislands.quizbank import load_bank
 
 NOTEBOOK = ROOT / "notebooks" / "05-survey.ipynb"
 QUESTIONS = ("T1", "T2", "T3", "T4")
+EXERCISE = "05-survey-exercises.ipynb"  # its exercise notebook, linked at the end of the lesson
 
 
 @pytest.fixture(scope="module")
@@ -615,7 +616,7 @@ def test_notebook_asks_every_question_of_its_bank_and_shows_the_issues(notebook)
     named = set(re.findall(r'reading_issue\("(I-\d+)"\)', source))
     assert {"I-3", "I-9", "I-10"} <= named <= set(load("reading_issues")["id"])
     assert 'quiz("05")' in source
-    assert "Exercises: `exercises/05-survey.ipynb`" in source.replace("**", "")
+    assert f"Exercises: [{EXERCISE}](../exercises/{EXERCISE})" in source.replace("**", "")
     assert source.count("show(") >= 3 and "survey_explorer()" in source
 
 

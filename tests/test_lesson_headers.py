@@ -23,6 +23,9 @@ def test_a_header_says_title_time_what_comes_before_and_each_objective():
         f"about {second.reading_minutes} minutes of reading and {second.exercise_minutes} minutes" in header
     )
     assert f"lesson {first.id}, *{first.title}*" in header
+    exercise = second.exercise.removeprefix("exercises/")
+    assert f"minutes of exercises in [{exercise}](../exercises/{exercise})." in header
+    assert (ROOT / "exercises" / exercise).is_file()
     for number, objective in enumerate(second.objectives, start=1):
         assert f"\n{number}. {objective}" in header
     with pytest.raises(DataError, match="no lesson '42'"):

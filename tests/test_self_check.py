@@ -19,6 +19,7 @@ from fourislands.errors import DataError
 from fourislands.exercises import Exercise, assigned_names, decoded
 from fourislands.fingerprint import compare, fingerprint
 from fourislands.kernels import notebook_client
+from fourislands.paths import exercise_path
 
 NAME = "01-history"
 CHECKS = json.loads((ROOT / "data" / "exercises" / f"{NAME}.json").read_text(encoding="utf-8"))
@@ -32,7 +33,7 @@ def solution(question: str) -> str:
 
 def setup_source() -> str:
     """Return the code of the exercise's set-up cell, as students get it."""
-    notebook = nbformat.read(ROOT / "exercises" / f"{NAME}.ipynb", as_version=4)
+    notebook = nbformat.read(exercise_path(NAME), as_version=4)
     return next(
         c.source for c in notebook.cells if exercise_build.nbgrader_meta(c).get("grade_id") == "setup"
     )

@@ -29,7 +29,7 @@ def test_a_workspace_copies_every_notebook_and_never_overwrites_the_students(tmp
 def test_an_exercise_runs_from_the_workspace_wherever_it_is(tmp_path):
     folder = tmp_path / "elsewhere"
     assert main(["workspace", str(folder)]) == 0
-    notebook = nbformat.read(folder / "exercises" / "01-history.ipynb", as_version=4)
+    notebook = nbformat.read(folder / "exercises" / "01-history-exercises.ipynb", as_version=4)
     notebook_client(notebook, folder / "exercises").execute()
     text = "".join(
         o.get("text", "") + str(o.get("data", "")) for c in notebook.cells for o in c.get("outputs", [])

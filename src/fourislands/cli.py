@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import exercise_build
 from .errors import DataError
+from .paths import exercise_path, project_root
 from .quizbank import answer_from_data, bank_files, read_bank
 
 
@@ -43,7 +44,8 @@ def build_exercises(names: list[str]) -> int:
         except DataError as error:
             print(error)
             return 1
-        print(f"exercises/{name}.ipynb and data/exercises/{name}.json written")
+        written = exercise_path(name).relative_to(project_root())
+        print(f"{written} and data/exercises/{name}.json written")
     return 0
 
 

@@ -135,14 +135,16 @@ class LessonLinks:
             if lesson.status != "ready":
                 items.append(f"<li>{title} <em>({html.escape(lesson.status)}: not yet available)</em></li>")
                 continue
-            links = [f'<a href="{html.escape(_from_notebooks(lesson.notebook))}">{title}</a>']
+            links = [f'<a href="{html.escape(link_from_notebooks(lesson.notebook))}">{title}</a>']
             if lesson.exercise:
-                links.append(f'<a href="{html.escape(_from_notebooks(lesson.exercise))}">its exercise</a>')
+                links.append(
+                    f'<a href="{html.escape(link_from_notebooks(lesson.exercise))}">its exercise</a>'
+                )
             items.append(f"<li>{' and '.join(links)} ({minutes})</li>")
         return f'<ol class="fi-lesson-links" start="0">{"".join(items)}</ol>'
 
 
-def _from_notebooks(path: str) -> str:
+def link_from_notebooks(path: str) -> str:
     """Return a course path (notebooks/..., exercises/...) as a link from a notebook in notebooks/."""
     return path.removeprefix("notebooks/") if path.startswith("notebooks/") else f"../{path}"
 

@@ -12,7 +12,7 @@ import nbformat
 from .errors import DataError
 from .exercises import encoded
 from .kernels import notebook_client
-from .paths import data_dir, project_root
+from .paths import data_dir, exercise_path, project_root
 
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
 HIDDEN = re.compile(
@@ -160,10 +160,10 @@ def build(name: str) -> tuple[nbformat.NotebookNode, dict]:
 
 
 def write(name: str) -> None:
-    """Build an exercise and write exercises/<name>.ipynb and data/exercises/<name>.json."""
+    """Build an exercise and write its notebook (exercise_path) and data/exercises/<name>.json."""
     notebook, checks = build(name)
-    (project_root() / "exercises").mkdir(exist_ok=True)
-    nbformat.write(notebook, project_root() / "exercises" / f"{name}.ipynb")
+    exercise_path(name).parent.mkdir(exist_ok=True)
+    nbformat.write(notebook, exercise_path(name))
     folder = data_dir() / "exercises"
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.json").write_text(

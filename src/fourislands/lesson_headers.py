@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import Lesson, lessons
+from .course import Lesson, lessons, link_from_notebooks
 from .errors import DataError
 from .paths import project_root
 
@@ -31,11 +31,16 @@ def header_markdown(lesson_id: str) -> str:
     before = everything[position - 1] if position else None
     before_text = f"lesson {before.id}, *{before.title}*" if before else "nothing: this is the first lesson"
     objectives = "\n".join(f"{n}. {objective}" for n, objective in enumerate(lesson.objectives, start=1))
+    exercise = (
+        f" in [{Path(lesson.exercise).name}]({link_from_notebooks(lesson.exercise)})"
+        if lesson.exercise
+        else ""
+    )
     return (
         f"[\u2190 Start page and all lessons]({START_PAGE})\n\n"
         f"# Lesson {lesson.id}: {lesson.title}\n\n"
         f"**Time:** about {lesson.reading_minutes} minutes of reading and {lesson.exercise_minutes} minutes "
-        f"of exercises. **Before you start:** {before_text}.\n\n"
+        f"of exercises{exercise}. **Before you start:** {before_text}.\n\n"
         f"**By the end of this lesson you can:**\n\n{objectives}"
     )
 

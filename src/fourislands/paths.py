@@ -1,4 +1,4 @@
-"""Where the course's files live: the project folder, its data and its lessons."""
+"""Where the course's files live: the project folder, its data, its lessons and exercises."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ HOW_TO_SET_HOME = (
     f"Set {HOME_ENV} to the full path of the course folder (the one that holds course.yml and data/), "
     "or unset it to use the course this package was installed from."
 )
+
+# A lesson and its exercise open as tabs side by side in JupyterLab, which names a tab by its file:
+# "01-history.ipynb" and "01-history-exercises.ipynb" tell them apart. The exercise's name (its
+# solution's, checks', metadata's and gradebook's) stays "01-history".
+EXERCISE_FILE_SUFFIX = "-exercises"
 
 
 def project_root() -> Path:
@@ -73,3 +78,13 @@ def home_setting_note() -> str:
     if not os.environ.get(HOME_ENV):
         return ""
     return f" ({HOME_ENV} points at {project_root()}: is that the course folder?)"
+
+
+def exercise_path(name: str) -> Path:
+    """Return the notebook students work in for an exercise name ("01-history")."""
+    return project_root() / "exercises" / f"{name}{EXERCISE_FILE_SUFFIX}.ipynb"
+
+
+def exercise_name(path: str | Path) -> str:
+    """Return the exercise name of an exercise notebook's path ("exercises/01-history-exercises.ipynb")."""
+    return Path(path).stem.removesuffix(EXERCISE_FILE_SUFFIX)

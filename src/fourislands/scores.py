@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from .course import Lesson, lessons
 from .errors import DataError
-from .paths import data_dir
+from .paths import data_dir, exercise_name
 from .progress import Progress, read_progress
 from .quizbank import Bank, bank_files, load_bank
 
@@ -80,7 +79,7 @@ def _exercise_questions(lesson: Lesson) -> tuple[str, list[str]]:
     """Return a lesson's exercise name and its question ids (none if it has no exercise)."""
     if not lesson.exercise:
         return "", []
-    name = Path(lesson.exercise).stem
+    name = exercise_name(lesson.exercise)
     try:
         checks = json.loads((data_dir() / "exercises" / f"{name}.json").read_text(encoding="utf-8"))
         return name, list(checks["questions"])

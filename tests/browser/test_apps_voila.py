@@ -21,6 +21,7 @@ from .conftest import (
     ROOT,
     SCREENSHOTS,
     SMALL_TEXT,
+    UPSTREAM_SOCKET_RACE,
     accessibility_violations,
     figure_text_too_small,
     free_port,
@@ -187,7 +188,7 @@ def test_split_calculator_app_shows_in_voila_and_answers_a_click(voila, browser)
 
 def test_a_server_log_check_forgives_only_the_upstream_socket_race(tmp_path):
     log = tmp_path / "voila.log"
-    race = "Traceback (most recent call last):\n  File x\nAttributeError: 'NoneType' object has no attribute 'kernel_ws_protocol'"
+    race = f"Traceback (most recent call last):\n  File x\nAttributeError: {UPSTREAM_SOCKET_RACE}"
     ours = "Traceback (most recent call last):\n  File fourislands/explore/split.py\nKeyError: 'kunashiri'"
     log.write_text(f"[Voila] Kernel started: 1\n[Voila] Uncaught exception GET\n{race}\n[Voila] Connecting\n")
     assert server_tracebacks(log) == []
