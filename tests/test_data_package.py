@@ -109,8 +109,9 @@ def test_every_source_id_resolves_and_every_source_is_used():
             assert ids <= known, f"{name}.{column}: unknown sources {ids - known}"
             used |= ids
     issues = load("reading_issues")
-    for cell in issues["readings"].dropna():
-        assert set(cell.split(";")) <= known
+    for column in ("printed_in", "checked_by"):
+        for cell in issues[column].dropna():
+            assert set(cell.split(";")) <= known
     used |= set(issues["outside_source_id"].dropna())
     for geo in (DATA / "geo").glob("*.geojson"):
         cited = {f["properties"].get("source_id") for f in json.loads(geo.read_text())["features"]} - {None}

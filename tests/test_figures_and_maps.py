@@ -170,6 +170,49 @@ def test_reading_issue_box_shows_print_correction_and_reason():
         reading_issue("I-99")
 
 
+@pytest.mark.parametrize("issue_id", [f"I-{n}" for n in range(1, 55)])
+def test_a_reading_issue_box_says_only_the_readings_that_print_the_slip_print_it(issue_id):
+    issue = load("reading_issues").set_index("id").loc[issue_id]
+    sources = load("sources").set_index("id")
+    printed_in = issue["printed_in"].split(";")
+    checked_by = issue["checked_by"].split(";") if isinstance(issue["checked_by"], str) else []
+    box = reading_issue(issue_id)
+    said, _, rest = box.text.partition("\n")[2].partition("\n")
+    named = {
+        sid
+        for sid in sources.index
+        if sources.loc[sid, "kind"] == "reading" and sources.loc[sid, "short"] in said
+    }
+    assert named == set(printed_in), said
+    for piece in issue["printed"].split(" | "):
+        assert f'"{piece}"' in said and f"&ldquo;{html.escape(piece)}&rdquo;" in box.page
+    compare = rest.split("\n")[0] if checked_by else ""
+    for sid in checked_by:
+        assert sources.loc[sid, "short"] in compare
+    assert compare.startswith("Compare: ") == bool(checked_by)
+
+
+def test_the_still_at_war_and_mainichi_boxes_name_only_the_reading_that_slipped():
+    # The review's two serious misattributions: the reading that corrects the slip was named as
+    # printing it.
+    at_war, mainichi = reading_issue("I-19"), reading_issue("I-3")
+    assert 'The reading says (Su Wang 2013): "never signed a peace treaty' in at_war.text
+    assert "Compare: The Strange Rapprochement (2017)" in at_war.text
+    assert 'The reading says (Su Wang 2013): "about two third' in mainichi.text
+    assert "Compare: Hirose 2018" in mainichi.text
+    assert "Hirose" not in mainichi.page.split("Compare:")[0]
+
+
+def test_a_reading_issue_with_fewer_pieces_than_readings_is_refused(monkeypatch):
+    table = load("reading_issues").copy()
+    table.loc[table["id"] == "I-50", "printed"] = "only one piece"
+    monkeypatch.setattr(
+        "fourislands.lesson.load", lambda name: table if name == "reading_issues" else load(name)
+    )
+    with pytest.raises(DataError, match="1 piece"):
+        reading_issue("I-50")
+
+
 def test_reading_issue_box_links_the_outside_source_it_was_checked_against():
     issues = load("reading_issues").set_index("id")
     checked = issues[issues["outside_source_id"].notna()].iloc[0]

@@ -147,7 +147,8 @@ def test_every_dated_row_in_the_window_is_in_exactly_one_point(military):
     for _, point in points.iterrows():
         rows = military.set_index("id").loc[point["ids"].split(";")]
         assert set(rows["kind"]) == {point["kind"]}
-        assert all(d.startswith(point["date"][:7]) for d in rows["date"])
+        # Each row's date covers the point's, or is the year a folded year-only report gave.
+        assert all(d.startswith(point["date"][:7]) or d == point["also_dated"] for d in rows["date"])
 
 
 def test_timeline_plots_each_kind_at_its_dates(military):
@@ -155,18 +156,44 @@ def test_timeline_plots_each_kind_at_its_dates(military):
     assert_finished(ax)
     dated = military[military["date"].notna()]
     dated = dated[dated["date"].str[:4].astype(int).between(2010, 2019)]
+    # One year-only report of a month's event is folded into that month's point (below).
+    folded = {"mil-2016-bal-bastion-hirose"} & set(dated["id"])
     for kind in set(dated["kind"]):
         line = next(x for x in ax.lines if x.get_gid() == f"timeline-{kind}")
-        months = set(dated.loc[dated["kind"] == kind, "date"].str[:7])
+        mine = dated[(dated["kind"] == kind) & ~dated["id"].isin(folded)]
+        months = set(mine["date"].str[:7])
         assert len(line.get_xdata()) == len(months)
         for date in months:  # a point sits inside the month or year of each group
             start = int(date[:4]) + (int(date[5:7]) - 1) / 12 if len(date) == 7 else int(date)
             span = 1 / 12 if len(date) == 7 else 1
             assert any(start - 0.01 <= x <= start + span + 0.01 for x in line.get_xdata())
     key = next(t.get_text() for t in ax.texts if t.get_text().startswith("Numbered events"))
-    labelled = dated[dated["kind"].isin(["deployment", "incident"])]
-    groups = labelled.groupby(["kind", labelled["date"].str[:7]]).ngroups
+    labelled = dated[dated["kind"].isin(["deployment", "incident"]) & ~dated["id"].isin(folded)]
+    # Every deployment and incident is numbered, and so is the 2+2 agreement dated by a slip (I-12).
+    groups = labelled.groupby(["kind", labelled["date"].str[:7]]).ngroups + 1
     assert f"\n{groups:>2}  " in key and f"\n{groups + 1:>2}  " not in key
+
+
+def test_a_point_dated_by_a_high_severity_slip_is_hollow_and_its_key_names_the_slip(military):
+    ax = charts.deployment_timeline(military, 2010, 2019)
+    hollow = next(x for x in ax.lines if x.get_gid() == "timeline-cooperation-doubtful")
+    assert list(hollow.get_xdata()) == [2014.5] and hollow.get_markerfacecolor() == "white"
+    assert not any(str(x.get_gid()).endswith("-doubtful") for x in ax.lines if x is not hollow)
+    key = next(t.get_text() for t in ax.texts if t.get_text().startswith("Numbered events"))
+    assert "2014: Agreement on regular 2+2 consultations (hollow: this date is a reading's" in key
+    assert "see I-12" in key
+
+
+def test_a_year_only_report_joins_the_month_that_names_the_same_systems(military):
+    points = model.timeline_points(military, 2010, 2019)
+    deployments = points[points["kind"] == "deployment"].set_index("date")
+    assert "2016" not in deployments.index
+    november = deployments.loc["2016-11"]
+    assert november["also_dated"] == "2016" and "I-52" in november["issues"]
+    assert "hirose2018" in november["sources"].split(";")
+    # Another year-only point of 2016 that names other things keeps its own place.
+    announcements = points[points["kind"] == "announcement"]
+    assert "2016" in set(announcements["date"]) and "2016-03" in set(announcements["date"])
 
 
 def test_timeline_window_changes_what_is_shown(military):

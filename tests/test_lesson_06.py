@@ -88,7 +88,7 @@ def test_red_lines_cover_both_sides_and_every_kind_of_condition(red_lines):
 def test_the_2016_economic_plan_is_flagged_on_both_sides(red_lines):
     flagged = red_lines[red_lines["issue_id"] == "I-50"]
     assert set(flagged["side"]) == {"japan", "russia"} and set(flagged["kind"]) == {"economy"}
-    readings = set(load("reading_issues").set_index("id").loc["I-50", "readings"].split(";"))
+    readings = set(load("reading_issues").set_index("id").loc["I-50", "printed_in"].split(";"))
     assert set(flagged["source_id"]) <= readings
 
 

@@ -33,7 +33,8 @@ def reading_files(sources_csv: Path) -> dict[str, str]:
 
 
 def cited_quotes() -> list[tuple[str, str, str]]:
-    """Return (where, source id, quote) for every quote in the tables and question banks."""
+    """Return (where, source id, quote) for every reading quote in the tables, the reading issues and
+    the question banks."""
     found = []
     for table in sorted(DATA.glob("*.csv")):
         with table.open(encoding="utf-8") as handle:
@@ -43,6 +44,16 @@ def cited_quotes() -> list[tuple[str, str, str]]:
                     quote = row.get(column.removesuffix("source_id") + "quote")
                     if row[column] and quote:
                         found.append((f"{table.name}:{line}", row[column], quote))
+    # A reading issue quotes each reading that prints the slip: one piece per printed_in id, joined
+    # with " | ".
+    with (DATA / "reading_issues.csv").open(encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            readings = row["printed_in"].split(";")
+            pieces = row["printed"].split(" | ")
+            if len(pieces) != len(readings):
+                pieces = [row["printed"]] * len(readings)  # reported as unmatched below
+            for reading, piece in zip(readings, pieces, strict=True):
+                found.append((f"reading_issues.csv:{line} ({row['id']})", reading, piece))
     for bank in sorted((DATA / "quizzes").glob("*.yaml")):
         for question in yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]:
             source = question.get("source", {})

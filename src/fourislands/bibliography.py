@@ -35,7 +35,7 @@ def bibliography_cells() -> list[nbformat.NotebookNode]:
         for row in readings.itertuples()
     )
     listed = "\n".join(
-        f"- {row.citation} <{row.url}>"
+        f'- <a id="{row.id}"></a>{row.citation} <{row.url}>'
         + (f" ({row.published})" if isinstance(row.published, str) else "")
         + f" (id `{row.id}`)"
         for row in outside.itertuples()

@@ -60,15 +60,52 @@ def source_html(source_id: str, sources: pd.DataFrame) -> str:
     )
 
 
+def _source_ids(cell) -> list[str]:
+    """Return the source ids of a ';'-separated cell, none for an empty one."""
+    return [part for part in cell.split(";") if part] if isinstance(cell, str) else []
+
+
 def reading_issue(issue_id: str) -> Block:
-    """Return a 'reading the sources' box: what a reading prints, what is likely right, and why."""
+    """Return a 'reading the sources' box: what the readings that slip print, what is likely right,
+    why, and which readings get it right (only those that print the slip are shown as saying it)."""
     issues = load("reading_issues").set_index("id")
     if issue_id not in issues.index:
         raise DataError("data/reading_issues.csv", f"no reading issue {issue_id!r}")
     issue = issues.loc[issue_id]
     sources = load("sources").set_index("id")
-    readings = [sources.loc[r] for r in issue["readings"].split(";")]
-    who = " and ".join(r["short"] for r in readings)
+    printed_in = [sources.loc[r] for r in _source_ids(issue["printed_in"])]
+    pieces = issue["printed"].split(" | ")
+    if len(pieces) != len(printed_in):
+        raise DataError(
+            "data/reading_issues.csv",
+            f"{issue_id}: printed has {len(pieces)} piece(s) joined by ' | ' for {len(printed_in)} "
+            "reading(s) in printed_in; give one piece per reading, in the same order",
+            column="printed",
+        )
+    says = {r.name for r in printed_in}
+    checks = [sources.loc[r] for r in _source_ids(issue["checked_by"])]
+    if len(printed_in) == 1:
+        said_html = (
+            f"<p><em>What the reading says</em> ({where_html(printed_in[0])}): "
+            f"&ldquo;{html.escape(pieces[0])}&rdquo;</p>"
+        )
+        said_text = f'The reading says ({printed_in[0]["short"]}): "{pieces[0]}"'
+    else:
+        items = "".join(
+            f"<li>{where_html(r)}: &ldquo;{html.escape(piece)}&rdquo;</li>"
+            for r, piece in zip(printed_in, pieces, strict=True)
+        )
+        said_html = f"<p><em>What the readings say:</em></p><ul>{items}</ul>"
+        said_text = "The readings say: " + "; ".join(
+            f'{r["short"]}: "{piece}"' for r, piece in zip(printed_in, pieces, strict=True)
+        )
+    # A reading that prints the slip may also give the right version elsewhere in its own text.
+    compare_html = ", ".join(
+        where_html(r) + (" (elsewhere in the same text)" if r.name in says else "") for r in checks
+    )
+    compare_text = ", ".join(
+        r["short"] + (" (elsewhere in the same text)" if r.name in says else "") for r in checks
+    )
     checked = ""
     if isinstance(issue["outside_source_id"], str):
         outside = sources.loc[issue["outside_source_id"]]
@@ -79,14 +116,14 @@ def reading_issue(issue_id: str) -> Block:
         f"{PURPLE}; "
         'padding: 6px 12px; margin: 8px 0;">'
         f"<p><strong>Reading the sources: {html.escape(issue['topic'])}</strong> ({issue_id})</p>"
-        f"<p><em>What the reading says</em> ({' and '.join(where_html(r) for r in readings)}): "
-        f"&ldquo;{html.escape(issue['printed'])}&rdquo;</p>"
-        f"<p><em>Most likely right:</em> {html.escape(issue['likely_right'])}</p>"
+        f"{said_html}"
+        + (f"<p><em>Compare:</em> {compare_html}</p>" if checks else "")
+        + f"<p><em>Most likely right:</em> {html.escape(issue['likely_right'])}</p>"
         f"<p><em>Why:</em> {html.escape(issue['why'])}</p>{checked}</div>"
     )
     text = (
-        f"Reading the sources: {issue['topic']} ({issue_id})\n"
-        f'The reading says ({who}): "{issue["printed"]}"\n'
-        f"Most likely right: {issue['likely_right']}\nWhy: {issue['why']}"
+        f"Reading the sources: {issue['topic']} ({issue_id})\n{said_text}\n"
+        + (f"Compare: {compare_text}\n" if checks else "")
+        + f"Most likely right: {issue['likely_right']}\nWhy: {issue['why']}"
     )
     return Block(page, text)

@@ -254,7 +254,7 @@ def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
     fixed += [text.get_window_extent(renderer) for text in ax.texts]
     short = all(len(t) <= 3 for t in texts.values())  # numbers sit closer than names
     # Two heights each side of a row, one box height apart, so that labels can stack in pairs.
-    rises = (10, -10, 24, -24) if short else (13, -13, 27, -27)
+    rises = (10, -10, 24, -24) if short else (13, -13, 27, -27, 41, -41)
     labels, options = [], []
     for index, row in keys.iterrows():
         label = ax.annotate(
@@ -289,6 +289,11 @@ def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
         )
     for label, place in zip(labels, _best_places(options, fixed, area), strict=True):
         label.set_position(place.offset)
+
+
+# A label over another label hides a name; a label over a mark hides one event of many in a
+# lane. So two labels clash at a higher cost than a label and a mark.
+LABEL_CLASH_COST = 300
 
 
 class _Option(NamedTuple):
@@ -357,8 +362,9 @@ def _hit_count(option: _Option, obstacles: np.ndarray) -> int:
 def _best_places(options: list[list[_Option]], fixed: list[Bbox], area: Bbox) -> list[_Option]:
     """Return one place per label with the least total cost a bounded depth-first search finds.
 
-    The cost of a place is its distance from the mark, plus 100 for each mark, note or other
-    label its box or leader runs into, plus 1000 if it leaves the axes. Labels are taken in date
+    The cost of a place is its distance from the mark, plus 100 for each mark or note and
+    LABEL_CLASH_COST for each other label its box or leader runs into, plus 1000 if it leaves
+    the axes. Labels are taken in date
     order, each place cheapest first, so the first layout found is the greedy one; a partial
     layout is dropped as soon as it cannot beat the best found, since each label still to place
     costs at least its cheapest place alone.
@@ -399,7 +405,7 @@ def _best_places(options: list[list[_Option]], fixed: list[Bbox], area: Bbox) ->
             return
         budget -= 1
         costed = [
-            (alone[i][k] + 100 * sum(clashes(i, k, j, done[j]) for j in near[i]), k)
+            (alone[i][k] + LABEL_CLASH_COST * sum(clashes(i, k, j, done[j]) for j in near[i]), k)
             for k in range(len(options[i]))
         ]
         for cost, k in sorted(costed):

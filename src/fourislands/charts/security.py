@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from .. import maps
+from ..data import load
 from ..figures import EXPLORER_WIDTH, LEADER, LESSON_SIZE, PROJECTOR_HEIGHT, finish, legend_below, new_axes
 from ..model.security import (
     MAP_EXTENT,
@@ -497,8 +498,14 @@ def deployment_timeline(
     label_kinds: tuple[str, ...] = ("deployment", "incident"),
     ax: Axes | None = None,
 ) -> Axes:
-    """Timeline of the military table: one row per kind, numbered points explained in a key."""
-    points = timeline_points(military, start, end)
+    """Timeline of the military table: one row per kind, numbered points explained in a key.
+
+    A point dated only by a reading's high-severity slip (reading_issues.csv) is drawn hollow and
+    numbered whatever its kind, so that its key line names the slip.
+    """
+    issues = load("reading_issues")
+    doubtful = frozenset(issues.loc[issues["severity"] == "high", "id"])
+    points = timeline_points(military, start, end, doubtful_issues=doubtful)
     # As wide as a lesson column shows at full size, with the key under the chart.
     ax = new_axes(ax, size=TIMELINE_SIZE)
     # About one marker's width, in years (the plot is about 5 of the figure's 6.5 inches wide):
@@ -525,9 +532,22 @@ def deployment_timeline(
             label=kind,
         )
         bars.lines[0].set_gid(f"timeline-{kind}")
-        if kind not in label_kinds:
-            continue
+        hollow = mine["doubtful"].to_numpy(dtype=bool)
+        if hollow.any():
+            ax.plot(
+                mine["x"][hollow],
+                y[hollow],
+                marker,
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markeredgewidth=1.8,
+                zorder=3,  # over the filled mark errorbar drew for every point
+                gid=f"timeline-{kind}-doubtful",
+            )
         for n, (point, height) in enumerate(zip(mine.to_dict("records"), y, strict=True)):
+            if kind not in label_kinds and not point["doubtful"]:
+                continue
             number += 1
             ax.annotate(
                 str(number),
@@ -539,7 +559,10 @@ def deployment_timeline(
                 fontweight="bold",
             )
             note = f" (see {point['issues'].replace(';', ', ')})" if point["issues"] else ""
-            line = f"{number:>2}  {point['date_text']}: {point['label']}{note}"
+            if point["doubtful"]:
+                note = f" (hollow: this date is a reading's slip, see {point['issues'].replace(';', ', ')})"
+            also = f" (also reported as {point['also_dated']})" if point["also_dated"] else ""
+            line = f"{number:>2}  {point['date_text']}: {point['label']}{also}{note}"
             key_lines.append(textwrap.fill(line, KEY_WIDTH, subsequent_indent="       "))
     counts = points["kind"].value_counts()
     ax.set_yticks(list(level.values()), [f"{k} ({counts[k]})" for k in level], fontsize=9)

@@ -302,12 +302,54 @@ def _date_text(date: str, precision: str) -> str:
     return f"{month} {parts[0]}" if precision == "month" else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) -> pd.DataFrame:
+def _names(label: str) -> set[str]:
+    """Return the proper names in an event's label ("Bal", "Bastion"), by which two reports match."""
+    return set(re.findall(r"\b[A-Z][\w-]+", label)) - {"First", "Second", "Third"}
+
+
+def _merge_year_reports(points: list[dict]) -> list[dict]:
+    """Fold a point dated only to a year into a finer point of the same kind and year that names
+    the same things (one reading gives "2016", another "November 2016" for the same missiles)."""
+    kept = []
+    for point in points:
+        finer = [
+            other
+            for other in points
+            if point["precision"] == "year"
+            and other is not point
+            and other["precision"] != "year"
+            and other["kind"] == point["kind"]
+            and other["date"][:4] == point["date"]
+            and _names(point["label"])
+            and _names(point["label"]) <= _names(other["label"])
+        ]
+        if not finer:
+            kept.append(point)
+            continue
+        target = finer[0]
+        target["ids"] += ";" + point["ids"]
+        target["sources"] = ";".join(
+            dict.fromkeys([*target["sources"].split(";"), *point["sources"].split(";")])
+        )
+        target["issues"] = ";".join(
+            sorted({*filter(None, target["issues"].split(";")), *filter(None, point["issues"].split(";"))})
+        )
+        target["also_dated"] = point["date_text"]
+        target["doubtful"] = target["doubtful"] and point["doubtful"]
+    return kept
+
+
+def timeline_points(
+    military: pd.DataFrame, start: int = 2010, end: int = 2019, doubtful_issues: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """Return the dated military rows from start to end, one point per kind and month.
 
     Rows of one kind in the same month (or, for year-precision rows, the same year) become one
     point: their event names (without remarks in brackets) are joined, their ids, sources and
-    reading issues listed. Undated rows and rows outside the window are left out.
+    reading issues listed. A point dated only to a year that names the same things as a finer
+    point of its kind and year joins that point (also_dated keeps its date). A point whose rows
+    all carry one of doubtful_issues (reading slips of high severity) is marked doubtful.
+    Undated rows and rows outside the window are left out.
     """
     rows = military[military["date"].notna()].copy()
     rows["year"] = rows["date"].str[:4].astype(int)
@@ -334,9 +376,11 @@ def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) 
                 "xerr": _half_width(precision, date),
                 "label": "; ".join(names),
                 "date_text": _date_text(date, precision),
+                "also_dated": "",
                 "ids": ";".join(group["id"]),
                 "sources": ";".join(dict.fromkeys(group["source_id"])),
                 "issues": ";".join(issues),
+                "doubtful": bool(group["issue_id"].isin(doubtful_issues).all()),
             }
         )
     columns = [
@@ -347,11 +391,15 @@ def timeline_points(military: pd.DataFrame, start: int = 2010, end: int = 2019) 
         "xerr",
         "label",
         "date_text",
+        "also_dated",
         "ids",
         "sources",
         "issues",
+        "doubtful",
     ]
-    return pd.DataFrame(points, columns=columns).sort_values(["x", "kind"], ignore_index=True)
+    return pd.DataFrame(_merge_year_reports(points), columns=columns).sort_values(
+        ["x", "kind"], ignore_index=True
+    )
 
 
 # ---------------------------------------------------------------------------- leverage
