@@ -84,3 +84,53 @@ def test_no_student_facing_text_names_a_reading_by_its_file():
     for lesson in ("01", "02", "03", "04", "05", "06"):
         for question in load_bank(lesson).questions:
             assert not HASHED.search(cite_html(question.source)), (lesson, question.id)
+
+
+# Provenance a student does not read in prose: a row or source id, a confidence grade, a reading's
+# number in the reading pack. They belong in the "Sources" disclosure at the end of a cell.
+DISCLOSURE = re.compile(r"<details\b.*?</details>", re.DOTALL)
+READING_NUMBER = re.compile(r"\b[Rr]eadings? 00[0-4]\b|`00[0-4]`|\(00[0-4][,)]")
+CONFIDENCE = re.compile(r"\b(?:high|medium|low) confidence\b")
+
+
+def row_and_source_ids() -> set[str]:
+    """Return every id a data table gives a row or a source."""
+    ids = set(load("sources")["id"])
+    for table in (ROOT / "data").glob("*.csv"):
+        frame = load(table.stem)
+        if "id" in frame.columns:
+            ids |= set(frame["id"].dropna())
+    return ids
+
+
+LESSON_PAGES = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES, ids=[p.stem for p in LESSON_PAGES])
+def test_lesson_prose_keeps_ids_and_confidence_in_its_sources_disclosure(path):
+    ids = row_and_source_ids()
+    shown = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        prose = DISCLOSURE.sub("", cell.source)
+        named = [token for token in re.findall(r"`([^`]+)`", prose) if token in ids]
+        found = named + READING_NUMBER.findall(prose) + CONFIDENCE.findall(prose)
+        found += ["sources.csv"] if "sources.csv" in prose else []
+        shown += [f"{cell.id}: {item}" for item in found]
+    assert shown == []
+
+
+def test_a_sources_disclosure_names_only_rows_and_sources_that_exist():
+    ids = row_and_source_ids()
+    for path in LESSON_PAGES:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for block in DISCLOSURE.findall(cell.source if cell.cell_type == "markdown" else ""):
+                assert "<summary>Sources for this section</summary>" in block or "<summary>Sources" in block
+                named = re.findall(r"^- `([^`]+)`", block, re.MULTILINE)
+                assert named and set(named) <= ids, (path.name, cell.id, set(named) - ids)
+
+
+def test_quiz_text_names_readings_as_students_can_look_them_up():
+    for bank in sorted((ROOT / "data" / "quizzes").glob("*.yaml")):
+        assert not READING_NUMBER.search(bank.read_text(encoding="utf-8")), bank.name

@@ -129,6 +129,14 @@ def test_explorers_show_a_note_and_their_starting_figures(pages, trees):
     assert "VBox(" not in page and "widget-view" not in page and "widget-state" not in page
 
 
+def test_tables_show_a_missing_value_as_a_blank_cell(trees):
+    # Lesson 02 shows the settlement options, where most rows give no area share.
+    tables = [t for tree in trees.values() for t in tree.select("table.dataframe")]
+    cells = [cell.get_text(strip=True) for table in tables for cell in table.select("td")]
+    assert tables and "" in cells
+    assert not {"<NA>", "NaN", "None"} & set(cells)
+
+
 def test_quizzes_show_their_questions(trees):
     for lesson_id, tree in trees.items():
         quizzes = text_of(" ".join(str(q) for q in tree.select(".fi-book-quiz")))

@@ -214,7 +214,13 @@ def test_disputed_polls_show_every_reading_and_name_the_issue():
     for poll, rows in disputed.groupby("poll"):
         assert rows["source_id"].nunique() >= 2, poll
         assert rows["issue_id"].notna().all(), poll
-    assert {"mainichi-2013-03", "mainichi-2016", "levada-2016", "levada-2011"} <= set(polls["poll"])
+    assert {
+        "mainichi-2013-03",
+        "mainichi-2016",
+        "levada-2016",
+        "russia-2016-hirose",
+        "russia-2011-hirose",
+    } <= set(polls["poll"])
 
 
 def test_islands_have_both_names_and_areas():

@@ -336,8 +336,8 @@ def test_points_vs_percent_draws_both_figures_and_the_literal_reading(polls):
     assert_finished(ax, "opinion_polls", "hirose2018")
     rows = polls.set_index("id")["percent"]
     before, after = (
-        float(rows["levada-2011-oppose-return-hirose"]),
-        float(rows["levada-2016-oppose-return-hirose"]),
+        float(rows["russia-2011-oppose-return-hirose"]),
+        float(rows["russia-2016-oppose-return-hirose"]),
     )
     heights = [p.get_height() for p in patches_by_gid(ax)["points-vs-percent"]]
     assert heights == pytest.approx([before, after, before * (1 - (before - after) / 100)])

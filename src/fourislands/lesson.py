@@ -34,6 +34,11 @@ def link(url: str) -> str:
     return f'<a href="{address}" target="_blank" rel="noopener">{html.escape(url)}</a>'
 
 
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of a table for display, a missing value shown as a blank cell, not <NA>."""
+    return frame.astype(object).where(frame.notna(), "")
+
+
 BIBLIOGRAPHY = "bibliography.ipynb"  # beside the lessons: every source in full (bibliography.py)
 
 

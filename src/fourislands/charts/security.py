@@ -130,7 +130,7 @@ EXPLORER_RING_MAP = RingMapLayout(
     seas={"label-hokkaido": (142.1, 44.38), "label-pacific": (151.0, 41.83)},
     lane_end=(0.6, -0.75),
     narrow=True,
-    source_width=80,
+    source_width=78,
 )
 
 
@@ -326,8 +326,8 @@ def draw_ring_map(
 def _map_source(layout: RingMapLayout) -> str:
     """Return the ring map's source, in lines as wide as the layout's map."""
     return wrapped(
-        "data/military.csv (ranges: rapprochement2017; islands: worldtribune-kurile-coastal-"
-        "missiles); data/geo/places.geojson (straits: wikipedia-nemuro-strait, gse-ekaterina-"
+        "data/military.csv (ranges: rapprochement2017); data/geo/places.geojson (launcher "
+        "islands: kyodo-2016-11-23; straits: wikipedia-nemuro-strait, gse-ekaterina-"
         "strait, wikipedia-vries-strait, wikipedia-la-perouse-strait; places: hoppou-islands-"
         "outline, hokkaido-pref-northern-territories; lane: csmonitor-1983-05-03); coastlines: "
         "GSHHG. Launcher sites, mid-channel markers and lanes are schematic.",
@@ -466,7 +466,7 @@ def site_distances(
     )
     source = wrapped(
         "distances computed on a sphere from data/geo/places.geojson (schematic launcher sites "
-        "on the islands named by worldtribune-kurile-coastal-missiles); ranges from "
+        "on the islands named by kyodo-2016-11-23); ranges from "
         "data/military.csv (rapprochement2017).",
         SOURCE_WIDTH,
     )

@@ -658,8 +658,8 @@ def _opinion_alt(drawable: pd.DataFrame, skipped: pd.DataFrame) -> str:
 
 def points_vs_percent(
     opinion_polls: pd.DataFrame,
-    before_id: str = "levada-2011-oppose-return-hirose",
-    after_id: str = "levada-2016-oppose-return-hirose",
+    before_id: str = "russia-2011-oppose-return-hirose",
+    after_id: str = "russia-2016-oppose-return-hirose",
     ax: Axes | None = None,
 ) -> Axes:
     """Two poll figures as bars, with the change in points, the relative change, and what
