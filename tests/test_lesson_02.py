@@ -89,6 +89,16 @@ def test_cards_show_the_rows_in_order_with_source_and_issue():
     assert 'href="bibliography.ipynb#hirose2018">Hirose 2018</a>' in page and "Hirose 2018" in repr(cards)
 
 
+def test_a_card_dates_its_event_in_words_without_source_ids():
+    table = load("negotiations")
+    page = charts.round_cards(table, list(table["id"])).page
+    notes = re.findall(r"Date: ([^<]*)", page)
+    assert len(notes) == table["date_note"].notna().sum()
+    for source_id in load("sources")["id"]:
+        assert not any(source_id in note for note in notes), source_id
+    assert not any("sources.csv" in note for note in notes)
+
+
 def test_cards_list_plan_items_in_their_order():
     table, plans = load("negotiations"), load("plan_items")
     points = plans[plans["list"] == "putin-five-points"].sample(frac=1, random_state=1)
