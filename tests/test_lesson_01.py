@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import ipywidgets as widgets
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -608,3 +610,171 @@ def test_border_explorer_ticks_every_line_with_one_redraw(geo):
         assert feature["properties"]["label"] in view.figure_alt
     text = view._repr_mimebundle_()["text/plain"]
     assert text.startswith(view.title) and "Showing the 1855, 1875, 1905 and 1945 lines." in text
+
+
+# --- the legal texts --------------------------------------------------------------------------
+
+# The texts each side argues from at its strongest: Japan from the Allies' own principles, the
+# 1855 border, Article 25 and the declarations that name the islands; Russia from the wartime
+# agreements, Article 2(c), Japan's own words of 1951, the UN Charter and the 1960 memorandum.
+JAPAN_TEXTS = {
+    "atlantic-charter-1941",
+    "cairo-declaration-1943",
+    "treaty-shimoda-1855",
+    "scapin-677-para6-1946",
+    "san-francisco-art25-1951",
+    "us-aide-memoire-1956",
+    "joint-declaration-1956-art9",
+    "japan-memorandum-1960",
+    "tokyo-declaration-1993-art2",
+    "cabinet-answer-chishima-2006",
+}
+RUSSIA_TEXTS = {
+    "yalta-agreement-1945",
+    "potsdam-declaration-1945",
+    "instrument-of-surrender-1945",
+    "scapin-677-para3-1946",
+    "san-francisco-art2c-1951",
+    "yoshida-san-francisco-1951",
+    "nishimura-diet-1951",
+    "un-charter-art107-1945",
+    "soviet-memorandum-1960",
+    "zakharova-statement-2025",
+}
+SCRIPTS = {"ja": "[\u3040-\u30ff\u4e00-\u9fff]", "ru": "[\u0400-\u04ff]"}
+LESSON = ROOT / "notebooks" / "01-history.ipynb"
+
+
+@pytest.fixture(scope="module")
+def legal_texts() -> pd.DataFrame:
+    return load("legal_texts")
+
+
+def flat(text: str) -> str:
+    """Text with every run of spaces and line breaks as one space, as a reader reads wrapped lines."""
+    return " ".join(text.split())
+
+
+def test_legal_texts_load_with_both_readings_on_every_row(legal_texts):
+    assert len(legal_texts) >= 20 and legal_texts["id"].is_unique
+    for column in ("text", "party", "japan_reading", "russia_reading", "settles", "quote", "source_id"):
+        filled = legal_texts[column].notna() & legal_texts[column].str.strip().ne("")
+        assert filled.all(), (column, list(legal_texts.loc[~filled, "id"]))
+    assert (legal_texts["japan_reading"] != legal_texts["russia_reading"]).all()
+    # Neutral words: in the course's own voice the islands are transferred or handed over; 'return'
+    # is Japan's word, said as Japan's.
+    assert not legal_texts["settles"].str.contains(r"\breturn", case=False).any()
+
+
+def test_each_side_has_its_strongest_texts(legal_texts):
+    cited = legal_texts.set_index("id")["cited_by"]
+    assert set(cited.index) >= JAPAN_TEXTS | RUSSIA_TEXTS, (JAPAN_TEXTS | RUSSIA_TEXTS) - set(cited.index)
+    assert cited[sorted(JAPAN_TEXTS)].isin(["japan", "both"]).all()
+    assert cited[sorted(RUSSIA_TEXTS)].isin(["russia", "both"]).all()
+    # Balanced: each side cites some texts alone, and neither has twice the other's.
+    counts = cited.value_counts()
+    assert min(counts["japan"], counts["russia"]) * 2 > max(counts["japan"], counts["russia"])
+
+
+def test_a_quote_in_japanese_or_russian_has_the_course_translation(legal_texts):
+    foreign = legal_texts["language"] != "en"
+    assert set(legal_texts.loc[foreign, "language"]) == {"ja", "ru"}
+    assert legal_texts.loc[foreign, "quote_gloss"].notna().all()
+    assert legal_texts.loc[~foreign, "quote_gloss"].isna().all()
+    for row in legal_texts[foreign].itertuples():
+        assert re.search(SCRIPTS[row.language], row.quote), row.id
+        assert not re.search(SCRIPTS[row.language], row.quote_gloss), row.id
+    english = legal_texts.loc[~foreign, "quote"].str.split().str.len()
+    assert english.max() <= 60, "an English quote runs past about 50 words"
+
+
+def test_legal_texts_quote_graded_outside_sources_and_say_what_a_weaker_quote_is(legal_texts):
+    sources = load("sources").set_index("id")
+    cited = sources.loc[legal_texts["source_id"]]
+    assert (cited["kind"] == "outside").all()
+    medium = legal_texts[(cited["confidence"] == "medium").to_numpy()]
+    assert not medium.empty
+    # A quote of medium confidence says on its card what it is (second-hand, a summary, a copy).
+    assert medium["quote_note"].notna().all(), list(medium.loc[medium["quote_note"].isna(), "id"])
+
+
+def test_legal_periods_keep_time_order_and_every_text_once(legal_texts):
+    groups = model.legal_periods(legal_texts.sample(frac=1, random_state=1))
+    ids = [row_id for _, rows in groups for row_id in rows["id"]]
+    assert sorted(ids) == sorted(legal_texts["id"]) and len(ids) == len(set(ids))
+    starts = [dates.date_span(d)[0] for _, rows in groups for d in rows["date"]]
+    assert starts == sorted(starts)
+    labels = [p.label for p in model.LEGAL_PERIODS]
+    assert [heading.rsplit(", ", 1)[0] for heading, _ in groups] == [
+        label for label in labels if any(h.startswith(label) for h, _ in groups)
+    ]
+    assert groups[1][0] == "War aims and wartime agreements, 1941-1945"
+    for heading, rows in groups:
+        years = sorted(dates.year_of(d) for d in rows["date"])
+        assert heading.endswith(str(years[-1])) and str(years[0]) in heading
+
+
+def test_legal_period_boundaries():
+    assert model.legal_period("1945-08-31").label == "War aims and wartime agreements"
+    assert model.legal_period("1945-09-02").label == "Surrender, occupation and the peace treaty"
+    assert model.legal_period("1945-09").label == "Surrender, occupation and the peace treaty"
+    assert model.legal_period("1991").label == "After the Soviet Union"
+
+
+def test_legal_order_names_the_columns_it_lacks(legal_texts):
+    with pytest.raises(model.DataError, match="'japan_reading'"):
+        model.legal_order(legal_texts.drop(columns=["japan_reading"]))
+
+
+def test_legal_cards_show_every_text_both_readings_and_a_link_for_each_source(legal_texts):
+    page = history.legal_cards(legal_texts).page
+    sources = load("sources").set_index("id")
+    rows = legal_texts.set_index("id")
+    cards = page.split('class="fi-card fi-legal"')[1:]
+    assert len(cards) == len(legal_texts)
+    shown = [re.search(r'data-id="([^"]+)"', card).group(1) for card in cards]
+    assert shown == list(model.legal_order(legal_texts)["id"])
+    for row_id, card in zip(shown, cards, strict=True):
+        row = rows.loc[row_id]
+        for value in (row["text"], row["quote"], row["japan_reading"], row["russia_reading"], row["settles"]):
+            assert html.escape(value) in card, (row_id, value[:40])
+        assert "Japan reads it as:" in card and "Russia reads it as:" in card
+        url = html.escape(sources.loc[row["source_id"], "url"], quote=True)
+        assert f'<a href="{url}" target="_blank" rel="noopener">' in card, row_id
+        assert f'lang="{row["language"]}"' in card
+        if row["language"] != "en":
+            assert "The course's translation from" in card and html.escape(row["quote_gloss"]) in card
+    for heading, _ in model.legal_periods(legal_texts):
+        assert f"<strong>{html.escape(heading)}</strong>" in page
+    assert "$" not in page
+
+
+def test_legal_cards_fall_back_to_text_that_names_every_text(legal_texts):
+    block = history.legal_cards(legal_texts)
+    text = repr(block)
+    assert "<" not in text.replace("<http", "")
+    assert all(len(line) <= 96 or "Source:" in line or "<http" in line for line in text.splitlines())
+    reader = flat(text)
+    sources = load("sources").set_index("id")
+    for row in legal_texts.itertuples():
+        assert flat(row.text) in reader, row.id
+        assert flat(f"Japan reads it as: {row.japan_reading}") in reader, row.id
+        assert flat(f"Russia reads it as: {row.russia_reading}") in reader, row.id
+        assert sources.loc[row.source_id, "url"] in text, row.id
+
+
+def test_the_lesson_shows_the_legal_cards_after_san_francisco_and_1956():
+    cells = nbformat.read(LESSON, as_version=4).cells
+    code = [c.source for c in cells if c.cell_type == "code"]
+    assert any('legal_cards(load("legal_texts"))' in source for source in code)
+    prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    headings = re.findall(r"^## (\d+)\. (.+)$", prose, re.MULTILINE)
+    assert [int(n) for n, _ in headings] == list(range(1, len(headings) + 1))
+    titles = [title for _, title in headings]
+    legal = titles.index("The legal cases side by side")
+    assert legal > max(
+        next(i for i, t in enumerate(titles) if t.startswith("San Francisco 1951")),
+        next(i for i, t in enumerate(titles) if t.startswith("1956")),
+    )
+    section = prose.split("## " + headings[legal][0] + ". ", 1)[1].split("\n## ", 1)[0]
+    assert "Stop and think" in section and "Sources for this section" in section

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -16,6 +17,7 @@ from matplotlib.text import Annotation
 
 from fourislands import DataError, figures, load
 from fourislands.charts import survey as charts
+from fourislands.dates import date_span
 from fourislands.explore import survey as explore
 from fourislands.explore.explorer import BUSY_TEXT, Explorer
 from fourislands.figures import show
@@ -623,7 +625,7 @@ def test_notebook_asks_every_question_of_its_bank_and_shows_the_issues(notebook)
 def test_notebook_cites_row_ids_and_sources_that_exist(notebook):
     text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     known = set(load("sources")["id"]) | set(load("timeline")["id"]) | set(load("nhk_survey")["id"])
-    known |= set(load("opinion_polls")["id"])
+    known |= set(load("opinion_polls")["id"]) | set(load("voices")["id"])
     cited = set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+){2,})`", text))
     assert cited and cited <= known, cited - known
 
@@ -657,3 +659,135 @@ def test_both_names_are_given(notebook):
         assert name in text
     for heading in ("What Japanese opinion shows", "What Russian opinion shows", "How outside observers"):
         assert heading in text
+
+
+# --- voices behind the numbers ----------------------------------------------------------------------
+
+VOICE_GROUPS = ("islander", "former_resident", "ainu", "russian_scholar", "japanese_scholar")
+
+
+@pytest.fixture(scope="module")
+def voices():
+    return load("voices")
+
+
+def flat(text: str) -> str:
+    """Text with every run of spaces and line breaks as one space, as a reader reads wrapped lines."""
+    return " ".join(text.split())
+
+
+def test_every_group_has_at_least_two_voices_and_the_counts_are_there(voices):
+    counts = voices["group"].value_counts()
+    for group in VOICE_GROUPS:
+        assert counts.get(group, 0) >= 2, group
+    people = voices[voices["group"] == "population"]
+    assert set(people["counted"]) == {"japanese_1945", "former_residents_alive", "islanders_today"}
+    assert voices.loc[voices["group"] != "population", ["counted", "people"]].isna().all().all()
+    # Both sides of the Ainu question: Ainu voices from Japan and from Russia.
+    assert set(voices.loc[voices["group"] == "ainu", "country"]) == {"japan", "russia"}
+
+
+def test_every_voice_has_a_quote_a_source_and_a_gloss_when_not_in_english(voices):
+    sources = load("sources").set_index("id")
+    for row in voices.itertuples():
+        assert isinstance(row.quote, str) and row.quote.strip(), row.id
+        assert isinstance(row.summary, str) and row.summary.strip(), row.id
+        assert row.source_id in sources.index, row.id
+        assert sources.loc[row.source_id, "kind"] == "outside", row.id
+        assert sources.loc[row.source_id, "confidence"] in {"high", "medium"}, row.id
+        if row.language == "en":
+            assert pd.isna(row.quote_gloss), row.id
+        else:
+            assert isinstance(row.quote_gloss, str) and row.quote_gloss.strip(), row.id
+        if isinstance(row.note_source_id, str):
+            assert row.note_source_id in sources.index and isinstance(row.quote_note, str), row.id
+
+
+def test_every_count_is_in_its_quote_and_the_islanders_add_up(voices):
+    people = voices[voices["group"] == "population"]
+    for row in people.itertuples():
+        written = {int(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+", row.quote)}
+        assert int(row.people) in written, row.id
+    counts = model.population(voices)
+    assert int(counts.in_1945["people"].iloc[0]) == 17291
+    alive = list(counts.alive["people"])
+    assert alive == sorted(alive, reverse=True) and alive[-1] < 5000
+    assert counts.islanders_total == int(counts.islanders["people"].sum())
+    assert counts.islanders_about == 18400
+
+
+def test_voice_groups_keep_the_lesson_order_and_date_order(voices):
+    groups = model.voice_groups(voices)
+    assert [key for key, _, _ in groups] == list(VOICE_GROUPS)
+    for key, heading, rows in groups:
+        assert set(rows["group"]) == {key}
+        starts = [date_span(d)[0] for d in rows["date"]]
+        assert starts == sorted(starts), key
+        assert re.search(r", \d{4}(-\d{4})?$", heading), heading
+    shown = {i for _, _, rows in groups for i in rows["id"]}
+    assert shown == set(voices.loc[voices["group"] != "population", "id"])
+
+
+def test_voice_groups_name_what_is_wrong_in_words(voices):
+    with pytest.raises(DataError, match="no group 'poets'"):
+        model.voice_groups(voices.assign(group="poets"))
+    with pytest.raises(DataError, match="quote_gloss"):
+        model.voice_groups(voices.assign(quote_gloss=pd.NA))
+    with pytest.raises(DataError, match="'summary'"):
+        model.voice_groups(voices.drop(columns=["summary"]))
+
+
+def test_voice_cards_show_every_voice_its_side_and_a_link_for_each_source(voices):
+    page = charts.voice_cards(voices).page
+    sources = load("sources").set_index("id")
+    cards = page.split('class="fi-card fi-voice"')[1:]
+    assert len(cards) == len(voices)
+    shown = [re.search(r'data-id="([^"]+)"', card).group(1) for card in cards]
+    assert sorted(shown) == sorted(voices["id"])
+    rows = voices.set_index("id")
+    for row_id, card in zip(shown, cards, strict=True):
+        row = rows.loc[row_id]
+        for value in (row["who"], row["quote"], row["summary"]):
+            assert html.escape(value) in card, (row_id, value[:40])
+        for column in ("source_id", "note_source_id"):
+            if isinstance(row[column], str):
+                url = html.escape(sources.loc[row[column], "url"], quote=True)
+                assert f'<a href="{url}" target="_blank" rel="noopener">' in card, (row_id, column)
+        assert f'lang="{row["language"]}"' in card
+        if row["language"] != "en":
+            assert "The course's translation from" in card and html.escape(row["quote_gloss"]) in card
+        if row["group"] != "population":
+            # The coloured edge says where the speaker is from; the card says it in words too.
+            assert {"japan": "From Japan", "russia": "From Russia"}[row["country"]] in card, row_id
+    for _, heading, _ in model.voice_groups(voices):
+        assert f"<strong>{html.escape(heading)}</strong>" in page
+    assert "about 18,400 together" in page and "$" not in page
+
+
+def test_voice_cards_fall_back_to_text_that_names_every_voice(voices):
+    text = repr(charts.voice_cards(voices))
+    assert "<" not in text.replace("<http", "")
+    reader = flat(text)
+    sources = load("sources").set_index("id")
+    for row in voices.itertuples():
+        assert flat(row.who) in reader, row.id
+        assert flat(row.quote) in reader, row.id
+        assert sources.loc[row.source_id, "url"] in text, row.id
+        if isinstance(row.quote_gloss, str):
+            assert flat(row.quote_gloss) in reader, row.id
+
+
+def test_the_lesson_shows_the_voices_after_the_polls_with_a_pause_and_sources(notebook):
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert any('voice_cards(load("voices"))' in source for source in code)
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    headings = re.findall(r"^## (\d+)\. (.+)$", prose, re.MULTILINE)
+    assert [int(n) for n, _ in headings] == list(range(1, len(headings) + 1))
+    titles = [title for _, title in headings]
+    voices_at = titles.index("Voices behind the numbers")
+    assert voices_at > max(i for i, t in enumerate(titles) if "poll" in t.lower())
+    section = prose.split("## " + headings[voices_at][0] + ". ", 1)[1].split("\n## ", 1)[0]
+    assert "Stop and think" in section and "Sources for this section" in section
+    assert prose.index("Voices behind the numbers") < prose.index("## Key points")
+    for row_id in load("voices")["id"]:
+        assert f"`{row_id}` (voices)" in section, row_id

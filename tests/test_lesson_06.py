@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 import re
 
 import ipywidgets as widgets
@@ -21,6 +22,8 @@ from fourislands.data import package
 from fourislands.explore import roleplay
 from fourislands.explore.explorer import Explorer
 from fourislands.figures import show
+from fourislands.keyboard import SCOPE_CLASS
+from fourislands.lesson import source_html
 from fourislands.model import seminar as model
 from fourislands.model.negotiations import PROMISE_1956, island_areas, option_shares
 from fourislands.quizbank import load_bank
@@ -96,7 +99,7 @@ def test_the_resource_is_described_like_the_others():
     resource = package()["resources"][-1]
     assert resource["name"] == "red_lines" and resource["path"] == "red_lines.csv"
     names = [f["name"] for f in resource["schema"]["fields"]]
-    assert names == ["id", "side", "kind", "statement", "source_id", "quote", "issue_id"]
+    assert names == ["id", "side", "kind", "statement", "source_id", "quote", "issue_id", "scenarios"]
     for field in resource["schema"]["fields"]:
         assert {"type", "title", "description", "unit", "constraints"} <= set(field), field["name"]
         assert "required" in field["constraints"]
@@ -109,8 +112,12 @@ def test_every_red_line_has_one_rule_one_weight_and_one_name(red_lines):
     scoring = load("red_line_scoring").set_index("red_line_id")
     assert ids == set(model.RULES) == set(scoring.index)
     assert scoring["short_name"].notna().all() and scoring["weight"].notna().all()
-    totals = red_lines.assign(w=red_lines["id"].map(scoring["weight"])).groupby("side")["w"].sum()
-    assert totals["japan"] == totals["russia"]  # neither side counts for more in total
+    weighed = red_lines.assign(w=red_lines["id"].map(scoring["weight"]))
+    for scenario in model.SCENARIOS:
+        binding = weighed[weighed["scenarios"].str.split(";").map(lambda s, sc=scenario: sc in s)]
+        totals = binding.groupby("side")["w"].sum()
+        assert totals["japan"] == totals["russia"], scenario  # neither side counts for more in total
+        assert binding.groupby("side").size().tolist() == [7, 7], scenario
 
 
 def test_the_roleplay_presets_offer_only_choices_the_model_knows():
@@ -146,7 +153,10 @@ def test_position_cards_show_every_line_with_its_reading_and_issue(red_lines):
     sources = load("sources").set_index("id")
     for row in red_lines.itertuples():
         assert row.statement in page and row.quote in page
-        assert sources.loc[row.source_id, "short"] in page
+        if sources.loc[row.source_id, "kind"] == "reading":
+            assert sources.loc[row.source_id, "short"] in page
+        else:  # an outside source: its id, linked to its page, as every outside source is cited
+            assert html.unescape(source_html(row.source_id, sources)) in page
     assert "Reading issue I-50" in page
     assert all(row.statement in cards.text for row in red_lines.itertuples())
 
@@ -246,9 +256,11 @@ def test_a_score_is_the_weighted_share_of_the_lines_at_stake(ev):
                 assert score.red_line_score(side) == pytest.approx(expected)
 
 
-def test_each_sides_opening_position_keeps_all_its_own_lines(ev):
-    japan = model.score_package(*model.presets()["Japan's opening position"], ev=ev)
-    russia = model.score_package(*model.presets()["Russia's opening position"], ev=ev)
+def test_each_sides_opening_position_keeps_all_its_own_lines_of_2018(ev):
+    # The presets are the readings' positions: they keep their own side's lines of 2018 (the
+    # scenario is named since 2026 became the default).
+    japan = model.score_package(*model.presets()["Japan's opening position"], scenario="2018", ev=ev)
+    russia = model.score_package(*model.presets()["Russia's opening position"], scenario="2018", ev=ev)
     assert japan.red_line_score("japan") == 100 and not japan.crossed("japan")
     assert russia.red_line_score("russia") == 100 and not russia.crossed("russia")
     assert status(japan, "russia-sovereignty-unquestionable") == model.CROSSED
@@ -526,6 +538,221 @@ def test_every_chart_is_legible_where_it_is_shown(ev, table):
             ), (draw.__name__, scored.summary)
 
 
+# ------------------------------------------------------------------------------ the scenarios: 2026 and 2018
+
+NEW_IN_2026 = {
+    "japan-inherent-territory-2022",
+    "japan-sanctions-kept",
+    "russia-no-ceding-territory-2020",
+    "russia-war-outcome-first",
+    "russia-no-treaty-while-unfriendly",
+}
+
+
+def test_the_seminar_is_set_in_2026_by_default(ev):
+    assert model.DEFAULT_SCENARIO == "2026" and list(model.SCENARIOS) == ["2026", "2018"]
+    for function in (
+        model.score_package,
+        model.package_table,
+        model.closest_packages,
+        model.weights_table,
+        roleplay.roleplay_explorer,
+    ):
+        assert inspect.signature(function).parameters["scenario"].default == "2026", function.__name__
+    score = model.score_package("two", ev=ev)
+    assert score.scenario == "2026" and score.message.startswith(
+        "Scored against the red lines that bind in 2026."
+    )
+    assert {c.id for c in score.lines} >= NEW_IN_2026
+    assert roleplay.roleplay_explorer(draw_map=False).scenario.value == "2026"
+
+
+def test_the_new_red_lines_load_with_their_sources_quotes_and_weights(red_lines):
+    sources = load("sources").set_index("id")
+    scoring = load("red_line_scoring").set_index("red_line_id")
+    new = red_lines[red_lines["scenarios"] == "2026"]
+    assert set(new["id"]) == NEW_IN_2026
+    for row in new.itertuples():
+        source = sources.loc[row.source_id]
+        assert source["kind"] == "outside" and source["url"].startswith("http"), row.id
+        assert source["confidence"] in {"high", "medium"} and row.quote.strip(), row.id
+        assert scoring.loc[row.id, "weight"] >= 1 and scoring.loc[row.id, "short_name"], row.id
+    # The lines of 2018 that later events overtook bind only in the readings' scenario.
+    overtaken = set(red_lines.loc[red_lines["scenarios"] == "2018", "id"])
+    assert overtaken == {
+        "japan-two-first-only-if-four",
+        "japan-cooperation-for-progress",
+        "russia-1956-terms-open",
+        "russia-economy-no-condition",
+        "russia-treaty-without-preconditions",
+    }
+    assert set(red_lines["scenarios"]) == {"2018", "2026", "2018;2026"}
+    resource = next(r for r in package()["resources"] if r["name"] == "red_lines")
+    field = next(f for f in resource["schema"]["fields"] if f["name"] == "scenarios")
+    assert "2026" in field["description"] and field["constraints"]["required"]
+
+
+def test_each_scenario_scores_exactly_the_lines_that_bind_in_it(ev, red_lines):
+    for scenario in model.SCENARIOS:
+        binding = {r.id for r in red_lines.itertuples() if scenario in r.scenarios.split(";")}
+        score = model.score_package(
+            "three", "demilitarised", "joint-special", "visa-free", scenario=scenario, ev=ev
+        )
+        assert {c.id for c in score.lines} == binding and score.scenario == scenario
+        assert [row["id"] for row in ev.binding(scenario)] == [i for i in red_lines["id"] if i in binding]
+        assert set(model.weights_table(scenario=scenario)["id"]) == binding
+
+
+def test_a_transfer_crosses_the_2026_constitution_and_not_the_2018_lines(ev):
+    line = "russia-no-ceding-territory-2020"
+    for option_id, land in ev.territories.items():
+        now = model.score_package(option_id, ev=ev)
+        then = model.score_package(option_id, scenario="2018", ev=ev)
+        assert line not in {c.id for c in then.lines}
+        expected = model.KEPT if not land.transfer else model.PARTLY if land.promise_only else model.CROSSED
+        assert status(now, line) == expected, option_id
+    three = model.score_package("three", ev=ev)
+    assert status(three, line) == model.CROSSED and three.crossed("russia")
+    assert "constitution" in next(c.reason for c in three.lines if c.id == line)
+    # The two islands of 1956 pass only as a border delimitation, the amended article's exception.
+    assert "delimitation" in next(c.reason for c in model.score_package("two", ev=ev).lines if c.id == line)
+
+
+def test_the_2026_lines_read_the_package_as_their_sources_state_them(ev):
+    def statuses(line, *pkg):
+        return status(model.score_package(*pkg, ev=ev), line)
+
+    for option_id, land in ev.territories.items():  # Japan's 2022 wording: no island left to Russia
+        kept = statuses("japan-inherent-territory-2022", option_id) == model.KEPT
+        assert kept == land.all_four, option_id
+    war = "russia-war-outcome-first"  # Lavrov: recognise Russian sovereignty over all the islands first
+    assert [statuses(war, t) for t in ("none", "two", "two-plus-alpha", "three", "four")] == [
+        model.KEPT,
+        model.PARTLY,
+        model.CROSSED,
+        model.CROSSED,
+        model.CROSSED,
+    ]
+    # Japan's sanctions and Russia's "change in relations" mirror each other over the economic part.
+    for economy, japan, russia in [
+        ("none", model.KEPT, model.CROSSED),
+        ("eight-point-plan", model.CROSSED, model.KEPT),
+        ("joint-special", model.PARTLY, model.PARTLY),
+        ("joint-russian-law", model.PARTLY, model.PARTLY),
+    ]:
+        score = model.score_package("two", economy=economy, ev=ev)
+        assert status(score, "japan-sanctions-kept") == japan, economy
+        assert status(score, "russia-no-treaty-while-unfriendly") == russia, economy
+
+
+def test_the_scenario_changes_the_scores_and_the_closest_packages(ev):
+    package = model.Package(*model.presets()["The 1956 text plus guarantees"])
+    now, then = (model.score_package(package, scenario=s, ev=ev) for s in ("2026", "2018"))
+    assert (now.red_line_score("japan"), now.red_line_score("russia")) != (
+        then.red_line_score("japan"),
+        then.red_line_score("russia"),
+    )
+    assert (
+        len(now.crossed("japan")) == len(then.crossed("japan")) + 1
+    )  # the eight-point plan, under sanctions
+    assert then.message.startswith("Scored against the red lines of 2018, as the readings report them.")
+    assert now.opinions == then.opinions  # the publics are the same polls in both
+    # The readings' openings cross a line their own side has added since.
+    japan = model.score_package(*model.presets()["Japan's opening position"], ev=ev)
+    assert [c.id for c in japan.crossed("japan")] == ["japan-sanctions-kept"]
+    russia = model.score_package(*model.presets()["Russia's opening position"], ev=ev)
+    assert [c.id for c in russia.partly("russia")] == ["russia-no-treaty-while-unfriendly"]
+    # No deal keeps every line in either scenario, and 2026 is the harder one.
+    fewest = {}
+    for scenario in model.SCENARIOS:
+        table = model.package_table(ev=ev, scenario=scenario)
+        assert set(table["scenario"]) == {scenario}
+        assert not ((table["japan_crossed"] == 0) & (table["russia_crossed"] == 0)).any()
+        fewest[scenario] = int((table["japan_crossed"] + table["russia_crossed"]).min())
+    assert fewest == {"2026": 3, "2018": 2}
+    closest = model.closest_packages(1, ev=ev, scenario="2026")
+    assert closest.loc[0, "japan_crossed"] + closest.loc[0, "russia_crossed"] == fewest["2026"]
+
+
+def test_a_bad_scenario_gets_a_message_in_words(ev, red_lines):
+    for bad in ("1999", None, 2026):
+        score = model.score_package("two", scenario=bad, ev=ev)
+        assert (
+            not score.ok and "There is no scenario" in score.message and "'2026' and '2018'" in score.message
+        )
+    with pytest.raises(ValueError, match="no scenario '1999'"):
+        model.package_table(scenario="1999", ev=ev)
+    with pytest.raises(DataError, match="scenarios"):
+        model.evidence(red_lines=red_lines.assign(scenarios=red_lines["scenarios"].replace("2026", "2030")))
+    without_japan = red_lines.assign(
+        scenarios=[
+            ("2018" if side == "japan" else cell)
+            for side, cell in zip(red_lines["side"], red_lines["scenarios"], strict=True)
+        ]
+    )
+    with pytest.raises(DataError, match="the scenario 2026 needs red lines of both sides"):
+        model.evidence(red_lines=without_japan)
+
+
+def test_the_cards_show_a_scenarios_lines_and_mark_the_new_ones(red_lines):
+    for scenario in model.SCENARIOS:
+        cards = seminar.position_cards(red_lines, scenario=scenario)
+        page = html.unescape(cards.page)
+        for row in red_lines.itertuples():
+            assert (row.statement in page) == (scenario in row.scenarios.split(";")), (scenario, row.id)
+        assert f"Japan: what Tokyo says it cannot give up ({scenario})" in cards.text
+        assert ("New since 2018." in page) == (scenario == "2026")
+    everything = html.unescape(seminar.position_cards(red_lines).page)
+    assert everything.count("New since 2018.") == 5 and everything.count("2018 only") == 5
+    with pytest.raises(DataError, match="no scenario"):
+        seminar.position_cards(red_lines, scenario="1999")
+
+
+def test_the_charts_name_the_scenario_they_score(ev):
+    then = model.score_package(
+        "two", "no-foreign-forces", "eight-point-plan", "visa-free", scenario="2018", ev=ev
+    )
+    ax = seminar.package_score_chart(then)
+    assert "red lines of 2018" in " ".join(ax.get_xlabel().split())
+    assert "the red lines of 2018, as the readings report them" in ax.fourislands_alt
+    landscape = seminar.red_line_landscape(model.package_table(ev=ev, scenario="2026"))
+    assert "red lines of 2026" in " ".join(landscape.fourislands_source.split())
+
+
+def test_the_scenario_row_is_a_keyboard_toggle_row_that_changes_the_verdict(ev):
+    explorer = roleplay.roleplay_explorer(draw_map=False)
+    views = count_views(explorer)
+    row = explorer.scenario
+    column = area(explorer, "controls").children
+    # A compact toggle row at the top of the column, which the keyboard scope announces as a radio group.
+    assert isinstance(row, widgets.ToggleButtons) and row.description == "Red lines of"
+    assert [value for _, value in row.options] == ["2026", "2018"] and len(row.tooltips) == 2
+    assert SCOPE_CLASS in explorer._dom_classes
+    assert column.index(row) < column.index(explorer.presets[0]) < column.index(explorer.territory)
+    assert "red lines that bind in 2026" in explorer.summary.value
+    assert "red lines of 2026:" in explorer.details.value
+    row.value = "2018"
+    assert len(views) == 1 and explorer.last_score.scenario == "2018"
+    assert "red lines of 2018, as the readings report them" in explorer.summary.value
+    assert "Japan's red lines of 2018:" in explorer.details.value
+    expected = model.score_package(explorer.package, scenario="2018", ev=ev).message
+    assert html.escape(expected) in explorer.summary.value and expected in explorer.as_text()
+    russia = next(b for b in explorer.presets if b.description == "Russia's opening position")
+    russia.click()
+    assert explorer.scenario.value == "2018" and explorer.last_score.red_line_score("russia") == 100
+    row.value = "2026"
+    assert (
+        explorer.last_score.red_line_score("russia") < 100
+    )  # its 2018 opening meets a 2026 line only in part
+    row.value = None
+    assert "There is no scenario" in explorer.last_view.problem and explorer.details.value == ""
+    started = roleplay.roleplay_explorer(draw_map=False, scenario="2018")
+    assert started.scenario.value == "2018" and started.last_score.scenario == "2018"
+    odd = roleplay.roleplay_explorer(draw_map=False, scenario="1999")
+    assert "no scenario &#x27;1999&#x27;" in odd.notice.value and odd.scenario.value == "2026"
+    assert odd.last_view.ok
+
+
 # ------------------------------------------------------------------------------ the widget
 
 
@@ -737,5 +964,36 @@ def test_the_notebook_names_only_questions_issues_and_rows_that_exist():
     polls = set(load("opinion_polls")["id"]) | set(load("nhk_survey")["id"])
     rows = set(re.findall(r"`((?:mainichi|levada|t4)-[a-z0-9-]+)`", source))
     assert rows and rows <= polls
-    assert source.count("show(") >= 4 and "roleplay_explorer()" in source
+    assert source.count("show(") >= 4 and "roleplay_explorer(scenario=SCENARIO)" in source
     assert "illustrative" in source and "6 to 30 students" in source
+
+
+def test_the_notebook_names_its_scenario_and_offers_2018_and_the_observer_roles():
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert re.search(r'^SCENARIO = "2026"', code, re.MULTILINE) and 'SCENARIO = "2018"' in code
+    assert 'print(f"The seminar\'s setting: {SCENARIOS[SCENARIO]}.")' in code
+    for call in (
+        "position_cards(red_lines, scenario=SCENARIO)",
+        "weights_table(scenario=SCENARIO)",
+        "roleplay_explorer(scenario=SCENARIO)",
+        "package_table(scenario=SCENARIO)",
+        "closest_packages(6, scenario=SCENARIO)",
+    ):
+        assert call in code, call
+    assert code.count("scenario=SCENARIO") == 6  # the example package too
+    assert "## The setting: 2026, or 2018" in prose and "*2018: the readings*" in prose
+    for role in (
+        "An Ainu organisation",
+        "The former residents' league",
+        "Chishima Habomai Islands Residents League",
+        "Russian residents of the islands",
+        "The US embassy",
+    ):
+        assert role in prose, role
+    linked = set(re.findall(r"\(bibliography\.ipynb#([a-z0-9-]+)\)", prose))
+    sources = set(load("sources")["id"])
+    assert linked <= sources
+    new_sources = {load("red_lines").set_index("id").loc[i, "source_id"] for i in NEW_IN_2026}
+    assert new_sources <= linked  # every source of a 2026 line is cited in the briefing

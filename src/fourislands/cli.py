@@ -173,6 +173,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only fold the scores typed into OUT/written.csv",
     )
+    lms = commands.add_parser(
+        "export", help="write a graded folder's grades as the CSV file Canvas or Moodle imports"
+    )
+    lms.add_argument("graded", type=Path, help="the folder the grader wrote (its --out)")
+    lms.add_argument("--format", choices=["canvas", "moodle"], required=True, help="the LMS that imports it")
+    lms.add_argument("--out", type=Path, help="the file to write (default GRADED/<format>-grades.csv)")
+    lms.add_argument(
+        "--assignment",
+        action="append",
+        metavar="EXERCISE=COLUMN",
+        help='the column of an exercise as the LMS names it: 01-history="Exercise 1 (4711)"; repeatable',
+    )
     work = commands.add_parser(
         "workspace", help="copy the lessons and exercises into a folder of yours (a read-only install)"
     )
@@ -188,7 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
     static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
     static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
+    report = commands.add_parser("report", help="write a class report (one HTML page) from a graded folder")
+    report.add_argument("graded", type=Path, help="the folder the grader wrote (its --out)")
+    report.add_argument("--progress", type=Path, help="a folder of students' progress.json files, any layout")
+    report.add_argument("--out", type=Path, help="the page to write (default GRADED/class-report.html)")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from .grading.report import report_command  # the grader's modules load only for this command
+
+        return report_command(args)
     if args.command == "build-book":
         from .book import book_command  # nbconvert is imported only for this command
 
@@ -207,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         return workspace_command(args.folder)
     if args.command == "check-banks":
         return check_banks(args.paths)
+    if args.command == "export":
+        from .grading.export import export_command  # the grader's modules load only for this command
+
+        return export_command(args)
     if args.command == "grade":
         return grade_command(args)
     return build_exercises(args.names)

@@ -20,6 +20,14 @@ from .paths import data_dir
 QUIZ_FOLDER = "quizzes"
 SCHEMA_FILE = "bank.schema.json"
 TYPES = ("single", "multiple", "numeric", "ordering", "matching", "text")
+# What a question asks of the student: to weigh evidence or an argument, or to recall a fact.
+SKILLS = ("judge", "recall")
+SKILL_SCHEMA = {
+    "enum": list(SKILLS),
+    "description": "judge: the student weighs evidence or an argument (which reading is likely right"
+    " and why, what a number can and cannot show, what a text supports and leaves open, whether a"
+    " claim follows); recall: a fact, a date, a name, a definition or a routine computation.",
+}
 
 
 class BankError(DataError):
@@ -91,6 +99,7 @@ class Question:
     prompt: str
     explanation: str
     source: Source
+    skill: str = ""  # "judge" or "recall"; every question of a bank has one (see SKILLS)
     lesson: str = ""
     hint: str | None = None
     objective: int | None = None
@@ -129,14 +138,26 @@ def bank_dir() -> Path:
     return data_dir() / QUIZ_FOLDER
 
 
+def _with_skill(schema: dict) -> dict:
+    """Return the bank schema with a question's required `skill` (judge or recall) added.
+
+    A schema file that already defines the field keeps its own definition.
+    """
+    question = schema["$defs"]["question"]
+    question["properties"].setdefault("skill", SKILL_SCHEMA)
+    if "skill" not in question["required"]:
+        question["required"] = [*question["required"], "skill"]
+    return schema
+
+
 def _validator():
     """Return a JSON Schema validator for banks (the schema file is read once per process)."""
     if not hasattr(_validator, "cached"):
         jsonschema = jsonschema_module()
         schema_path = bank_dir() / SCHEMA_FILE
         try:
-            schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+            schema = _with_skill(json.loads(schema_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as error:
             raise BankError(schema_path, f"cannot be read ({error})") from None
         _validator.cached = jsonschema.Draft202012Validator(schema)
     return _validator.cached
@@ -167,6 +188,7 @@ def _question(raw: dict, lesson: str) -> Question:
         prompt=raw["prompt"],
         explanation=raw["explanation"],
         source=Source(**raw["source"]),
+        skill=raw["skill"],
         lesson=lesson,
         hint=raw.get("hint"),
         objective=raw.get("objective"),

@@ -149,10 +149,11 @@ def test_explorer_output_changes_when_a_control_moves(lesson):
     lesson.page.wait_for_function(OUTPUT_DRAWN, arg=output.element_handle(), polling=250, timeout=CHANGE_MS)
     before = output.inner_html()
     images = output.locator("img").count()
-    # A choice that changes the figure, not one that hides it ("Draw the map"): a toggle or radio
-    # button not chosen yet, or else a tick box.
+    # A choice that changes the figure, not one that hides it ("Draw the map") or one that changes
+    # only the words (a setting such as the role-play's scenario): a toggle or radio button not
+    # chosen yet, or else a tick box.
     choices = [
-        explorer.locator(".widget-toggle-button:not(.mod-active)"),
+        explorer.locator(".widget-toggle-buttons:not(.fi-setting) .widget-toggle-button:not(.mod-active)"),
         explorer.locator("input[type=radio]:not(:checked)"),
         explorer.locator("input[type=checkbox]"),
     ]

@@ -7,6 +7,7 @@ the source and quote) behind them. model/history.py reads both; these functions 
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from functools import cache
@@ -23,6 +24,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 from matplotlib.transforms import Bbox
 
 from .. import maps
+from ..data import load
 from ..dates import decimal_year, year_of
 from ..figures import (
     EXPLORER_WIDTH,
@@ -39,6 +41,7 @@ from ..figures import (
     new_axes,
     source_width,
 )
+from ..lesson import Block, source_html, source_words
 from ..model.history import (
     DECADE_KINDS,
     REGION_ORDER,
@@ -47,6 +50,7 @@ from ..model.history import (
     chronological,
     events_by_decade,
     holdings,
+    legal_periods,
     month_label,
     readings_end,
     source_ids,
@@ -54,6 +58,7 @@ from ..model.history import (
 )
 from ..palette import BLACK
 from ..words import wrapped
+from .negotiations import date_words
 
 # Sizes (inches) of the timeline as the lesson shows it and beside the explorer's controls, where
 # it is narrower and so is given more height: the labels of the busy decades stack upwards.
@@ -675,3 +680,101 @@ def _label_places(ax: Axes) -> None:
             arrowprops=LEADER if pointer else None,
             zorder=3,
         )
+
+
+# --- the legal texts as cards -----------------------------------------------------------------
+
+# Which side cites a text: the words on its card and the colour of the card's left edge (the words
+# say it, so the colour is never the only sign).
+CITED_BY = {
+    "japan": ("cited by Japan", JAPAN),
+    "russia": ("cited by Russia", RUSSIA),
+    "both": ("cited by both sides", NEUTRAL),
+}
+LANGUAGES = {"en": "English", "ja": "Japanese", "ru": "Russian"}
+SMALL = 'style="margin: 4px 0; font-size: 85%; color: #444; overflow-wrap: anywhere;"'
+
+
+def _cell(value) -> str:
+    """Return a cell as text, a missing value as the empty string."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _legal_heading(row: pd.Series) -> str:
+    article = _cell(row["article"])
+    return f"{date_words(row['date'], row['precision'])} · {row['text']}" + (
+        f", {article}" if article else ""
+    )
+
+
+def _legal_card(row: pd.Series, sources: pd.DataFrame) -> tuple[str, str]:
+    """Return one text as an HTML card and as plain text."""
+    heading = _legal_heading(row)
+    cited, colour = CITED_BY.get(_cell(row["cited_by"]), ("", NEUTRAL))
+    language = _cell(row["language"]) or "en"
+    gloss = _cell(row["quote_gloss"])
+    notes = [_cell(row["quote_note"])]
+    if _cell(row["precision"]) != "day" and _cell(row["date_note"]):
+        notes.append(f"Date: {_cell(row['date_note'])}")
+    notes = [n for n in notes if n]
+    readings = (
+        ("Japan reads it as", row["japan_reading"]),
+        ("Russia reads it as", row["russia_reading"]),
+        ("What it does not settle", row["settles"]),
+    )
+    gloss_html = (
+        f'<p style="margin: 4px 0;"><em>The course\'s translation from {LANGUAGES.get(language, language)}:'
+        "</em> "
+        f"&ldquo;{html.escape(gloss)}&rdquo;</p>"
+        if gloss
+        else ""
+    )
+    page = (
+        f'<div class="fi-card fi-legal" data-id="{html.escape(row["id"], quote=True)}" '
+        f'style="flex: 1 1 420px; border: 1px solid #999; border-left: 6px solid {colour}; '
+        'border-radius: 6px; padding: 6px 12px;">'
+        f'<p style="margin: 4px 0;"><strong>{html.escape(heading)}</strong><br>'
+        f"{html.escape(_cell(row['party']))} · <em>{html.escape(cited)}</em></p>"
+        f'<blockquote lang="{html.escape(language, quote=True)}" style="margin: 6px 0 6px 4px; '
+        f'padding-left: 8px; border-left: 3px solid #CCCCCC;">&ldquo;{html.escape(row["quote"])}&rdquo;'
+        f"</blockquote>{gloss_html}"
+        + "".join(
+            f'<p style="margin: 4px 0;"><strong>{label}:</strong> {html.escape(_cell(value))}</p>'
+            for label, value in readings
+        )
+        + f"<p {SMALL}>Source: {source_html(row['source_id'], sources)}"
+        + "".join(f"<br>{html.escape(n)}" for n in notes)
+        + "</p></div>"
+    )
+    lines = [
+        wrapped(f"  {heading}", indent=4),
+        wrapped(f"    {_cell(row['party'])} · {cited}", indent=6),
+        wrapped(f'    "{row["quote"]}"', indent=5),
+    ]
+    if gloss:
+        lines.append(wrapped(f'    The course\'s translation: "{gloss}"', indent=6))
+    lines += [wrapped(f"    {label}: {_cell(value)}", indent=6) for label, value in readings]
+    # Not wrapped: an address broken across lines cannot be copied.
+    lines.append(f"    Source: {source_words(row['source_id'], sources)}")
+    lines += [wrapped(f"    {n}", indent=6) for n in notes]
+    return page, "\n".join(lines)
+
+
+def legal_cards(texts: pd.DataFrame, sources: pd.DataFrame | None = None) -> Block:
+    """Return the legal_texts rows as cards, grouped by period in time order.
+
+    Each card gives the date, the text and article, who issued it and which side cites it, the
+    quote (with the course's translation of a Japanese or Russian one), how Japan reads it, how
+    Russia reads it, what it does not settle, and its source, linked. The plain text says the same.
+    """
+    sources = load("sources").set_index("id") if sources is None else sources
+    pages, texts_out = [], []
+    for heading, rows in legal_periods(texts):
+        cards = [_legal_card(row, sources) for _, row in rows.iterrows()]
+        pages.append(
+            f'<p style="margin: 12px 0 4px;"><strong>{html.escape(heading)}</strong></p>'
+            '<div class="fi-cards" style="display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0;">'
+            f"{''.join(page for page, _ in cards)}</div>"
+        )
+        texts_out.append("\n\n".join([heading] + [text for _, text in cards]))
+    return Block(f'<div class="fi-legal-texts">{"".join(pages)}</div>', "\n\n".join(texts_out))

@@ -34,7 +34,7 @@ from ..figures import (
     title_width,
 )
 from ..lesson import Block, source_html, source_words
-from ..model.seminar import OPINION_GROUPS, SIDES, PackageScore, opinion_rows
+from ..model.seminar import OPINION_GROUPS, SCENARIOS, SIDES, PackageScore, opinion_rows
 from ..palette import GREEN
 from ..words import and_list, wrapped
 from .negotiations import SPLIT_EXTENT, draw_partial_island
@@ -92,31 +92,62 @@ def _deck(cards: Iterable[str]) -> str:
     )
 
 
-def position_cards(red_lines: pd.DataFrame, sources: pd.DataFrame | None = None) -> Block:
-    """Return the two positions as cards: each side's red lines, with source, quote and issue."""
+def _binds_in(red_lines: pd.DataFrame) -> pd.Series:
+    """Each red line's scenarios as a tuple ('2018;2026' -> ('2018', '2026'))."""
+    if "scenarios" not in red_lines.columns:
+        raise DataError("data/red_lines.csv", "no column 'scenarios'", column="scenarios")
+    return red_lines["scenarios"].map(lambda cell: tuple(str(cell).split(";")))
+
+
+def _when(scenarios: tuple[str, ...]) -> str:
+    """A card's words for a line that does not bind in every scenario ('' for one that does)."""
+    if set(scenarios) >= set(SCENARIOS):
+        return ""
+    if scenarios == ("2018",):
+        return "2018 only: later events overtook it. "
+    return "New since 2018. "
+
+
+def position_cards(
+    red_lines: pd.DataFrame, sources: pd.DataFrame | None = None, scenario: str | None = None
+) -> Block:
+    """Return the two positions as cards: each side's red lines, with source, quote and issue.
+
+    With a scenario ('2026' or '2018') the cards show the lines that bind in it; without one they
+    show every line. A line that binds in one scenario only says so.
+    """
     sources = load("sources").set_index("id") if sources is None else sources
     topics = load("reading_issues").set_index("id")["topic"]
     unknown = sorted(set(red_lines["side"]) - set(SIDES))
     if unknown:
         raise DataError("data/red_lines.csv", f"unknown sides {unknown}", column="side")
+    if scenario is not None and scenario not in SCENARIOS:
+        raise DataError("scenario", f"there is no scenario {scenario!r}: choose one of {and_list(SCENARIOS)}")
+    binds = _binds_in(red_lines)
+    if scenario is not None:
+        shown = binds.map(lambda scenarios: scenario in scenarios)
+        red_lines, binds = red_lines[shown], binds[shown]
+    when = f" ({scenario})" if scenario else ""
     pages, texts = [], []
     for side, name in SIDES.items():
         rows = red_lines[red_lines["side"] == side]
-        items, lines = [], [f"{name}: what {'Tokyo' if side == 'japan' else 'Moscow'} says it cannot give up"]
-        for _, row in rows.iterrows():
+        capital = "Tokyo" if side == "japan" else "Moscow"
+        items, lines = [], [f"{name}: what {capital} says it cannot give up{when}"]
+        for index, row in rows.iterrows():
             kind = KIND_LABELS.get(row["kind"], str(row["kind"]))
+            note = _when(binds[index])
             cite = source_words(row["source_id"], sources)
             issue = ""
             if _text(row["issue_id"]):
                 topic = topics.get(row["issue_id"], "")
                 issue = f"<br>Reading issue {html.escape(row['issue_id'])}: {html.escape(topic)}."
             body = (
-                f"<strong>{html.escape(kind)}.</strong> {html.escape(row['statement'])}"
+                f"<strong>{html.escape(kind)}.</strong> {html.escape(note)}{html.escape(row['statement'])}"
                 f'<br><span style="font-size: 85%; color: #444;">{source_html(row["source_id"], sources)}: '
                 f"&ldquo;{html.escape(row['quote'])}&rdquo;{issue}</span>"
             )
             items.append((row["id"], body))
-            lines.append(f"  {kind}. {row['statement']} ({cite})")
+            lines.append(f"  {kind}. {note}{row['statement']} ({cite})")
         title = lines[0]
         pages.append(_card(title, items))
         texts.append("\n".join(lines))
@@ -353,7 +384,10 @@ def package_score_chart(score: PackageScore, ax: Axes | None = None, size=LESSON
     ax.set_ylim(-0.4, len(rows) - 0.25)
     axis_words, source_words = WEIGHTING_WORDS[score.weighting]
     ax.set_xlabel(
-        wrapped(f"score out of 100 ({axis_words}; poll shares as printed)", int(chart_width(ax) * 12)),
+        wrapped(
+            f"score out of 100 (red lines of {score.scenario}, {axis_words}; poll shares as printed)",
+            int(chart_width(ax) * 12),
+        ),
         fontsize=9,
     )
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
@@ -362,8 +396,8 @@ def package_score_chart(score: PackageScore, ax: Axes | None = None, size=LESSON
         f"{r['label']} {r['value']:.0f}" + (f" ({r['note']})" if r["note"] else "") for r in rows
     )
     alt = (
-        f"Bars of the scores of the package {score.summary}, red lines kept weighted "
-        f"{score.weighting}: {described}."
+        f"Bars of the scores of the package {score.summary}, against {SCENARIOS[score.scenario]}, "
+        f"red lines kept weighted {score.weighting}: {described}."
     )
     sources = sorted({c.source_id for c in score.lines} | {s for o in score.opinions for s in o.sources})
     source = wrapped(
@@ -477,8 +511,9 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
     """Scatter every package by the share of each side's red lines it keeps.
 
     `table` is `model.seminar.package_table()`: one row per package with `japan_score` and
-    `russia_score`. Grey circles are all packages (bigger where several coincide); `highlight`
-    (security, economy and access values) marks and names the territory options with those parts.
+    `russia_score` (and `scenario`, the red lines scored, which the source line names). Grey
+    circles are all packages (bigger where several coincide); `highlight` (security, economy and
+    access values) marks and names the territory options with those parts.
     """
     needed = {"territory", "territory_label", "security", "economy", "access", "japan_score", "russia_score"}
     missing = needed - set(table.columns)
@@ -567,8 +602,10 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
             f"'{highlight['security']}', economy '{highlight['economy']}' and access "
             f"'{highlight['access']}'."
         )
+    scenarios = sorted(set(table["scenario"])) if "scenario" in table.columns else []
+    against = f" of {and_list(scenarios)}" if scenarios else ""
     alt = (
-        f"Scatter of all {len(table)} packages by the weighted share of Japan's red lines kept "
+        f"Scatter of all {len(table)} packages by the weighted share of Japan's red lines{against} kept "
         f"(across) and Russia's (up). "
         + (
             "No package reaches the top right corner where both sides keep every red line; "
@@ -584,8 +621,8 @@ def red_line_landscape(table: pd.DataFrame, highlight: dict | None = None, ax: A
         else f"{len(both)} packages keep every red line of both sides"
     )
     source = wrapped(
-        "data/red_lines.csv (scored by model/seminar.py with illustrative weights) and "
-        "data/settlement_options.csv",
+        f"data/red_lines.csv (the red lines{against}, scored by model/seminar.py with illustrative weights) "
+        "and data/settlement_options.csv",
         source_width(ax, 0.5),
     )
     return finish(ax, title, source, alt)

@@ -8,6 +8,7 @@ and other polls as the readings report them). The tables and the arithmetic behi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -17,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
+from ..data import load
 from ..errors import DataError
 from ..figures import (
     CHARACTER_EM,
@@ -31,23 +33,29 @@ from ..figures import (
     new_axes,
     source_width,
 )
+from ..lesson import Block, source_html, source_words
 from ..model.survey import (
     GROUP_NAMES,
     GROUPS,
+    VOICE_GROUPS,
     YEARS,
+    Population,
     answer_order,
     change_table,
     change_table_from_rows,
     point_and_relative_change,
+    population,
     printed_share,
     question_rows,
     question_text,
     signed,
     table_number,
+    voice_groups,
     without_no_answer,
 )
-from ..palette import GREEN, VERMILION
+from ..palette import GREEN, NEUTRAL, VERMILION
 from ..words import and_list, wrapped
+from .negotiations import date_words
 
 GROUP_SHORT = {"former_residents": "former res.", "descendants": "descendants", "total": "total"}
 # Group: (colour, hatch, line style, marker). Hatch, line style and marker tell the groups apart
@@ -733,6 +741,131 @@ def points_vs_percent(
     return finish(ax, "Percentage points or percent? The same fall two ways", source, alt)
 
 
+# --- voices behind the numbers (data/voices.csv) ---------------------------------------------------
+
+VOICE_FROM = {"japan": ("From Japan", JAPAN), "russia": ("From Russia", RUSSIA)}
+VOICE_LANGUAGES = {"en": "English", "ja": "Japanese", "ru": "Russian"}
+COUNTED_WORDS = {
+    "japanese_1945": "Japanese living on the islands when the war ended",
+    "former_residents_alive": "Former residents still alive",
+    "islanders_today": "Residents today",
+}
+_VOICE_SMALL = 'style="margin: 4px 0; font-size: 85%; color: #444; overflow-wrap: anywhere;"'
+
+
+def _voice_text(value) -> str:
+    """Return a cell as text, a missing value as the empty string."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _voice_card(row: pd.Series, sources: pd.DataFrame) -> tuple[str, str]:
+    """Return one voice (or one count of people) as an HTML card and as plain text."""
+    when = date_words(row["date"], row["precision"])
+    side, colour = VOICE_FROM.get(_voice_text(row["country"]), ("", NEUTRAL))
+    language = _voice_text(row["language"]) or "en"
+    gloss = _voice_text(row["quote_gloss"])
+    counted = _voice_text(row["counted"])
+    if counted:
+        heading = f"{int(row['people']):,} people · {when}"
+        lines_top = [COUNTED_WORDS.get(counted, counted), f"{row['who']}, {_voice_text(row['role'])}"]
+        colour = NEUTRAL
+    else:
+        heading = str(row["who"])
+        lines_top = [f"{_voice_text(row['role'])} · {when}", side]
+    notes = [_voice_text(row["quote_note"])]
+    if _voice_text(row["precision"]) != "day" and _voice_text(row["date_note"]):
+        notes.append(f"Date: {_voice_text(row['date_note'])}")
+    notes = [n for n in notes if n]
+    note_source = _voice_text(row["note_source_id"])
+    words = f"In the course's words: {row['summary']}"
+    gloss_html = (
+        f'<p style="margin: 4px 0;"><em>The course\'s translation from '
+        f"{VOICE_LANGUAGES.get(language, language)}:</em> &ldquo;{html.escape(gloss)}&rdquo;</p>"
+        if gloss
+        else ""
+    )
+    page = (
+        f'<div class="fi-card fi-voice" data-id="{html.escape(row["id"], quote=True)}" '
+        f'style="flex: 1 1 320px; border: 1px solid #999; border-left: 6px solid {colour}; '
+        'border-radius: 6px; padding: 6px 12px;">'
+        f'<p style="margin: 4px 0;"><strong>{html.escape(heading)}</strong><br>'
+        f"{html.escape(lines_top[0])}<br><em>{html.escape(lines_top[1])}</em></p>"
+        f'<blockquote lang="{html.escape(language, quote=True)}" style="margin: 6px 0 6px 4px; '
+        f'padding-left: 8px; border-left: 3px solid #CCCCCC;">&ldquo;{html.escape(row["quote"])}&rdquo;'
+        f"</blockquote>{gloss_html}"
+        f'<p style="margin: 4px 0;">{html.escape(words)}</p>'
+        f"<p {_VOICE_SMALL}>Source: {source_html(row['source_id'], sources)}"
+        + "".join(f"<br>{html.escape(n)}" for n in notes)
+        + (f"<br>Source of the note: {source_html(note_source, sources)}" if note_source else "")
+        + "</p></div>"
+    )
+    lines = [wrapped(f"  {heading}", indent=4)] + [wrapped(f"    {line}", indent=6) for line in lines_top]
+    lines.append(wrapped(f'    "{row["quote"]}"', indent=5))
+    if gloss:
+        lines.append(wrapped(f'    The course\'s translation: "{gloss}"', indent=6))
+    lines.append(wrapped(f"    {words}", indent=6))
+    # Not wrapped: an address broken across lines cannot be copied.
+    lines.append(f"    Source: {source_words(row['source_id'], sources)}")
+    lines += [wrapped(f"    {n}", indent=6) for n in notes]
+    if note_source:
+        lines.append(f"    Source of the note: {source_words(note_source, sources)}")
+    return page, "\n".join(lines)
+
+
+def _population_words(counts: Population) -> str:
+    """Return the counts of people in one or two sentences: the fall of the former residents and
+    today's islanders added up."""
+    series = pd.concat([counts.in_1945, counts.alive])
+    said = []
+    if not series.empty:
+        steps = [
+            f"{int(r.people):,} {'on' if r.precision == 'day' else 'in'} {date_words(r.date, r.precision)}"
+            for r in series.itertuples(index=False)
+        ]
+        said.append(f"Japanese islanders and then former residents still alive: {and_list(steps)}.")
+    if not counts.islanders.empty:
+        parts = [
+            f"{int(r.people):,} ({date_words(r.date, r.precision)})" for r in counts.islanders.itertuples()
+        ]
+        said.append(
+            f"Residents of the islands today: {' and '.join(parts)} in the two Russian districts that "
+            f"hold the islands, about {counts.islanders_about:,} together (two counts of different dates "
+            "added)."
+        )
+    return " ".join(said)
+
+
+def voice_cards(voices: pd.DataFrame, sources: pd.DataFrame | None = None) -> Block:
+    """Return data/voices.csv as cards: first how many people (the counts, with their sum in words),
+    then each group of voices in date order (model.survey.voice_groups).
+
+    Each card gives who, their role and the date, where they speak from (the card's coloured edge
+    says the same), the quote (with the course's translation of a Japanese or Russian one), a summary
+    in the course's words and the source, linked, with any note on the quote. The plain text says the
+    same.
+    """
+    sources = load("sources").set_index("id") if sources is None else sources
+    counts = population(voices)
+    sections = []
+    people = pd.concat([counts.in_1945, counts.alive, counts.islanders])
+    if not people.empty:
+        sections.append((VOICE_GROUPS[0][1], _population_words(counts), people))
+    sections += [(heading, "", rows) for _, heading, rows in voice_groups(voices)]
+    pages, texts = [], []
+    for heading, words, rows in sections:
+        cards = [_voice_card(row, sources) for _, row in rows.iterrows()]
+        lead = f'<p style="margin: 4px 0;">{html.escape(words)}</p>' if words else ""
+        pages.append(
+            f'<p style="margin: 12px 0 4px;"><strong>{html.escape(heading)}</strong></p>{lead}'
+            '<div class="fi-cards" style="display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0;">'
+            f"{''.join(page for page, _ in cards)}</div>"
+        )
+        texts.append(
+            "\n\n".join([heading] + ([wrapped(words, indent=0)] if words else []) + [t for _, t in cards])
+        )
+    return Block(f'<div class="fi-voices">{"".join(pages)}</div>', "\n\n".join(texts))
+
+
 __all__ = [
     "change_bars",
     "opinion_chart",
@@ -740,4 +873,5 @@ __all__ = [
     "spread_labels",
     "survey_bars",
     "survey_slopes",
+    "voice_cards",
 ]

@@ -1,8 +1,9 @@
 """Lesson 06 role-play scorer: the widget and its HTML, over the scoring of model/seminar.py.
 
-`roleplay_explorer()` is the thin ipywidgets view (an Explorer): radio buttons for the four parts
-and buttons for starting positions in a column beside the map, the verdict under it, and the
-reasons for every score and the score chart folded in notes.
+`roleplay_explorer()` is the thin ipywidgets view (an Explorer): a toggle row for the scenario
+(the red lines of 2026, the default, or of 2018), radio buttons for the four parts and buttons for
+starting positions in a column beside the map, the verdict under it, and the reasons for every
+score and the score chart folded in notes.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from ..lesson import source_html
 from ..model.seminar import (
     ACCESS,
     CROSSED,
+    DEFAULT_SCENARIO,
     ECONOMY,
     KEPT,
     NOT_AT_STAKE,
     PARTLY,
+    SCENARIOS,
     SECURITY,
     SIDES,
     WEIGHTINGS,
@@ -81,7 +84,8 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
             if c.side == side
         )
         blocks.append(
-            f"<p><strong>{name}'s red lines:</strong> {score.red_line_score(side):.0f} of 100 kept "
+            f"<p><strong>{name}'s red lines of {html.escape(score.scenario)}:</strong> "
+            f"{score.red_line_score(side):.0f} of 100 kept "
             f"({html.escape(WEIGHTINGS[score.weighting])})</p><table class='fi-red-lines'>"
             f"<tr><th>status</th><th>red line</th><th>why</th></tr>{rows}</table>"
         )
@@ -99,6 +103,7 @@ def details_html(score: PackageScore, sources: pd.DataFrame | None = None) -> st
     )
     blocks.append(
         "<p><span class='fi-aside'>"
+        f"Scenario: {html.escape(SCENARIOS[score.scenario])}. "
         f"Weights: {html.escape(WEIGHTINGS[score.weighting])}. {why}. A kept line counts 1, "
         "partly kept 0.5, crossed 0, and lines not at stake are left out of a side's score.</span></p>"
     )
@@ -138,6 +143,30 @@ def publics_html(score: PackageScore) -> str:
     return f"<p><strong>The publics:</strong> {shares}.</p>"
 
 
+# The scenario row: few words a button, so that the row stays one line in the narrow column.
+SCENARIO_BUTTONS = {
+    "2026": ("2026: now", "The red lines that bind in 2026, the seminar's default"),
+    "2018": ("2018: the readings", "The red lines of 2018, as the readings report them"),
+}
+
+
+def _scenario_row(value: str) -> widgets.ToggleButtons:
+    """Return the scenario's toggle row: the keyboard scope announces it as a radio group.
+
+    Its class fi-setting marks a control that changes the verdict's words but not the map.
+    """
+    row = widgets.ToggleButtons(
+        options=[(label, key) for key, (label, _) in SCENARIO_BUTTONS.items()],
+        value=value,
+        description="Red lines of",
+        tooltips=[about for _, about in SCENARIO_BUTTONS.values()],
+        style={"button_width": "auto", "description_width": "initial"},
+        layout=widgets.Layout(width="auto"),
+    )
+    row.add_class("fi-setting")
+    return row
+
+
 def _radio(options: Mapping[str, tuple[str, str]], value: str, description: str) -> widgets.RadioButtons:
     return widgets.RadioButtons(
         options=[(label, key) for key, (label, _) in options.items()],
@@ -154,7 +183,11 @@ class RoleplayExplorer(Explorer):
     title = "Role-play scorer: a package against each side's red lines and publics"
 
     def __init__(
-        self, package: Package | tuple | None = None, draw_map: bool = True, projector: bool = False
+        self,
+        package: Package | tuple | None = None,
+        draw_map: bool = True,
+        projector: bool = False,
+        scenario: str = DEFAULT_SCENARIO,
     ) -> None:
         self.evidence = evidence()
         self.sources = load("sources").set_index("id")
@@ -173,7 +206,15 @@ class RoleplayExplorer(Explorer):
         )
         if notice:
             start = default
+            notice = f"{notice} The explorer starts from the 1956 text instead."
+        if not isinstance(scenario, str) or scenario not in SCENARIOS:
+            unknown = (
+                f"There is no scenario {str(scenario)[:40]!r}: the explorer starts in {DEFAULT_SCENARIO}."
+            )
+            notice = f"{notice} {unknown}" if notice else unknown
+            scenario = DEFAULT_SCENARIO
         territories = {k: (t.label, "") for k, t in self.evidence.territories.items()}
+        self.scenario = _scenario_row(scenario)
         self.territory = _radio(territories, start.territory, "Territory")
         self.security = _radio(SECURITY, start.security, "Security on transferred islands")
         self.economy = _radio(ECONOMY, start.economy, "Economy")
@@ -188,7 +229,7 @@ class RoleplayExplorer(Explorer):
             button.on_click(lambda _b, chosen=label: self.use(Package(*positions[chosen])))
             self.presets.append(button)
         # A starting package the controls cannot show: say so beside them, and start from the default.
-        self.notice = starting_notice(notice and f"{notice} The explorer starts from the 1956 text instead.")
+        self.notice = starting_notice(notice)
         self.details = widgets.HTML()
         self.chart = widgets.Output()
         self.last_score: PackageScore | None = None
@@ -200,6 +241,7 @@ class RoleplayExplorer(Explorer):
                     f"position.{ROLEPLAY_CSS}"
                 ),
                 self.notice,
+                self.scenario,
                 widgets.HTML("<strong>Start from:</strong>", layout={"margin": "6px 0 0 0"}),
                 *self.presets,
                 self.territory,
@@ -216,7 +258,15 @@ class RoleplayExplorer(Explorer):
         self.add_class("fi-roleplay")
         # The chart costs as much as the map: it is drawn only while its note is open.
         self.notes.observe(lambda _change: self._draw_chart(), names="selected_index")
-        self.watch(self.territory, self.security, self.economy, self.access, self.weighting, self.draw_map)
+        self.watch(
+            self.scenario,
+            self.territory,
+            self.security,
+            self.economy,
+            self.access,
+            self.weighting,
+            self.draw_map,
+        )
         self.refresh()
 
     @property
@@ -234,7 +284,9 @@ class RoleplayExplorer(Explorer):
 
     def view(self) -> View:
         """Score the package the controls show: the map, the verdict, the reasons in the notes."""
-        score = score_package(self.package, weighting=self.weighting.value, ev=self.evidence)
+        score = score_package(
+            self.package, weighting=self.weighting.value, scenario=self.scenario.value, ev=self.evidence
+        )
         self.last_score = score
         self._draw_chart()
         if not score.ok:
@@ -263,7 +315,14 @@ class RoleplayExplorer(Explorer):
 
 
 def roleplay_explorer(
-    package: Package | tuple | None = None, draw_map: bool = True, projector: bool = False
+    package: Package | tuple | None = None,
+    draw_map: bool = True,
+    projector: bool = False,
+    scenario: str = DEFAULT_SCENARIO,
 ) -> RoleplayExplorer:
-    """Return the role-play explorer, starting from `package` (default: the 1956 text plus guarantees)."""
-    return RoleplayExplorer(package, draw_map, projector)
+    """Return the role-play explorer, starting from `package` (default: the 1956 text plus guarantees).
+
+    `scenario` chooses the red lines it starts with: '2026' (the default, the lines that bind now)
+    or '2018' (the lines the readings report); a toggle row beside the map switches between them.
+    """
+    return RoleplayExplorer(package, draw_map, projector, scenario)

@@ -1,16 +1,21 @@
-"""Write the gradebook, one feedback file per student and the written answers, atomically."""
+"""Write the gradebooks, one feedback file per student and the written answers, atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
+import sys
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from ..atomic import write_text_atomically
-from ..exercise_build import exercise_names, questions, solution_path
+from ..exercise_build import exercise_names, nbgrader_meta, questions, solution_path
 from .grader import StudentResult, results_from_json, results_json
 
 WRITTEN_COLUMNS = [
@@ -23,6 +28,73 @@ WRITTEN_COLUMNS = [
     "score",
     "comment",
 ]
+COMPLETE = "complete"
+AWAITING = "awaiting manual marks"
+NO_SUBMISSION = "missing: no submission of this exercise was found"
+# The label of each exercise gradebook's first data row. No student id can equal it: ids keep
+# only letters, digits, '.', '-', '_' and '~', never a space.
+POINTS_POSSIBLE = "Points Possible"
+EXERCISE_BOOK = re.compile(r"gradebook-(\d\d-[\w-]+)\.csv")
+# RFC 4180 line ends: Python's csv quotes a field holding any character of the line end, so a lone
+# carriage return in an answer is quoted too (with "\n" alone it was not, and split the row).
+LINE_END = "\r\n"
+
+# A spreadsheet takes a cell that starts with one of these for a formula (OWASP's lists for CSV
+# injection: = + - @, and tab, carriage return, NUL before them), and the full-width forms too.
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+CONTROL_STARTS = "\t\r\n\0"
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _would_be_formula(text: str) -> bool:
+    """Return whether a cell, with any apostrophes before it removed, could open as a formula."""
+    core = text.lstrip("'")
+    if NUMBER.fullmatch(core):
+        return False
+    first, visible = core[:1], core.lstrip()[:1]  # "" is in every string: test that there is one
+    return (bool(first) and first in CONTROL_STARTS) or (bool(visible) and visible in FORMULA_STARTS)
+
+
+def spreadsheet_cell(value: object) -> str:
+    """Return a CSV cell that no spreadsheet opens as a formula: such text gets a leading apostrophe.
+
+    Numbers stay numbers. plain_cell() reverses it exactly, whatever the text: text that already
+    starts with apostrophes before a formula character gets one more.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if _would_be_formula(text) else text
+
+
+def plain_cell(text: str | None) -> str:
+    """Return the text spreadsheet_cell() was given (a spreadsheet may also have dropped the apostrophe)."""
+    text = text or ""
+    return text[1:] if text.startswith("'") and _would_be_formula(text[1:]) else text
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Return rows as CSV text, every cell made safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=LINE_END)
+    for row in rows:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def _long_fields() -> Iterator[None]:
+    """Read CSV fields of any length: a written answer may be longer than csv's 128 KiB default."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def points_text(value: float | None) -> str:
+    """Return points as a spreadsheet reads them: 7, 2.5, 1.3333 (never 1e+06), blank for none."""
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _write(path: Path, text: str) -> None:
@@ -30,9 +102,100 @@ def _write(path: Path, text: str) -> None:
     write_text_atomically(path, text, newline="")
 
 
-def _written_specs() -> dict[str, dict]:
-    """Return {exercise: {written question: {points, rubric}}} from the solution notebooks."""
-    return {name: questions(nbformat.read(solution_path(name), as_version=4))[1] for name in exercise_names()}
+# A question's task cell opens with its label, points and title: "**Q1 (1 point). The year 1945.**
+# How many ...", "## Q1. The two-island option in land (2 points)", "## Q1 (2 points): rows of
+# each kind"; the rest of the cell is the task.
+TASK_LEAD = re.compile(r"\A\s*(?:#{1,6}[ \t]+(?P<heading>[^\n]*)|\*\*(?P<bold>.+?)\*\*)", re.S)
+LABELLED = re.compile(
+    r"\A(?P<label>[QW]\d+)\b\s*(?:\([^)]*\))?\s*[.:]?\s*(?P<title>.*?)\s*"
+    r"(?:\(\d+(?:\.\d+)?\s+points?\b[^)]*\))?\s*[.:]?\Z",
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One column of an exercise's gradebook: a question, its points, and how the notebook shows it."""
+
+    id: str
+    points: float
+    written: bool
+    label: str = ""
+    title: str = ""
+    task: str = ""
+    rubric: tuple = ()
+
+    @property
+    def name(self) -> str:
+        """The question as the exercise notebook names it: "Q1. The year 1945" (or just "Q1")."""
+        label = self.label or self.id.upper()
+        return f"{label}. {self.title}" if self.title else label
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """What the solution notebook says of an exercise: its title and its questions, in order."""
+
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+
+    @property
+    def written(self) -> dict[str, dict]:
+        """{written question: {points, rubric}}, as read_manual_scores checks scores against."""
+        return {q.id: {"points": q.points, "rubric": list(q.rubric)} for q in self.questions if q.written}
+
+    def question(self, question_id: str) -> Question:
+        """Return a question by id; one the solution no longer has is named by its id."""
+        found = [q for q in self.questions if q.id == question_id]
+        return found[0] if found else Question(question_id, 0.0, question_id.startswith("w"))
+
+
+def described(task_source: str) -> tuple[str, str, str]:
+    """Return (label, title, task) from a task cell's Markdown; label and title may be empty."""
+    lead = TASK_LEAD.match(task_source)
+    if lead is None:
+        return "", "", task_source.strip()
+    heading = " ".join((lead["heading"] or lead["bold"]).split())
+    task = task_source[lead.end() :].strip()
+    labelled = LABELLED.match(heading)
+    if labelled is None:
+        return "", heading.rstrip(".:").strip(), task
+    return labelled["label"], labelled["title"].strip(), task
+
+
+def exercise_spec(name: str, solution: nbformat.NotebookNode) -> ExerciseSpec:
+    """Return an exercise's questions (autograded, then written), named as its task cells show them."""
+    graded, written = questions(solution)
+    tasks = {
+        nbgrader_meta(cell).get("grade_id"): cell.source
+        for cell in solution.cells
+        if cell.cell_type == "markdown" and str(nbgrader_meta(cell).get("grade_id", "")).endswith("-task")
+    }
+    found = []
+    for question, spec in [*graded.items(), *written.items()]:
+        label, title, task = described(tasks.get(f"{question}-task", ""))
+        found.append(
+            Question(
+                question,
+                float(spec["points"]),
+                question in written,
+                label,
+                title,
+                task,
+                tuple(spec.get("rubric", ())),
+            )
+        )
+    title = (solution.metadata.get("fourislands") or {}).get("title") or name
+    return ExerciseSpec(name, title, tuple(found))
+
+
+def exercise_specs() -> dict[str, ExerciseSpec]:
+    """Return every exercise of the course, read from its solution notebook (never a submission)."""
+    return {
+        name: exercise_spec(name, nbformat.read(solution_path(name), as_version=4))
+        for name in exercise_names()
+    }
 
 
 Marks = dict[tuple[str, str, str], tuple[float, str]]
@@ -41,15 +204,16 @@ Marks = dict[tuple[str, str, str], tuple[float, str]]
 def read_manual_scores(path: Path, specs: dict[str, dict]) -> tuple[Marks, list[dict], list[str]]:
     """Return typed scores {(student, exercise, question): (score, comment)}, every typed row, and problems.
 
-    A score counts only within 0 and the points the solution gives the question (never the
-    points column of the CSV, which anyone can edit); every typed row is returned, so that
-    rewriting written.csv never loses one.
+    specs: {exercise: {written question: {points, rubric}}}. A score counts only within 0 and
+    the points the solution gives the question (never the points column of the CSV, which anyone
+    can edit); every typed row is returned, so that rewriting written.csv never loses one.
     """
     scores, typed, problems = {}, [], []
     if not path.exists():
         return scores, typed, problems
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
+    with path.open(encoding="utf-8-sig", newline="") as handle, _long_fields():
+        for line, raw in enumerate(csv.DictReader(handle), start=2):
+            row = {name: plain_cell(value) for name, value in raw.items() if isinstance(name, str)}
             text, comment = (row.get("score") or "").strip(), (row.get("comment") or "").strip()
             if not text and not comment:
                 continue
@@ -70,56 +234,143 @@ def read_manual_scores(path: Path, specs: dict[str, dict]) -> tuple[Marks, list[
                 problems.append(f"written.csv line {line}: score {text!r} is not a number; ignored")
                 continue
             maximum = float(spec["points"])
-            if not 0 <= score <= maximum:
+            if not 0 <= score <= maximum:  # NaN fails this too
                 problems.append(f"written.csv line {line}: score {score:g} is outside 0-{maximum:g}; ignored")
                 continue
             scores[key] = (score, row.get("comment") or "")
     return scores, typed, problems
 
 
-def _gradebook(results: list[StudentResult], specs: dict, manual: dict) -> str:
-    autograded = sorted({q.question for r in results for q in r.questions})
-    written = sorted({w for spec in specs.values() for w in spec})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "student",
-            "exercise",
-            "status",
-            *autograded,
-            *written,
-            "autograded",
-            "manual",
-            "total",
-            "possible",
-            "file",
-        ]
+@dataclass
+class BookRow:
+    """One student's row for one exercise: status, points per question (absent: none yet), totals."""
+
+    student: str
+    exercise: str
+    status: str
+    scores: dict[str, float] = field(default_factory=dict)
+    autograded: float | None = None
+    manual: float | None = None
+    possible: float | None = None
+    file: str = ""
+
+    @property
+    def total(self) -> float | None:
+        return None if self.autograded is None else self.autograded + (self.manual or 0.0)
+
+    @property
+    def graded(self) -> bool:
+        return self.autograded is not None
+
+
+def book_row(result: StudentResult, spec: ExerciseSpec | None, manual: Marks) -> BookRow:
+    """Return a result's gradebook row: complete only once every written answer has a valid mark."""
+    exercise = result.exercise or ""
+    if result.status != "graded":
+        return BookRow(result.student, exercise, f"{result.status}: {result.reason}", file=result.file)
+    written = list(spec.written) if spec is not None else sorted(result.written)
+    typed = {
+        w: manual[(result.student, exercise, w)][0]
+        for w in written
+        if (result.student, exercise, w) in manual
+    }
+    written_points = sum(q.points for q in spec.questions if q.written) if spec is not None else 0.0
+    return BookRow(
+        result.student,
+        exercise,
+        COMPLETE if len(typed) == len(written) else AWAITING,
+        {**{q.question: q.earned for q in result.questions}, **typed},
+        autograded=sum(q.earned for q in result.questions),
+        manual=sum(typed.values()),
+        possible=sum(q.points for q in result.questions) + written_points,
+        file=result.file,
     )
-    for r in results:
-        earned = {q.question: q.earned for q in r.questions}
-        spec = specs.get(r.exercise, {})
-        manual_scores = {w: manual.get((r.student, r.exercise or "", w), (None, ""))[0] for w in spec}
-        auto = sum(earned.values())
-        hand = sum(s for s in manual_scores.values() if s is not None)
-        possible = sum(q.points for q in r.questions) + sum(float(v["points"]) for v in spec.values())
-        writer.writerow(
-            [
-                r.student,
-                r.exercise or "",
-                r.status if r.status == "graded" else f"{r.status}: {r.reason}",
-            ]
-            + [f"{earned[q]:g}" if q in earned else "" for q in autograded]
-            + [
-                ("" if manual_scores.get(w) is None else f"{manual_scores[w]:g}") if w in spec else ""
-                for w in written
-            ]
-            + [f"{auto:g}", f"{hand:g}", f"{auto + hand:g}", f"{possible:g}", r.file]
+
+
+def book_rows(results: list[StudentResult], specs: dict[str, ExerciseSpec], manual: Marks) -> list[BookRow]:
+    """Return one gradebook row per result, in the order of the results."""
+    return [book_row(r, specs.get(r.exercise or ""), manual) for r in results]
+
+
+def exercise_rows(name: str, rows: list[BookRow]) -> list[BookRow]:
+    """Return one row per student of the folder for one exercise, saying why where there is no score.
+
+    A student with no result for it shows a file that could not be read as any exercise
+    (rejected), else the roster's "missing", else that no submission of it was found: a
+    registrar's list has every student.
+    """
+    by_student: dict[str, list[BookRow]] = {}
+    for row in rows:
+        by_student.setdefault(row.student, []).append(row)
+    chosen = []
+    for student in sorted(by_student):
+        own = [r for r in by_student[student] if r.exercise == name]
+        unplaced = [r for r in by_student[student] if not r.exercise]
+        if own:
+            chosen.append(own[0])
+        elif unplaced:
+            chosen.append(BookRow(student, name, unplaced[0].status, file=unplaced[0].file))
+        else:
+            chosen.append(BookRow(student, name, NO_SUBMISSION))
+    return chosen
+
+
+def exercise_gradebook(spec: ExerciseSpec, rows: list[BookRow]) -> str:
+    """Return gradebook-<exercise>.csv: a row of possible points, then every student of the folder."""
+    ids = [q.id for q in spec.questions]
+    auto = sum(q.points for q in spec.questions if not q.written)
+    hand = sum(q.points for q in spec.questions if q.written)
+    table: list[list[object]] = [
+        ["student", "status", *ids, "autograded", "manual", "total", "file"],
+        [POINTS_POSSIBLE, "", *(points_text(q.points) for q in spec.questions)]
+        + [points_text(auto), points_text(hand), points_text(auto + hand), ""],
+    ]
+    for row in exercise_rows(spec.name, rows):
+        table.append(
+            [row.student, row.status, *(points_text(row.scores.get(q)) for q in ids)]
+            + [points_text(row.autograded), points_text(row.manual), points_text(row.total), row.file]
         )
-    return out.getvalue()
+    return csv_text(table)
 
 
-def _feedback(r: StudentResult, spec: dict, manual: dict) -> str:
+def combined_gradebook(rows: list[BookRow], specs: dict[str, ExerciseSpec]) -> str:
+    """Return gradebook.csv: one row per student and exercise, every exercise of the folder.
+
+    Question columns are named by the question alone (`q1`) while the folder holds one exercise,
+    and by exercise and question (`01-history:q1`) once it holds several: `q1` is not worth the
+    same in two exercises.
+    """
+    exercises = sorted({row.exercise for row in rows if row.graded})
+    columns: list[tuple[str, str, str]] = []
+    for exercise in exercises:
+        ids = [q.id for q in specs[exercise].questions] if exercise in specs else []
+        ids += sorted({q for row in rows if row.exercise == exercise for q in row.scores} - set(ids))
+        columns += [(exercise, q, f"{exercise}:{q}" if len(exercises) > 1 else q) for q in ids]
+    table: list[list[object]] = [
+        ["student", "exercise", "status", *(header for *_, header in columns)]
+        + ["autograded", "manual", "total", "possible", "file"]
+    ]
+    for row in rows:
+        table.append(
+            [row.student, row.exercise, row.status]
+            + [points_text(row.scores.get(q)) if row.exercise == e else "" for e, q, _ in columns]
+            + [points_text(row.autograded), points_text(row.manual), points_text(row.total)]
+            + [points_text(row.possible), row.file]
+        )
+    return csv_text(table)
+
+
+def _table_cell(text: str) -> str:
+    """Return text that stays inside one cell of a Markdown table."""
+    return " ".join(text.replace("|", "/").split())
+
+
+def _quoted(markdown: str) -> list[str]:
+    """Return Markdown as a block quote: the task as the notebook shows it, set apart from the rest."""
+    return [f"> {line}".rstrip() for line in markdown.splitlines()]
+
+
+def _feedback(r: StudentResult, spec: ExerciseSpec | None, manual: Marks) -> str:
     lines = [f"# Feedback for {r.student}", ""]
     if r.status != "graded":
         lines += [
@@ -128,78 +379,93 @@ def _feedback(r: StudentResult, spec: dict, manual: dict) -> str:
             "Please submit the exercise notebook (`.ipynb`) saved from JupyterLab, VS Code or Colab.",
         ]
         return "\n".join(lines) + "\n"
+    spec = spec or ExerciseSpec(r.exercise or "", r.exercise or "", ())
     auto = sum(q.earned for q in r.questions)
     possible = sum(q.points for q in r.questions)
     lines += [
-        f"Exercise: **{r.exercise}**. Autograded: **{auto:g} of {possible:g}** points.",
+        f"Exercise **{r.exercise}**: {spec.title}. Autograded: **{auto:g} of {possible:g}** points.",
         "",
     ]
     lines += ["| question | points | result |", "| --- | --- | --- |"]
     for q in r.questions:
         verdict = "passed" if q.earned else f"not passed: {q.reason}"
-        lines.append(f"| {q.question} | {q.earned:g} / {q.points:g} | {verdict.replace('|', '/')} |")
+        name = spec.question(q.question).name
+        lines.append(f"| {_table_cell(name)} | {q.earned:g} / {q.points:g} | {_table_cell(verdict)} |")
     if r.notes:
         lines += ["", "## Notes from the grader", ""] + [f"- {n}" for n in r.notes]
-    for question, answer in sorted(r.written.items()):
-        info = spec.get(question, {"points": "?", "rubric": []})
-        score, comment = manual.get((r.student, r.exercise or "", question), (None, ""))
-        status = "to be graded by hand" if score is None else f"{score:g} of {info['points']} points"
+    for q in r.questions:
+        shown = spec.question(q.question)
+        verdict = "passed" if q.earned else f"not passed: {q.reason}"
         lines += [
             "",
-            f"## Written answer {question} ({status})",
+            f"## {shown.name} ({q.earned:g} of {q.points:g} point{'' if q.points == 1 else 's'})",
             "",
-            answer or "_(no answer)_",
-            "",
-            "Rubric:",
         ]
-        lines += [f"- {c['criterion']} ({c['points']} pt)" for c in info["rubric"]]
+        lines += [*_quoted(shown.task), ""] if shown.task else []
+        lines += [f"Result: {verdict}"]
+    for question, answer in sorted(r.written.items()):
+        shown = spec.question(question)
+        score, comment = manual.get((r.student, r.exercise or "", question), (None, ""))
+        points = f"{shown.points:g} point{'' if shown.points == 1 else 's'}" if shown.points else "? points"
+        status = "to be graded by hand" if score is None else f"{score:g} of {points}"
+        lines += ["", f"## {shown.name} ({status})", ""]
+        lines += [*_quoted(shown.task), ""] if shown.task else []
+        lines += ["Your answer:", "", answer or "_(no answer)_", "", "Rubric:"]
+        lines += [f"- {c['criterion']} ({c['points']} pt)" for c in shown.rubric]
         if comment:
             lines += ["", f"Grader's comment: {comment}"]
     return "\n".join(lines) + "\n"
 
 
-def _written_rows(results: list[StudentResult], specs: dict, typed: list[dict]) -> tuple[str, list[str]]:
+def _written_rows(
+    results: list[StudentResult], specs: dict[str, ExerciseSpec], typed: list[dict]
+) -> tuple[str, list[str]]:
     """Return written.csv: a row per written answer with what was typed for it, then typed rows left over."""
     typed_by_key = {
         (t.get("student") or "", t.get("exercise") or "", t.get("question") or ""): t for t in typed
     }
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=WRITTEN_COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    table: list[list[object]] = [WRITTEN_COLUMNS]
     problems, used = [], set()
     for r in results:
+        spec = specs.get(r.exercise or "")
         for question, answer in sorted(r.written.items()):
             key = (r.student, r.exercise or "", question)
-            info = specs.get(r.exercise, {}).get(question, {"points": 0, "rubric": []})
+            shown = spec.question(question) if spec is not None else Question(question, 0.0, True)
             mark = typed_by_key.get(key, {})
             used.add(key)
-            if mark and (mark.get("answer") or "").strip() != answer.strip():
+            # Spaces and line ends do not count: a spreadsheet saving written.csv may change them.
+            if mark and (mark.get("answer") or "").split() != answer.split():
                 problems.append(
                     f"{r.student} {r.exercise} {question}: the written answer changed since it was marked; "
                     "the typed score is kept: check it"
                 )
-            writer.writerow(
-                {
-                    "student": r.student,
-                    "exercise": r.exercise,
-                    "question": question,
-                    "points": info["points"],
-                    "rubric": "; ".join(f"{c['criterion']} ({c['points']})" for c in info["rubric"]),
-                    "answer": answer,
-                    "score": (mark.get("score") or "").strip(),
-                    "comment": mark.get("comment") or "",
-                }
+            table.append(
+                [
+                    r.student,
+                    r.exercise,
+                    question,
+                    points_text(shown.points),
+                    "; ".join(f"{c['criterion']} ({c['points']})" for c in shown.rubric),
+                    answer,
+                    (mark.get("score") or "").strip(),
+                    mark.get("comment") or "",
+                ]
             )
     for key, mark in typed_by_key.items():
         if key not in used:  # a mark for a row no longer graded: kept, so nothing typed is lost
-            writer.writerow(mark)
+            table.append([mark.get(column) or "" for column in WRITTEN_COLUMNS])
             problems.append(f"{' '.join(key)}: a typed score with no graded submission; kept in written.csv")
-    return out.getvalue(), problems
+    return csv_text(table), problems
 
 
 def feedback_path(out: Path, result: StudentResult) -> Path:
     """Return where a result's feedback goes: a folder per exercise, one file per student."""
     return out / "feedback" / (result.exercise or "not-graded") / f"{result.student}.md"
+
+
+def exercise_gradebook_path(out: Path, exercise: str) -> Path:
+    """Return where an exercise's own gradebook goes: out/gradebook-01-history.csv."""
+    return out / f"gradebook-{exercise}.csv"
 
 
 def merged_results(results: list[StudentResult], out: Path) -> tuple[list[StudentResult], list[str]]:
@@ -225,15 +491,39 @@ def merged_results(results: list[StudentResult], out: Path) -> tuple[list[Studen
     return sorted(kept + results, key=lambda r: r.key), []
 
 
+def graded_folder(out: Path) -> tuple[list[StudentResult], dict[str, ExerciseSpec], Marks, list[str]]:
+    """Return what a graded folder holds: its results, the course's exercises, valid typed marks, problems.
+
+    Only reads (an export changes nothing); raises ValueError when out/results.json is missing or
+    cannot be read.
+    """
+    saved = out / "results.json"
+    if not saved.is_file():
+        raise ValueError(
+            f"{out} holds no results.json: grade into it first (fourislands grade ... --out {out})"
+        )
+    try:
+        results = sorted(results_from_json(saved.read_text(encoding="utf-8")), key=lambda r: r.key)
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"{saved} cannot be read ({error}); grade into {out} again") from None
+    specs = exercise_specs()
+    manual, _typed, problems = read_manual_scores(
+        out / "written.csv", {name: spec.written for name, spec in specs.items()}
+    )
+    return results, specs, manual, problems
+
+
 def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
-    """Write results.json, written.csv, feedback/ and gradebook.csv (last); return problems.
+    """Write results.json, written.csv, feedback/ and the gradebooks (gradebook.csv last); return problems.
 
     Rows already in out/ for other students or exercises are kept, and so is every score typed
     into out/written.csv.
     """
     results, problems = merged_results(results, out)
-    specs = _written_specs()
-    manual, typed, typed_problems = read_manual_scores(out / "written.csv", specs)
+    specs = exercise_specs()
+    manual, typed, typed_problems = read_manual_scores(
+        out / "written.csv", {name: spec.written for name, spec in specs.items()}
+    )
     written, written_problems = _written_rows(results, specs, typed)
     _write(out / "results.json", results_json(results) + "\n")
     _write(out / "written.csv", written)
@@ -242,14 +532,27 @@ def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
         if r.status == "missing":
             continue  # no file, so nobody to send feedback to
         current.add(feedback_path(out, r))
-        _write(feedback_path(out, r), _feedback(r, specs.get(r.exercise, {}), manual))
+        _write(feedback_path(out, r), _feedback(r, specs.get(r.exercise or ""), manual))
     for stale in (out / "feedback").rglob("*.md"):
         if stale not in current:
             stale.unlink()
-    _write(out / "gradebook.csv", _gradebook(results, specs, manual))
+    rows = book_rows(results, specs, manual)
+    graded_exercises = sorted({row.exercise for row in rows if row.graded and row.exercise in specs})
+    unknown = sorted({row.exercise for row in rows if row.graded and row.exercise not in specs})
+    if unknown:
+        problems.append(
+            f"no solution notebook for {', '.join(unknown)}: only in gradebook.csv, with no possible points"
+        )
+    for exercise in graded_exercises:
+        _write(exercise_gradebook_path(out, exercise), exercise_gradebook(specs[exercise], rows))
+    for stale in out.glob("gradebook-*.csv"):
+        book = EXERCISE_BOOK.fullmatch(stale.name)
+        if book and book[1] not in graded_exercises:  # no result of it is left (results.json was edited)
+            stale.unlink()
+    _write(out / "gradebook.csv", combined_gradebook(rows, specs))
     return problems + typed_problems + written_problems
 
 
 def merge_written(out: Path) -> list[str]:
-    """Fold the manual scores in out/written.csv into the gradebook and feedback, without regrading."""
+    """Fold the manual scores in out/written.csv into the gradebooks and feedback, without regrading."""
     return write_outputs([], out)

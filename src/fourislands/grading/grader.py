@@ -206,6 +206,25 @@ def sandbox_line(server: ForkServer) -> str:
     )
 
 
+def root_line(server: ForkServer) -> str | None:
+    """Return the one line the grader says before grading when it runs as root, or None.
+
+    As root, a flaw in the sandbox, or no sandbox at all, would hand a submission the machine.
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    if server.isolated:
+        return (
+            "WARNING: the grader runs as root. The sandbox still holds: each submission runs as the "
+            "unprivileged user nobody of its own user namespace, with no capabilities and nothing of "
+            "the host to read; but grade as an ordinary user where you can."
+        )
+    return (
+        "WARNING: the grader runs as root and submissions are not sandboxed: a submission can read and "
+        "change anything on this machine. Grade as an ordinary user, with --sandbox required."
+    )
+
+
 def _prepared(submission: Submission, sources: dict[str, Source], forced: str | None):
     """Return (source, plan, note) for a submission, or a rejected StudentResult."""
     notebook, problem = read_notebook(submission.path)
@@ -296,6 +315,9 @@ def grade(
         server.start()
         if announce is not None:
             announce(sandbox_line(server))
+            as_root = root_line(server)
+            if as_root is not None:
+                announce(as_root)
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
             futures = {
                 pool.submit(graded, number, submission, *item): submission

@@ -286,3 +286,57 @@ def layer_choice(ticked: Mapping[str, object], known: Iterable[str]) -> tuple[li
     else:
         notes.insert(0, "No line is ticked: the map shows the islands only. Tick a year to draw it.")
     return chosen, " ".join(notes)
+
+
+# --- the legal texts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegalPeriod:
+    """A stretch of the legal record the cards group texts by: texts dated on or before last."""
+
+    label: str
+    last: dt.date | None
+
+
+# The periods of the legal record, in order; a text belongs to the first whose end it does not pass.
+LEGAL_PERIODS = (
+    LegalPeriod("Before the war: the treaty border", dt.date(1940, 12, 31)),
+    LegalPeriod("War aims and wartime agreements", dt.date(1945, 8, 31)),
+    LegalPeriod("Surrender, occupation and the peace treaty", dt.date(1951, 12, 31)),
+    LegalPeriod("The Joint Declaration and the Cold War", dt.date(1990, 12, 31)),
+    LegalPeriod("After the Soviet Union", None),
+)
+# The legal_texts columns the cards and the grouping read.
+LEGAL_COLUMNS = ("id", "date", "text", "japan_reading", "russia_reading", "settles", "source_id", "quote")
+
+
+def legal_order(texts: pd.DataFrame) -> pd.DataFrame:
+    """Return legal_texts rows in date order (by the first day each date covers; ties keep their order)."""
+    missing = [c for c in LEGAL_COLUMNS if c not in texts.columns]
+    if missing:
+        raise DataError("data/legal_texts.csv", f"the rows lack the columns {and_list(missing, quoted=True)}")
+    return texts.loc[texts["date"].map(lambda d: date_span(d)[0]).sort_values(kind="stable").index]
+
+
+def legal_period(date: str) -> LegalPeriod:
+    """Return the period of LEGAL_PERIODS a date falls in (by the first day it covers)."""
+    start = date_span(date)[0]
+    return next(p for p in LEGAL_PERIODS if p.last is None or start <= p.last)
+
+
+def legal_periods(texts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Return the texts grouped by period, in time order: (heading, rows in date order) for each
+    period that holds a text. The heading names the years its texts span: 'War aims and wartime
+    agreements, 1941-1945'."""
+    ordered = legal_order(texts)
+    periods = ordered["date"].map(legal_period)
+    groups = []
+    for period in LEGAL_PERIODS:
+        rows = ordered[periods == period]
+        if rows.empty:
+            continue
+        first, last = year_of(rows["date"].iloc[0]), max(year_of(d) for d in rows["date"])
+        years = str(first) if first == last else f"{first}-{last}"
+        groups.append((f"{period.label}, {years}", rows))
+    return groups

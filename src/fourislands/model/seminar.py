@@ -1,4 +1,8 @@
-"""Lesson 06 logic: scoring a role-play package against each side's red lines and each side's public."""
+"""Lesson 06 logic: scoring a role-play package against each side's red lines and each side's public.
+
+The seminar is set in a scenario: 2026 (the default: the red lines that bind now) or 2018 (the red
+lines as the readings report them). Each row of data/red_lines.csv says in which scenarios it binds.
+"""
 
 from __future__ import annotations
 
@@ -72,6 +76,14 @@ VALUES = {KEPT: 1.0, PARTLY: 0.5, CROSSED: 0.0}
 # Each red line's illustrative weight and its few words for verdicts and charts are in
 # data/red_line_scoring.csv (the course's choice, not the readings': see data/README.md).
 WEIGHTINGS = {"illustrative": "illustrative weights", "equal": "every line counts the same"}
+
+# The seminar's scenarios (the values of red_lines.scenarios): which red lines bind. 2026 is the
+# default; 2018 is for a class that reads the readings as of their own date.
+SCENARIOS = {
+    "2026": "the red lines that bind in 2026",
+    "2018": "the red lines of 2018, as the readings report them",
+}
+DEFAULT_SCENARIO = "2026"
 
 # Settlement options that hand over islands in two steps: the first step is the 1956 promise.
 PHASED = frozenset({"two-first"})
@@ -235,6 +247,7 @@ class PackageScore:
     lines: tuple[LineCheck, ...] = ()
     opinions: tuple[OpinionCheck, ...] = ()
     weighting: str = "illustrative"
+    scenario: str = DEFAULT_SCENARIO
 
     def _lines(self, side: str, status: str | None = None) -> list[LineCheck]:
         return [c for c in self.lines if c.side == side and (status is None or c.status == status)]
@@ -306,6 +319,10 @@ class Evidence:
     poll_sources: Mapping[str, str]
     weights: Mapping[str, int]
     short_names: Mapping[str, str]
+
+    def binding(self, scenario: str) -> tuple[dict, ...]:
+        """Return the red lines that bind in a scenario ('2026' or '2018'), in table order."""
+        return tuple(row for row in self.red_lines if scenario in row["scenarios"])
 
 
 def _lower_first(text: str) -> str:
@@ -399,6 +416,15 @@ def evidence(
         {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
         for row in red_lines.to_dict("records")
     )
+    records = tuple(row | {"scenarios": _scenarios_of(row)} for row in records)
+    for scenario in SCENARIOS:
+        sides = {row["side"] for row in records if scenario in row["scenarios"]}
+        if sides != set(SIDES):
+            raise DataError(
+                "data/red_lines.csv",
+                f"the scenario {scenario} needs red lines of both sides, found {sorted(sides)}",
+                column="scenarios",
+            )
     return Evidence(
         red_lines=records,
         territories=_territories(settlement_options, islands),
@@ -409,6 +435,21 @@ def evidence(
         weights=_column(scoring, "weight", int),
         short_names=_column(scoring, "short_name", str),
     )
+
+
+def _scenarios_of(row: Mapping) -> tuple[str, ...]:
+    """Return the scenarios a red-line row binds in ('2018;2026' -> ('2018', '2026'))."""
+    cell = row.get("scenarios")
+    found = tuple(cell.split(";")) if isinstance(cell, str) and cell else ()
+    unknown = [s for s in found if s not in SCENARIOS]
+    if not found or unknown:
+        raise DataError(
+            "data/red_lines.csv",
+            f"red line {row.get('id')!r} binds in {cell!r}: give one or more of {and_list(SCENARIOS)}, "
+            "separated by ';'",
+            column="scenarios",
+        )
+    return found
 
 
 def _column(scoring: pd.DataFrame, column: str, kind: type) -> dict:
@@ -622,6 +663,94 @@ def _russia_no_preconditions(t: Territory, p: Package) -> tuple[str, str]:
     return PARTLY, "The treaty comes with a territorial settlement attached, not 'without any preconditions'."
 
 
+# ---------------------------------------------------------------------------- lines that bind in 2026
+
+
+def _japan_inherent_territory(t: Territory, p: Package) -> tuple[str, str]:
+    if t.all_four:
+        steps = ", in two steps" if t.phased else ""
+        return (
+            KEPT,
+            f"All four islands end up with Japan{steps}: "
+            "Japan accepts Russian sovereignty over none of them.",
+        )
+    if not t.transfer:
+        return CROSSED, (
+            "A treaty that leaves all four islands with Russia would accept what Japan's 2022 wording calls "
+            "an illegal occupation."
+        )
+    return CROSSED, (
+        f"Japan would accept Russian sovereignty over {t.with_russia()}, which its 2022 wording calls "
+        "inherent Japanese territory, illegally occupied."
+    )
+
+
+def _japan_sanctions(t: Territory, p: Package) -> tuple[str, str]:
+    if p.economy == "none":
+        return KEPT, "The package asks nothing of the sanctions Japan has kept on Russia since 2022."
+    if p.economy == "eight-point-plan":
+        return CROSSED, (
+            "Reviving Abe's eight-point plan of economic cooperation with Russia would cut across the "
+            "sanctions Japan has kept since 2022."
+        )
+    return PARTLY, (
+        "Joint business on the islands is smaller than the eight-point plan, but it still means new "
+        "economic ties with Russia while Japan keeps its sanctions."
+    )
+
+
+def _russia_no_ceding(t: Territory, p: Package) -> tuple[str, str]:
+    if not t.transfer:
+        return KEPT, "No Russian territory changes hands, as the amended constitution requires."
+    if t.promise_only:
+        return PARTLY, (
+            "Only Habomai and Shikotan, the islands the 1956 Declaration names, change hands. The "
+            "amended article excepts the delimitation and demarcation of borders, and the transfer might "
+            "be presented as one; otherwise it is a cession the constitution bans."
+        )
+    return CROSSED, (
+        f"Handing over {t.to_japan()} goes beyond the two islands of 1956: a cession of territory that the "
+        "constitution has banned since 2020."
+    )
+
+
+def _russia_war_outcome(t: Territory, p: Package) -> tuple[str, str]:
+    if not t.transfer:
+        return KEPT, "Every island stays Russian, as the outcome of the war Lavrov asked Japan to recognise."
+    if t.promise_only and not t.plus_alpha:
+        return PARTLY, (
+            "Only the two islands of 1956, the basis Lavrov named; but he asked Japan first to "
+            "recognise Russian sovereignty over all the islands, these two included, and the package "
+            "does not say it does."
+        )
+    if t.plus_alpha:
+        return CROSSED, (
+            "The 'alpha' keeps a Japanese claim beyond the 1956 islands on the table: not the recognition "
+            "Lavrov asked for as the very first step."
+        )
+    return CROSSED, (
+        f"Japan would get {t.to_japan()}, more than the 1956 islands: it would not have recognised Russian "
+        "sovereignty over all the islands first, as Lavrov asked."
+    )
+
+
+def _russia_no_treaty_while_unfriendly(t: Territory, p: Package) -> tuple[str, str]:
+    if p.economy == "eight-point-plan":
+        return KEPT, (
+            "The package brings back Japanese economic cooperation: the change in relations Moscow says a "
+            "treaty needs."
+        )
+    if p.economy == "none":
+        return CROSSED, (
+            "Nothing in the package changes what Moscow calls Japan's unfriendly stance, its sanctions: the "
+            "Kremlin says a treaty is impossible without a change in relations."
+        )
+    return PARTLY, (
+        "Joint activities on the islands are some cooperation, but not the wider change in relations Moscow "
+        "asks for while Japan's sanctions stand."
+    )
+
+
 RULES: dict[str, Rule] = {
     "japan-all-four-islands": _japan_all_four,
     "japan-two-first-only-if-four": _japan_two_first,
@@ -630,6 +759,8 @@ RULES: dict[str, Rule] = {
     "japan-special-legal-system": _japan_special_law,
     "japan-cooperation-for-progress": _japan_cooperation,
     "japan-former-residents-access": _japan_access,
+    "japan-inherent-territory-2022": _japan_inherent_territory,
+    "japan-sanctions-kept": _japan_sanctions,
     "russia-sovereignty-unquestionable": _russia_sovereignty,
     "russia-1956-terms-open": _russia_1956,
     "russia-no-us-forces": _russia_no_us_forces,
@@ -637,6 +768,9 @@ RULES: dict[str, Rule] = {
     "russia-economy-no-condition": _russia_no_condition,
     "russia-russian-law": _russia_law,
     "russia-treaty-without-preconditions": _russia_no_preconditions,
+    "russia-no-ceding-territory-2020": _russia_no_ceding,
+    "russia-war-outcome-first": _russia_war_outcome,
+    "russia-no-treaty-while-unfriendly": _russia_no_treaty_while_unfriendly,
 }
 
 
@@ -795,14 +929,16 @@ def score_package(
     access="none",
     *,
     weighting: str = "illustrative",
+    scenario: str = DEFAULT_SCENARIO,
     ev: Evidence | None = None,
 ) -> PackageScore:
-    """Return a package scored against every red line and the three polls.
+    """Return a package scored against the red lines that bind in a scenario and the three polls.
 
     territory: a settlement option id ('four', 'two', 'two-first', 'three', 'equal-area', 'none'
     ...); security: 'none', 'no-foreign-forces', 'demilitarised' or 'outside-treaty'; economy:
     'none', 'eight-point-plan', 'joint-special' or 'joint-russian-law'; access: 'visa-free',
-    'grave-visits' or 'none'. A Package may be given as the first argument instead. Bad choices
+    'grave-visits' or 'none'; scenario: '2026' (the red lines that bind now, the default) or '2018'
+    (the readings' red lines). A Package may be given as the first argument instead. Bad choices
     come back with ok False and a message in words.
     """
     if isinstance(territory, Package):
@@ -818,15 +954,21 @@ def score_package(
             f"There is no weighting {str(weighting)[:40]!r}. "
             f"Choose one of {and_list(WEIGHTINGS, quoted=True)}.",
         )
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
+        return PackageScore(
+            False,
+            f"There is no scenario {str(scenario)[:40]!r}. Choose one of {and_list(SCENARIOS, quoted=True)}.",
+            weighting=weighting,
+        )
     ev = evidence() if ev is None else ev
     problem = check_package(territory, security, economy, access, ev)
     if problem:
-        return PackageScore(False, problem, weighting=weighting)
+        return PackageScore(False, problem, weighting=weighting, scenario=scenario)
     package = Package(territory, security, economy, access)
     land = ev.territories[territory]
     weights = _weights(weighting, ev.weights)
     lines = []
-    for row in ev.red_lines:
+    for row in ev.binding(scenario):
         status, reason = RULES[row["id"]](land, package)
         lines.append(
             LineCheck(
@@ -848,15 +990,15 @@ def score_package(
         _former_residents(land, package, ev),
         _russian_public(land, package, ev),
     )
-    result = PackageScore(True, "", package, land, tuple(lines), opinions, weighting)
+    result = PackageScore(True, "", package, land, tuple(lines), opinions, weighting, scenario)
     return replace(result, message=verdict(result))
 
 
 def verdict(score: PackageScore) -> str:
-    """Return the package's verdict in a few sentences: each side's score and crossed red lines."""
+    """Return the package's verdict in a few sentences: the scenario, each side's score and crossed lines."""
     if not score.ok:
         return score.message
-    sentences = []
+    sentences = [f"Scored against {SCENARIOS[score.scenario]}."]
     for side, name in SIDES.items():
         crossed = score.crossed(side)
         partly = score.partly(side)
@@ -882,12 +1024,28 @@ def all_packages(ev: Evidence | None = None) -> list[Package]:
     return [Package(*choice) for choice in itertools.product(ev.territories, SECURITY, ECONOMY, ACCESS)]
 
 
-def package_table(weighting: str = "illustrative", ev: Evidence | None = None) -> pd.DataFrame:
-    """Return every package with each side's red-line score, crossed lines and public shares."""
+def _known(weighting: str, scenario: str) -> None:
+    """Raise ValueError, in words, for a weighting or a scenario the scoring does not know."""
+    for what, value, known in (("weighting", weighting, WEIGHTINGS), ("scenario", scenario, SCENARIOS)):
+        if not isinstance(value, str) or value not in known:
+            raise ValueError(
+                f"There is no {what} {str(value)[:40]!r}. Choose one of {and_list(known, quoted=True)}."
+            )
+
+
+def package_table(
+    weighting: str = "illustrative", ev: Evidence | None = None, scenario: str = DEFAULT_SCENARIO
+) -> pd.DataFrame:
+    """Return every package with each side's red-line score, crossed lines and public shares.
+
+    The scores are against the red lines of `scenario` ('2026' by default, or '2018'), which the
+    column `scenario` repeats on every row.
+    """
+    _known(weighting, scenario)
     ev = evidence() if ev is None else ev
     rows = []
     for package in all_packages(ev):
-        score = score_package(package, weighting=weighting, ev=ev)
+        score = score_package(package, weighting=weighting, scenario=scenario, ev=ev)
         public = {o.group: o.score for o in score.opinions}
         rows.append(
             {
@@ -903,17 +1061,20 @@ def package_table(weighting: str = "illustrative", ev: Evidence | None = None) -
                 "japanese_public": public["Japanese public"],
                 "former_residents": public["Former residents"],
                 "russian_public": public["Russian public"],
+                "scenario": scenario,
             }
         )
     return pd.DataFrame(rows)
 
 
-def closest_packages(n: int = 5, weighting: str = "illustrative", ev: Evidence | None = None) -> pd.DataFrame:
-    """Return the n packages with the fewest red lines crossed on both sides together.
+def closest_packages(
+    n: int = 5, weighting: str = "illustrative", ev: Evidence | None = None, scenario: str = DEFAULT_SCENARIO
+) -> pd.DataFrame:
+    """Return the n packages with the fewest red lines of a scenario crossed on both sides together.
 
     Ties are broken by the better score of the side that does worse.
     """
-    table = package_table(weighting, ev)
+    table = package_table(weighting, ev, scenario)
     table["crossed"] = table["japan_crossed"] + table["russia_crossed"]
     table["worse_side"] = table[["japan_score", "russia_score"]].min(axis=1)
     ranked = table.sort_values(["crossed", "worse_side"], ascending=[True, False], kind="stable")
@@ -930,9 +1091,12 @@ def closest_packages(n: int = 5, weighting: str = "illustrative", ev: Evidence |
     return ranked[columns].head(max(int(n), 0)).round(0).reset_index(drop=True)
 
 
-def weights_table(weighting: str = "illustrative") -> pd.DataFrame:
-    """Return each red line with its weight and its share of its side's total weight."""
-    table = load("red_lines")[["id", "side", "kind"]].copy()
+def weights_table(weighting: str = "illustrative", scenario: str = DEFAULT_SCENARIO) -> pd.DataFrame:
+    """Return each red line that binds in a scenario with its weight and its share of its side's total."""
+    _known(weighting, scenario)
+    lines = load("red_lines")
+    binds = [scenario in _scenarios_of(row) for row in lines.to_dict("records")]
+    table = lines.loc[binds, ["id", "side", "kind"]].reset_index(drop=True)
     scoring = load("red_line_scoring")
     weights = _weights(weighting, _column(scoring, "weight", int))
     table["red line"] = table["id"].map(_column(scoring, "short_name", str))

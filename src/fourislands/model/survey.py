@@ -17,6 +17,7 @@ from numbers import Real
 
 import pandas as pd
 
+from ..dates import date_span, year_of
 from ..errors import DataError
 from ..words import and_list
 
@@ -328,3 +329,109 @@ def numbers(selection: Selection) -> pd.DataFrame:
             # From the rounded shares, so that the table's own columns add up.
             table[f"{GROUP_NAMES[group]} change (points)"] = (table[last] - table[first]).round(1)
     return table.astype(float) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
+# --- voices behind the numbers (data/voices.csv) ---------------------------------------------------
+
+# The groups in the order the lesson shows them, each with its heading. population holds counts of
+# people, not voices: the cards show it as a small table first.
+VOICE_GROUPS = (
+    ("population", "How many people, then and now"),
+    ("islander", "Russian islanders"),
+    ("former_resident", "Japanese former residents and their League"),
+    ("ainu", "The Ainu, and who speaks for the islands' first inhabitants"),
+    ("russian_scholar", "Russian scholars"),
+    ("japanese_scholar", "Japanese scholars"),
+)
+VOICE_COLUMNS = (
+    "id",
+    "group",
+    "who",
+    "role",
+    "country",
+    "date",
+    "precision",
+    "quote",
+    "language",
+    "quote_gloss",
+    "summary",
+    "counted",
+    "people",
+    "source_id",
+)
+
+
+def _voices_checked(voices: pd.DataFrame) -> pd.DataFrame:
+    """Return the voices in date order (by the first day each date covers; ties keep their order),
+    or raise a DataError that names what is missing or unknown."""
+    missing = [c for c in VOICE_COLUMNS if c not in voices.columns]
+    if missing:
+        raise DataError("data/voices.csv", f"the rows lack the columns {and_list(missing, quoted=True)}")
+    known = [key for key, _ in VOICE_GROUPS]
+    unknown = sorted(set(voices["group"].dropna()) - set(known))
+    if unknown:
+        raise DataError(
+            "data/voices.csv",
+            f"no group {and_list(repr(u) for u in unknown)}; the groups are {and_list(known)}",
+            column="group",
+        )
+    unglossed = voices[(voices["language"] != "en") & voices["quote_gloss"].isna()]
+    if not unglossed.empty:
+        raise DataError(
+            "data/voices.csv",
+            f"{and_list(unglossed['id'])}: a quote that is not in English needs the course's translation "
+            "in quote_gloss",
+            column="quote_gloss",
+        )
+    return voices.loc[voices["date"].map(lambda d: date_span(d)[0]).sort_values(kind="stable").index]
+
+
+def voice_groups(voices: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """Return the voices (not the population counts) group by group, in the order of VOICE_GROUPS:
+    (group, heading, rows in date order) for each group that has a row. The heading names the years
+    its voices span: 'Russian islanders, 1999-2019'."""
+    ordered = _voices_checked(voices)
+    groups = []
+    for key, label in VOICE_GROUPS:
+        rows = ordered[ordered["group"] == key]
+        if key == "population" or rows.empty:
+            continue
+        first, last = year_of(rows["date"].iloc[0]), max(year_of(d) for d in rows["date"])
+        years = str(first) if first == last else f"{first}-{last}"
+        groups.append((key, f"{label}, {years}", rows))
+    return groups
+
+
+@dataclass(frozen=True)
+class Population:
+    """The counts of people among the voices: the Japanese of 1945, the former residents still alive
+    (in date order), today's islanders in the two Russian districts and their total, which adds
+    counts of different dates and so is given to the nearest hundred."""
+
+    in_1945: pd.DataFrame
+    alive: pd.DataFrame
+    islanders: pd.DataFrame
+    islanders_total: int
+    islanders_about: int
+
+
+def population(voices: pd.DataFrame) -> Population:
+    """Return the population rows of the voices, sorted into what they count."""
+    rows = _voices_checked(voices)
+    rows = rows[rows["group"] == "population"]
+    lacking = rows[rows["counted"].isna() | rows["people"].isna()]
+    if not lacking.empty:
+        raise DataError(
+            "data/voices.csv",
+            f"{and_list(lacking['id'])}: a population row needs what it counts (counted) and how many "
+            "(people)",
+        )
+    islanders = rows[rows["counted"] == "islanders_today"]
+    total = int(islanders["people"].sum())
+    return Population(
+        in_1945=rows[rows["counted"] == "japanese_1945"],
+        alive=rows[rows["counted"] == "former_residents_alive"],
+        islanders=islanders,
+        islanders_total=total,
+        islanders_about=int(round(total, -2)),
+    )
