@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab seminar test screenshots lint bench exercises book coastlines clean
+.PHONY: install lab seminar test screenshots lint bench exercises book book-instructor coastlines clean
 
 install: $(INSTALLED)
 
@@ -78,6 +78,10 @@ bench: install
 
 book: install
 	$(BIN)/fourislands build-book --out build/book
+
+# The instructor edition: the same pages plus answer keys, solutions, role cards and the essay rubric.
+book-instructor: install
+	$(BIN)/fourislands build-book --instructor --out build/book-instructor
 
 exercises: install
 	$(BIN)/fourislands build-exercises

@@ -63,7 +63,10 @@ def type_scores(out: Path) -> None:
         if n < 150:
             row["score"] = {10: "abc", 11: "9"}.get(n, "2")
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=gradebook.WRITTEN_COLUMNS, lineterminator="\n")
+        # written.csv has a column per rubric criterion too: write back only the fixed ones.
+        writer = csv.DictWriter(
+            handle, fieldnames=gradebook.WRITTEN_COLUMNS, lineterminator="\n", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
 

@@ -139,13 +139,14 @@ def result_of(
 def type_marks(out: Path, marks: dict[tuple[str, str, str], str], *, bom: bool = False) -> None:
     """Type scores into written.csv as a spreadsheet would save it: (student, exercise, question) -> score."""
     with gradebook._long_fields():
-        table = list(csv.DictReader(io.StringIO(read_text(out / "written.csv"), newline="")))
+        reader = csv.DictReader(io.StringIO(read_text(out / "written.csv"), newline=""))
+        table = list(reader)
     for row in table:
         key = (gradebook.plain_cell(row["student"]), row["exercise"], row["question"])
         if key in marks:
             row["score"] = marks[key]
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=gradebook.WRITTEN_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(text, fieldnames=reader.fieldnames, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(table)
     (out / "written.csv").write_text(
@@ -361,7 +362,10 @@ def test_hostile_answers_and_names_stay_text_and_read_back_the_same(hostile_fold
     out, results = hostile_folder
     written = read_table(out / "written.csv")
     assert_no_formula(written)
-    answers = {(gradebook.plain_cell(row[0]), row[2]): gradebook.plain_cell(row[5]) for row in written[1:]}
+    answer = written[0].index("answer")
+    answers = {
+        (gradebook.plain_cell(row[0]), row[2]): gradebook.plain_cell(row[answer]) for row in written[1:]
+    }
     for r in results:
         assert answers[(r.student, "w1")] == r.written["w1"]
     for name in ("gradebook.csv", "gradebook-01-history.csv"):

@@ -42,13 +42,14 @@ def rows(out: Path) -> dict[str, dict]:
 
 def type_marks(out: Path, marks: dict[str, str], points: str | None = None) -> None:
     """Type scores into written.csv as a grader would (student -> score of w1)."""
-    table = list(csv.DictReader((out / "written.csv").read_text().splitlines()))
+    reader = csv.DictReader((out / "written.csv").read_text().splitlines())
+    table = list(reader)
     for row in table:
         if row["student"] in marks and row["question"] == "w1":
             row["score"] = marks[row["student"]]
             row["points"] = points or row["points"]
     with (out / "written.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=gradebook.WRITTEN_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=reader.fieldnames, lineterminator="\n")
         writer.writeheader()
         writer.writerows(table)
 
@@ -227,13 +228,15 @@ def test_hostile_submissions_become_gradebooks_and_lms_files_that_stay_text(cour
     assert book[0] == ["student", "status", "q1", "q2", "q3", "w1", "autograded", "manual", "total", "file"]
     assert book[1] == ["Points Possible", "", "2", "3", "2", "3", "7", "3", "10", ""]
     assert {row[0]: row[1] for row in book[2:]} == dict.fromkeys(students, "awaiting manual marks")
-    written = {row[0]: gradebook.plain_cell(row[5]) for row in table(out / "written.csv")[1:]}
+    header, *lines = table(out / "written.csv")
+    written = {row[0]: gradebook.plain_cell(row[header.index("answer")]) for row in lines}
     assert written == students  # each answer reads back as the student wrote it
     # A spreadsheet types the marks and saves the file back without the apostrophes it hid.
     with (out / "written.csv").open(encoding="utf-8", newline="") as handle:
-        marked = [{k: gradebook.plain_cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        marked = [{k: gradebook.plain_cell(v) for k, v in row.items()} for row in reader]
     with (out / "written.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=gradebook.WRITTEN_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=reader.fieldnames)
         writer.writeheader()
         writer.writerows({**row, "score": "3"} for row in marked)
     assert main(["grade", "--merge-written", "--out", str(out)]) == 0

@@ -778,3 +778,12 @@ def test_the_lesson_shows_the_legal_cards_after_san_francisco_and_1956():
     )
     section = prose.split("## " + headings[legal][0] + ". ", 1)[1].split("\n## ", 1)[0]
     assert "Stop and think" in section and "Sources for this section" in section
+
+
+def test_the_beyond_the_readings_heading_spans_the_events_after_the_readings(timeline):
+    cells = nbformat.read(LESSON, as_version=4).cells
+    prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    heading = re.search(r"^## \d+\. Beyond the readings: (\d{4})-(\d{4})$", prose, re.MULTILINE)
+    assert heading, "no 'Beyond the readings: YYYY-YYYY' heading"
+    years = timeline.loc[model.after_readings(timeline), "date"].str[:4].astype(int)
+    assert (int(heading[1]), int(heading[2])) == (years.min(), years.max())

@@ -1,4 +1,8 @@
-"""The static edition: every lesson executed and exported to HTML pages that read offline."""
+"""The static edition: every lesson executed and exported to HTML pages that read offline.
+
+Two editions from one run of the lessons: the student edition, and the instructor edition, which adds
+answer keys, exercise solutions, role cards and the essay rubric (book_instructor.py).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 from jinja2 import DictLoader
@@ -22,7 +27,7 @@ from .atomic import write_text_atomically
 from .course import COURSE_FILE, Lesson, lessons
 from .errors import DataError
 from .kernels import notebook_client
-from .palette import SKY
+from .palette import PAGE_LINK, SKY
 from .paths import project_root
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -42,7 +47,15 @@ EXPLORER_START = (
     "JupyterLab (<code>make lab</code>) to change them."
 )
 PAGE_MODE = 0o644  # a page is for anyone to read or serve
-STYLE = """
+EDITIONS = ("student", "instructor")
+# Pages only the instructor edition has (book_instructor.py): a folder holding one is an instructor
+# edition, and the student edition is never written into it.
+INSTRUCTOR_PAGES = ("*-key.html", "*-role-cards.html", "*-essay-rubric.html")
+# Where a page's bars go: each lesson is exported once, and each edition puts its own bars in.
+HEADER, FOOTER = "<!--fi-book-header-->", "<!--fi-book-footer-->"
+HEADING_2 = re.compile(r"<h2(?P<attributes>(?:\s[^>]*)?)>(?P<inner>.*?)</h2>", re.S)
+STYLE = (
+    """
 body { margin: 0; }
 main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
 /* A link in a sentence is seen without its colour (JupyterLab's own rule takes the line away). */
@@ -53,17 +66,26 @@ main a, main .jp-RenderedHTMLCommon a:link, main .jp-RenderedHTMLCommon a:visite
 .fi-book-row { display: flex; flex-wrap: wrap; gap: 0.2rem 1.5rem; justify-content: space-between; }
 .fi-book-row a[rel="next"] { margin-left: auto; text-align: right; }
 .fi-book-nav.fi-book-bottom { border-bottom: none; border-top: 1px solid #ccc; }
-.fi-book-nav a { color: #0a58a5; }
+.fi-book-nav a { color: LINK_COLOUR; }
 .fi-book-nav .fi-book-title { font-weight: bold; }
 .fi-book-notice { max-width: 60rem; margin: 0.6rem auto 0; padding: 0 1rem; color: #444;
   font-family: var(--jp-ui-font-family, sans-serif); font-size: 13px; }
+.fi-book-notice a { color: LINK_COLOUR; text-decoration: underline; }
+.fi-book-toc { max-width: 60rem; margin: 0.6rem auto 0; padding: 0 1rem 0.6rem; border-bottom: 1px solid #ccc;
+  font-family: var(--jp-ui-font-family, sans-serif); font-size: 14px; line-height: 1.5; }
+.fi-book-toc-title { font-weight: bold; margin: 0 0 0.2rem; }
+.fi-book-toc ul { columns: 2 22rem; column-gap: 2rem; margin: 0; padding: 0; list-style: none; }
+.fi-book-toc li { break-inside: avoid; padding: 0.1rem 0; }
+.fi-book-toc a { color: LINK_COLOUR; }
 .fi-book-explorer { border: 1px dashed #888; padding: 0 12px; margin: 4px 0; }
 .fi-book-explorer > p { background: #f3f3f3; margin: 0 -12px; padding: 8px 12px; }
 .fi-figure { margin: 0.5rem 0; }
 .fi-figure img { max-width: 100%; height: auto; }
-""" + (
-    f".fi-book-quiz {{ border: 1px solid #bbb; border-left: 6px solid {SKY}; "
-    "padding: 2px 12px; margin: 4px 0; }\n"
+""".replace("LINK_COLOUR", PAGE_LINK)
+    + (
+        f".fi-book-quiz {{ border: 1px solid #bbb; border-left: 6px solid {SKY}; "
+        "padding: 2px 12px; margin: 4px 0; }\n"
+    )
 )
 # The lab template without anything fetched from a CDN (require.js, widget manager, MathJax,
 # mermaid): the pages must read offline, and no output needs those scripts once widgets are
@@ -76,7 +98,7 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block extra_css -%}<style type="text/css">{{ resources.book_style }}</style>{%- endblock extra_css -%}
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
-{{ resources.book_header }}
+<header>{{ resources.book_header }}</header>
 <main>
 {%- endblock body_header -%}
 {%- block body_footer -%}
@@ -216,13 +238,64 @@ def _local_links(page: str, stems: set[str]) -> str:
     return re.sub(r"<code>(notebooks/)?(\d\d-[\w-]+)\.ipynb</code>", code, page)
 
 
-def _index(course: str, everything: list[Lesson], built: set[str]) -> str:
-    """Return the contents page: every lesson of course.yml in order, linked when its page is built."""
+def with_section_ids(page: str) -> tuple[str, list[tuple[str, str]]]:
+    """Give every h2 of a page an id; return the page and each section's (id, text), in order.
+
+    An h2 keeps an id it has; otherwise it gets the one JupyterLab gives the heading (its text,
+    spaces as hyphens), so a link to a lesson's section from a notebook leads to the same place.
+    """
+    sections: list[tuple[str, str]] = []
+    taken: set[str] = set()
+
+    def named(match: re.Match) -> str:
+        attributes, inner = match.group("attributes"), match.group("inner")
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split())
+        found = re.search(r'\sid="([^"]*)"', attributes)
+        if found:
+            anchor = html.unescape(found.group(1))
+        else:
+            base = text.replace(" ", "-") or "section"
+            anchor, count = base, 1
+            while anchor in taken:
+                count += 1
+                anchor = f"{base}-{count}"
+            attributes += f' id="{html.escape(anchor)}"'
+        taken.add(anchor)
+        sections.append((anchor, text))
+        return f"<h2{attributes}>{inner}</h2>"
+
+    return HEADING_2.sub(named, page), sections
+
+
+def contents(sections: list[tuple[str, str]]) -> str:
+    """Return the page's "On this page" list: a link to each of its sections, or nothing without any."""
+    if not sections:
+        return ""
+    items = "".join(
+        f'<li><a href="#{html.escape(quote(anchor, safe="-._~!$()*+,;=:@/?"))}">{html.escape(text)}</a></li>'
+        for anchor, text in sections
+    )
+    return (
+        '<nav class="fi-book-toc" aria-labelledby="fi-book-toc-title">'
+        f'<p class="fi-book-toc-title" id="fi-book-toc-title">On this page</p><ul>{items}</ul></nav>'
+    )
+
+
+def _index(course: str, everything: list[Lesson], built: set[str], edition: str = "student") -> str:
+    """Return the contents page: every lesson of course.yml in order, linked when its page is built.
+
+    The instructor edition's says so at the top and links each lesson's answer key and extra pages.
+    """
+    instructor = edition == "instructor"
+    if instructor:
+        from . import book_instructor
     rows = []
     for lesson in everything:
         title = html.escape(lesson.title)
         if lesson.id in built:
             title = f'<a href="{_stem(lesson)}.html">{title}</a>'
+            if instructor:
+                title += book_instructor.index_links(lesson)
         elif lesson.status == "planned":
             title += " <em>(planned: not written yet)</em>"
         else:
@@ -238,7 +311,8 @@ def _index(course: str, everything: list[Lesson], built: set[str]) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{html.escape(course)}: contents</title>
+<meta name="fourislands-edition" content="{edition}">
+<title>{html.escape(course)}: contents{" (instructor edition)" if instructor else ""}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0; }}
 main {{ max-width: 60rem; margin: 0 auto; padding: 1rem; }}
@@ -246,12 +320,13 @@ table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #ccc; padding: 0.5rem; text-align: left; vertical-align: top; }}
 td:last-child {{ white-space: nowrap; }}
 td ul {{ margin: 0.3rem 0 0; padding-left: 1.2rem; font-size: 0.95em; }}
-a {{ color: #0a58a5; }}
-</style>
+a {{ color: {PAGE_LINK}; }}
+{book_instructor.INDEX_STYLE if instructor else ""}</style>
 </head>
 <body>
 <main>
 <h1>{html.escape(course)}</h1>
+{book_instructor.INDEX_BANNER if instructor else ""}
 <p>A static edition for reading. The quizzes list their questions without the answers, and the
 explorers show only their starting view. To answer, explore and save your progress, open the
 course in JupyterLab: <code>make lab</code> in the course folder.</p>
@@ -268,15 +343,81 @@ course in JupyterLab: <code>make lab</code> in the course folder.</p>
 """
 
 
-def build_book(
-    out: Path, notebooks: Iterable[str | Path] | None = None, say: Callable[[str], None] = lambda _line: None
-) -> list[Path]:
-    """Execute the lessons, write them to out as HTML pages with index.html; return the files written.
+def edition_in(out: Path) -> str | None:
+    """Return the edition a folder holds ("student" or "instructor"), or None when it holds no book."""
+    if any(next(out.glob(pattern), None) for pattern in INSTRUCTOR_PAGES):
+        return "instructor"
+    index = out / "index.html"
+    if not index.is_file():
+        return None
+    found = re.search(r'<meta name="fourislands-edition" content="(\w+)">', index.read_text(encoding="utf-8"))
+    return found.group(1) if found else "student"  # a book built before there were editions
 
-    notebooks names the lessons to build (ids such as "02" or notebook names); all ready lessons
-    by default. The index lists every lesson of course.yml; previous and next link built pages.
-    say is told a line as each lesson has run and as each page is written.
+
+def _check_folders(outs: Mapping[str, Path]) -> None:
+    """Refuse an unknown edition, two editions in one folder, or a folder holding the other edition.
+
+    Pages of an earlier build stay in the folder: the student edition must never be written where
+    answer keys lie, nor the instructor edition where students read.
     """
+    unknown = sorted(set(outs) - set(EDITIONS))
+    if unknown:
+        raise ValueError(f"no edition {unknown}: the editions are {list(EDITIONS)}")
+    if len({path.resolve() for path in outs.values()}) < len(outs):
+        raise DataError(", ".join(map(str, outs.values())), "each edition needs a folder of its own")
+    for edition, out in outs.items():
+        held = edition_in(out)
+        if held is not None and held != edition:
+            raise DataError(
+                out,
+                f"holds the {held} edition{' (answer keys)' * (held == 'instructor')}: "
+                f"remove it or write the {edition} edition to another folder",
+            )
+
+
+def _lesson_header(
+    edition: str, course: str, lesson: Lesson, before: Lesson | None, after: Lesson | None, sections: list
+) -> str:
+    """Return what goes above a lesson: the bar, the notice (and the instructor's), the page's contents."""
+    note = ""
+    if edition == "instructor":
+        from . import book_instructor
+
+        note = book_instructor.lesson_note(lesson)
+    return _navigation(course, before, after, "top") + NOTICE + note + contents(sections)
+
+
+def _write_instructor_pages(
+    out: Path, course: str, chosen: list[Lesson], stems: set[str], say: Callable[[str], None]
+) -> list[Path]:
+    """Write each lesson's instructor pages (answer key; role cards and rubric) into out; return them."""
+    from . import book_instructor
+
+    written = []
+    for lesson in chosen:
+        for extra in book_instructor.pages(lesson):
+            body, sections = with_section_ids(extra.body)
+            page = book_instructor.whole_page(course, lesson, extra, body, STYLE, contents(sections))
+            path = out / extra.name
+            write_text_atomically(path, _local_links(page, stems), mode=PAGE_MODE)
+            written.append(path)
+            say(f"{path} written (instructor edition)")
+    return written
+
+
+def build_editions(
+    outs: Mapping[str, Path],
+    notebooks: Iterable[str | Path] | None = None,
+    say: Callable[[str], None] = lambda _line: None,
+) -> dict[str, list[Path]]:
+    """Execute the lessons once and write each edition asked for; return each edition's files written.
+
+    outs maps an edition ("student", "instructor") to its folder. Both editions share the lesson
+    pages, exported once: the instructor edition's say at the top that it holds answers and link
+    the lesson's answer key, and it adds each lesson's own pages (book_instructor.pages). The index
+    of each folder is written last. A folder holding the other edition is refused before anything runs.
+    """
+    _check_folders(outs)
     everything = lessons()
     chosen = _chosen(everything, notebooks)
     course = _course_title()
@@ -305,40 +446,75 @@ def build_book(
         exclude_output_prompt=True,
         embed_images=True,
     )
-    out.mkdir(parents=True, exist_ok=True)
     stems = {_stem(lesson) for lesson in chosen}
-    written = []
-    for position, (lesson, notebook) in enumerate(zip(chosen, lesson_notebooks, strict=True)):
-        before = chosen[position - 1] if position else None
-        after = chosen[position + 1] if position + 1 < len(chosen) else None
+    exported = []
+    for lesson, notebook in zip(chosen, lesson_notebooks, strict=True):
         _static_outputs(notebook)
         notebook.metadata["title"] = f"Lesson {lesson.id}: {lesson.title} \u00b7 {course}"
-        resources = {
-            "book_style": STYLE,
-            "book_header": _navigation(course, before, after, "top") + NOTICE,
-            "book_footer": _navigation(course, before, after, "bottom"),
-        }
+        resources = {"book_style": STYLE, "book_header": HEADER, "book_footer": FOOTER}
         page, _ = exporter.from_notebook_node(notebook, resources=resources)
-        path = out / f"{_stem(lesson)}.html"
-        write_text_atomically(path, _local_links(page, stems), mode=PAGE_MODE)
-        written.append(path)
-        say(f"{path} written")
-    index = out / "index.html"
-    write_text_atomically(index, _index(course, everything, {lesson.id for lesson in chosen}), mode=PAGE_MODE)
-    return [*written, index]
+        exported.append(with_section_ids(_local_links(page, stems)))
+    written: dict[str, list[Path]] = {}
+    for edition, out in outs.items():
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        for position, (lesson, (page, sections)) in enumerate(zip(chosen, exported, strict=True)):
+            before = chosen[position - 1] if position else None
+            after = chosen[position + 1] if position + 1 < len(chosen) else None
+            header = _lesson_header(edition, course, lesson, before, after, sections)
+            footer = _navigation(course, before, after, "bottom")
+            path = out / f"{_stem(lesson)}.html"
+            write_text_atomically(
+                path, page.replace(HEADER, header, 1).replace(FOOTER, footer, 1), mode=PAGE_MODE
+            )
+            files.append(path)
+            say(f"{path} written")
+        if edition == "instructor":
+            files += _write_instructor_pages(out, course, chosen, stems, say)
+        index = out / "index.html"
+        built = {lesson.id for lesson in chosen}
+        write_text_atomically(index, _index(course, everything, built, edition), mode=PAGE_MODE)
+        written[edition] = [*files, index]
+    return written
+
+
+def build_book(
+    out: Path,
+    notebooks: Iterable[str | Path] | None = None,
+    say: Callable[[str], None] = lambda _line: None,
+    instructor: bool = False,
+) -> list[Path]:
+    """Execute the lessons, write them to out as HTML pages with index.html; return the files written.
+
+    notebooks names the lessons to build (ids such as "02" or notebook names); all ready lessons
+    by default. The index lists every lesson of course.yml; previous and next link built pages.
+    say is told a line as each lesson has run and as each page is written. instructor: write the
+    instructor edition (answer keys and all, see build_editions) instead of the student edition.
+    """
+    edition = "instructor" if instructor else "student"
+    return build_editions({edition: out}, notebooks, say)[edition]
 
 
 def book_command(args: argparse.Namespace) -> int:
-    """Build the static edition into args.out (the lessons in args.lessons, or all); return an exit code."""
+    """Build the static edition into args.out (the lessons in args.lessons, or all); return an exit code.
+
+    With args.instructor, the instructor edition (default folder build/book-instructor).
+    """
     started = time.monotonic()
+    instructor = getattr(args, "instructor", False)
+    out = args.out or Path("build/book-instructor" if instructor else "build/book")
     try:
-        written = build_book(args.out, args.lessons or None, say=lambda line: print(line, flush=True))
+        written = build_book(
+            out, args.lessons or None, say=lambda line: print(line, flush=True), instructor=instructor
+        )
     except (DataError, CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         print(error)
         for note in getattr(error, "__notes__", []):
             print(note)
         return 1
-    pages = len(written) - 1
+    extra = sum(any(path.match(pattern) for pattern in INSTRUCTOR_PAGES) for path in written)
+    pages = len(written) - 1 - extra
     seconds = time.monotonic() - started
-    print(f"{written[-1]} and {pages} lesson page{'s' * (pages != 1)} written in {seconds:.0f} s")
+    also = f" and {extra} instructor pages (answers)" if instructor else ""
+    print(f"{written[-1]}, {pages} lesson page{'s' * (pages != 1)}{also} written in {seconds:.0f} s")
     return 0

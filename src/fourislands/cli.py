@@ -132,6 +132,15 @@ def _grade_into(folder, args: argparse.Namespace) -> tuple[int, list[str]]:
     graded = sum(r.status == "graded" for r in results)
     rejected = sum(r.status == "rejected" for r in results)
     print(f"{graded} graded, {rejected} rejected: {args.out / 'gradebook.csv'}")
+    from .grading.marking import write_marking_sheets
+
+    try:
+        sheets = write_marking_sheets(args.out)
+    except (OSError, ValueError) as error:
+        problems.append(f"the marking sheets could not be written: {error}")
+    else:
+        if sheets:
+            print(f"marking sheets ({len(sheets)}, one per written question): {args.out / 'marking'}")
     if interrupted:
         print("interrupted: the files graded so far are in the gradebook; grade the rest into the same --out")
         return 130, problems
@@ -173,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only fold the scores typed into OUT/written.csv",
     )
+    mark = commands.add_parser(
+        "mark", help="write the marking sheets (notebooks) of a graded folder's written questions"
+    )
+    mark.add_argument("graded", type=Path, help="the folder the grader wrote (its --out)")
+    mark.add_argument("--exercise", help="only this exercise's written questions, such as 01-history")
+    mark.add_argument("--question", help="only this written question, such as W1")
     lms = commands.add_parser(
         "export", help="write a graded folder's grades as the CSV file Canvas or Moodle imports"
     )
@@ -199,7 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     bibliography.add_argument("--check", action="store_true", help="only say whether it has drifted")
     static = commands.add_parser("build-book", help="build the static edition: HTML pages that read offline")
     static.add_argument("lessons", nargs="*", help="lesson ids such as 00 02 (all ready lessons by default)")
-    static.add_argument("--out", type=Path, default=Path("build/book"), help="folder (default build/book)")
+    static.add_argument(
+        "--out", type=Path, help="folder (default build/book, or build/book-instructor with --instructor)"
+    )
+    static.add_argument(
+        "--instructor",
+        action="store_true",
+        help="the instructor edition: adds answer keys, exercise solutions, role cards and the essay rubric",
+    )
     report = commands.add_parser("report", help="write a class report (one HTML page) from a graded folder")
     report.add_argument("graded", type=Path, help="the folder the grader wrote (its --out)")
     report.add_argument("--progress", type=Path, help="a folder of students' progress.json files, any layout")
@@ -227,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         return workspace_command(args.folder)
     if args.command == "check-banks":
         return check_banks(args.paths)
+    if args.command == "mark":
+        from .grading.marking import mark_command  # ipywidgets load only when a sheet runs
+
+        return mark_command(args)
     if args.command == "export":
         from .grading.export import export_command  # the grader's modules load only for this command
 

@@ -18,3 +18,6 @@ RUSSIA = BLUE
 NEUTRAL = "#7F7F7F"
 LAND = "#E8E2D0"
 SEA = "#EAF2F8"
+# Links in the static pages: darker than BLUE so that link text reads at 7:1 on white, and
+# underlined, so that it is not told apart by colour alone.
+PAGE_LINK = "#0A58A5"

@@ -8,9 +8,10 @@ import io
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
@@ -18,16 +19,14 @@ from ..atomic import write_text_atomically
 from ..exercise_build import exercise_names, nbgrader_meta, questions, solution_path
 from .grader import StudentResult, results_from_json, results_json
 
-WRITTEN_COLUMNS = [
-    "student",
-    "exercise",
-    "question",
-    "points",
-    "rubric",
-    "answer",
-    "score",
-    "comment",
-]
+# written.csv: a row per written answer. Between "points" and "score" come the criteria columns,
+# one per criterion of each written question's rubric (criterion_name: "w1 c1 Defines both
+# measures (1)"), where the grader types each criterion's mark; or the grader types one "score" for
+# the whole answer. "total" is what counts, computed from them (mark_total).
+WRITTEN_COLUMNS = ["student", "exercise", "question", "points", "score", "total", "comment", "answer"]
+# written.csv as versions before the criteria columns wrote it (the whole rubric in one cell, one
+# score per answer): still read, so that the marks typed into such a file are merged.
+OLD_WRITTEN_COLUMNS = ["student", "exercise", "question", "points", "rubric", "answer", "score", "comment"]
 COMPLETE = "complete"
 AWAITING = "awaiting manual marks"
 NO_SUBMISSION = "missing: no submission of this exercise was found"
@@ -198,47 +197,219 @@ def exercise_specs() -> dict[str, ExerciseSpec]:
     }
 
 
-Marks = dict[tuple[str, str, str], tuple[float, str]]
+class Mark(NamedTuple):
+    """A written answer's valid mark: its points, the grader's comment, and each criterion's points."""
+
+    score: float
+    comment: str
+    criteria: tuple[float, ...] = ()
+
+
+Marks = dict[tuple[str, str, str], Mark]
+
+# A criteria column of written.csv: "w1 c1 Defines both measures (1)", or "01-history w1 c1 ..."
+# once the file holds two exercises. Only the question and the criterion's number are read back:
+# the words after them are for the grader, and a spreadsheet or a new rubric may change them.
+CRITERION_COLUMN = re.compile(
+    r"(?:(?P<exercise>\d\d-[\w.-]+)\s+)?(?P<question>[wW]\d+)\s+[cC](?P<n>\d+)(?=\s|\Z).*", re.S
+)
+
+
+def criterion_column(name: str) -> tuple[str, str, int] | None:
+    """Return (exercise, or "" for any, question, criterion number) a column of written.csv marks, or None."""
+    found = CRITERION_COLUMN.fullmatch(plain_cell(name).strip())
+    if found is None or int(found["n"]) < 1:
+        return None
+    return found["exercise"] or "", found["question"].lower(), int(found["n"])
+
+
+def criterion_short(text: str, limit: int = 32) -> str:
+    """Return a criterion's first words, short enough for a column name: "Defines points as the…"."""
+    shown = ""
+    for word in str(text).split():
+        if len(shown) + len(word) + 1 > limit:
+            return (shown.rstrip(",.;:") or word[:limit]) + "…"
+        shown = f"{shown} {word}".strip()
+    return shown
+
+
+def criterion_name(exercise: str, question: str, n: int, rubric: tuple | list) -> str:
+    """Return the name of a criteria column: "w1 c1 Defines points as the… (1)" (exercise first if given)."""
+    head = f"{exercise} {question} c{n}" if exercise else f"{question} c{n}"
+    if n > len(rubric):
+        return head
+    criterion = rubric[n - 1]
+    return f"{head} {criterion_short(criterion['criterion'])} ({points_text(float(criterion['points']))})"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def mark_total(criteria: dict[int, str], score: str, spec: dict) -> tuple[float | None, list[str]]:
+    """Return the points an answer's typed marks give (None: no valid mark yet) and what is wrong with them.
+
+    criteria: {criterion number: as typed}; score: the typed score, as typed; spec: {points,
+    rubric} of the question, from the solution (never from written.csv, which anyone can edit).
+    Once any criterion is typed the criteria decide: each must be a number within 0 and its
+    points, and every criterion marked (0 for none); else a typed score within 0 and the
+    question's points counts. What is not valid is kept in written.csv as typed, not counted.
+    The marking sheets and --merge-written both total marks with this function.
+    """
+    maximum = float(spec["points"])
+    rubric = list(spec.get("rubric") or [])
+    problems: list[str] = []
+    if criteria:
+        given, valid = [], True
+        for n, text in sorted(criteria.items()):
+            if n > len(rubric):
+                problems.append(f"c{n} {text!r}: the rubric has {len(rubric)} criteria; kept, not counted")
+                valid = False
+                continue
+            criterion = rubric[n - 1]
+            name, top = f"c{n} ({criterion_short(criterion['criterion'])})", float(criterion["points"])
+            value = _number(text)
+            if value is None:
+                problems.append(f"{name}: {text!r} is not a number; kept, not counted")
+                valid = False
+            elif not 0 <= value <= top:  # NaN fails this too
+                problems.append(f"{name}: {value:g} is outside 0-{top:g}; kept, not counted")
+                valid = False
+            else:
+                given.append(value)
+        missing = [f"c{n}" for n in range(1, len(rubric) + 1) if n not in criteria]
+        if missing:
+            problems.append(
+                f"{', '.join(missing)} not marked yet (0 for none): "
+                "the criteria count once every one is marked"
+            )
+        if not valid or missing:
+            return None, problems
+        total = sum(given)
+        if total > maximum:
+            return None, [f"the criteria give {total:g}, more than the question's {maximum:g}; not counted"]
+        if score and _number(score) != total:
+            problems.append(f"score {score!r} differs from the criteria's {total:g}: the criteria count")
+        return total, problems
+    if not score:
+        return None, problems
+    value = _number(score)
+    if value is None:
+        return None, [f"score {score!r} is not a number; kept, not counted"]
+    if not 0 <= value <= maximum:  # NaN fails this too
+        return None, [f"score {value:g} is outside 0-{maximum:g}; kept, not counted"]
+    return value, []
+
+
+def read_typed(path: Path) -> list[dict]:
+    """Return every row of written.csv with something typed in it: marks, a score, a total, a comment.
+
+    Reads written.csv as this version writes it and as earlier ones did (one score column, the
+    rubric in one cell). Each row is a dict: student, exercise, question, points, answer, score,
+    total, comment as typed; criteria {number: as typed} from the columns of its own question;
+    stray {(exercise, question, number): as typed} from another question's columns (kept, not
+    counted); line, its row's number in the file.
+    """
+    typed: list[dict] = []
+    if not path.exists():
+        return typed
+    with path.open(encoding="utf-8-sig", newline="") as handle, _long_fields():
+        reader = csv.DictReader(handle)
+        columns = {name: criterion_column(name) for name in reader.fieldnames or [] if isinstance(name, str)}
+        for line, raw in enumerate(reader, start=2):
+            row = {name: plain_cell(value) for name, value in raw.items() if isinstance(name, str)}
+            student, exercise, question = (row.get(k) or "" for k in ("student", "exercise", "question"))
+            criteria: dict[int, str] = {}
+            stray: dict[tuple[str, str, int], str] = {}
+            for name, target in columns.items():
+                value = (row.get(name) or "").strip()
+                if target is None or not value:
+                    continue
+                target_exercise, target_question, n = target
+                if target_question == question and target_exercise in ("", exercise):
+                    criteria[n] = value
+                else:
+                    stray[(target_exercise or exercise, target_question, n)] = value
+            entry = {
+                "student": student,
+                "exercise": exercise,
+                "question": question,
+                "points": row.get("points") or "",
+                "answer": row.get("answer") or "",
+                "score": (row.get("score") or "").strip(),
+                "total": (row.get("total") or "").strip(),
+                "comment": row.get("comment") or "",
+                "criteria": criteria,
+                "stray": stray,
+                "line": line,
+            }
+            if entry["score"] or entry["total"] or entry["comment"].strip() or criteria or stray:
+                typed.append(entry)
+    return typed
+
+
+def typed_key(row: dict) -> tuple[str, str, str]:
+    """Return a typed row's (student, exercise, question)."""
+    return row["student"], row["exercise"], row["question"]
+
+
+def typed_where(row: dict) -> str:
+    """Return where a typed row is, for a message: "written.csv line 4 (alice 01-history w1)"."""
+    key = " ".join(typed_key(row))
+    return f"written.csv line {row['line']} ({key})" if row.get("line") else key
+
+
+def valid_marks(typed: list[dict], specs: dict[str, dict]) -> tuple[Marks, list[str]]:
+    """Return the valid marks of typed rows {(student, exercise, question): Mark}, and what is wrong.
+
+    specs: {exercise: {written question: {points, rubric}}}, from the solutions.
+    """
+    marks: Marks = {}
+    problems: list[str] = []
+    for row in typed:
+        key, where = typed_key(row), typed_where(row)
+        for (exercise, question, n), value in sorted(row["stray"].items()):
+            problems.append(
+                f"{where}: {value!r} is under {exercise} {question} c{n}, a column of another question; "
+                "kept, not counted"
+            )
+        if not row["score"] and not row["criteria"]:
+            if row["total"]:
+                problems.append(
+                    f"{where}: total {row['total']!r} with no score and no criteria; kept, not counted "
+                    "(the total is computed: type a score, or the criteria)"
+                )
+            continue
+        spec = specs.get(key[1], {}).get(key[2])
+        if spec is None:
+            problems.append(
+                f"{where}: exercise {key[1]!r} has no written question {key[2]!r}; kept, not counted"
+            )
+            continue
+        total, found = mark_total(row["criteria"], row["score"], spec)
+        problems += [f"{where}: {problem}" for problem in found]
+        if total is not None:
+            rubric = list(spec.get("rubric") or [])
+            criteria = (
+                tuple(float(row["criteria"][n]) for n in range(1, len(rubric) + 1)) if row["criteria"] else ()
+            )
+            marks[key] = Mark(total, row["comment"], criteria)
+    return marks, problems
 
 
 def read_manual_scores(path: Path, specs: dict[str, dict]) -> tuple[Marks, list[dict], list[str]]:
-    """Return typed scores {(student, exercise, question): (score, comment)}, every typed row, and problems.
+    """Return valid marks {(student, exercise, question): Mark}, every typed row (read_typed), and problems.
 
-    specs: {exercise: {written question: {points, rubric}}}. A score counts only within 0 and
-    the points the solution gives the question (never the points column of the CSV, which anyone
-    can edit); every typed row is returned, so that rewriting written.csv never loses one.
+    specs: {exercise: {written question: {points, rubric}}}. A mark counts only within 0 and
+    the points the solution gives the question or criterion (never the points column of the CSV,
+    which anyone can edit); every typed row is returned, so that rewriting written.csv never loses one.
     """
-    scores, typed, problems = {}, [], []
-    if not path.exists():
-        return scores, typed, problems
-    with path.open(encoding="utf-8-sig", newline="") as handle, _long_fields():
-        for line, raw in enumerate(csv.DictReader(handle), start=2):
-            row = {name: plain_cell(value) for name, value in raw.items() if isinstance(name, str)}
-            text, comment = (row.get("score") or "").strip(), (row.get("comment") or "").strip()
-            if not text and not comment:
-                continue
-            typed.append(row)
-            if not text:
-                continue
-            key = (row.get("student") or "", row.get("exercise") or "", row.get("question") or "")
-            spec = specs.get(key[1], {}).get(key[2])
-            if spec is None:
-                problems.append(
-                    f"written.csv line {line}: exercise {key[1]!r} has no written question {key[2]!r}; "
-                    "kept, not counted"
-                )
-                continue
-            try:
-                score = float(text)
-            except ValueError:
-                problems.append(f"written.csv line {line}: score {text!r} is not a number; ignored")
-                continue
-            maximum = float(spec["points"])
-            if not 0 <= score <= maximum:  # NaN fails this too
-                problems.append(f"written.csv line {line}: score {score:g} is outside 0-{maximum:g}; ignored")
-                continue
-            scores[key] = (score, row.get("comment") or "")
-    return scores, typed, problems
+    typed = read_typed(path)
+    marks, problems = valid_marks(typed, specs)
+    return marks, typed, problems
 
 
 @dataclass
@@ -405,26 +576,42 @@ def _feedback(r: StudentResult, spec: ExerciseSpec | None, manual: Marks) -> str
         lines += [f"Result: {verdict}"]
     for question, answer in sorted(r.written.items()):
         shown = spec.question(question)
-        score, comment = manual.get((r.student, r.exercise or "", question), (None, ""))
+        mark = manual.get((r.student, r.exercise or "", question))
+        score, comment = (mark.score, mark.comment) if mark else (None, "")
         points = f"{shown.points:g} point{'' if shown.points == 1 else 's'}" if shown.points else "? points"
         status = "to be graded by hand" if score is None else f"{score:g} of {points}"
         lines += ["", f"## {shown.name} ({status})", ""]
         lines += [*_quoted(shown.task), ""] if shown.task else []
         lines += ["Your answer:", "", answer or "_(no answer)_", "", "Rubric:"]
-        lines += [f"- {c['criterion']} ({c['points']} pt)" for c in shown.rubric]
+        given = mark.criteria if mark else ()
+        for n, c in enumerate(shown.rubric):
+            lines.append(f"- {c['criterion']} ({c['points']} pt)")
+            lines[-1] += f": {given[n]:g} of {c['points']}" if n < len(given) else ""
         if comment:
             lines += ["", f"Grader's comment: {comment}"]
     return "\n".join(lines) + "\n"
 
 
+def _rubric(specs: dict[str, ExerciseSpec], exercise: str, question: str) -> tuple:
+    return specs[exercise].question(question).rubric if exercise in specs else ()
+
+
+def _question_order(pair: tuple[str, str]) -> tuple:
+    exercise, question = pair
+    number = question[1:]
+    return exercise, int(number) if number.isdigit() else 0, question
+
+
 def _written_rows(
-    results: list[StudentResult], specs: dict[str, ExerciseSpec], typed: list[dict]
+    results: list[StudentResult], specs: dict[str, ExerciseSpec], typed: list[dict], manual: Marks
 ) -> tuple[str, list[str]]:
-    """Return written.csv: a row per written answer with what was typed for it, then typed rows left over."""
-    typed_by_key = {
-        (t.get("student") or "", t.get("exercise") or "", t.get("question") or ""): t for t in typed
-    }
-    table: list[list[object]] = [WRITTEN_COLUMNS]
+    """Return written.csv: a row per written answer with what was typed for it, then typed rows left over.
+
+    A column per criterion of each written question in the file (and per criterion anything was
+    typed under, so that nothing typed is lost), and the total that counts (manual).
+    """
+    typed_by_key = {typed_key(t): t for t in typed}
+    rows: list[tuple[tuple[str, str, str], str, str, dict]] = []  # key, points, answer, what was typed
     problems, used = [], set()
     for r in results:
         spec = specs.get(r.exercise or "")
@@ -434,27 +621,57 @@ def _written_rows(
             mark = typed_by_key.get(key, {})
             used.add(key)
             # Spaces and line ends do not count: a spreadsheet saving written.csv may change them.
-            if mark and (mark.get("answer") or "").split() != answer.split():
+            if mark and mark["answer"].split() != answer.split():
                 problems.append(
                     f"{r.student} {r.exercise} {question}: the written answer changed since it was marked; "
-                    "the typed score is kept: check it"
+                    "the typed marks are kept: check them"
                 )
-            table.append(
-                [
-                    r.student,
-                    r.exercise,
-                    question,
-                    points_text(shown.points),
-                    "; ".join(f"{c['criterion']} ({c['points']})" for c in shown.rubric),
-                    answer,
-                    (mark.get("score") or "").strip(),
-                    mark.get("comment") or "",
-                ]
-            )
+            rows.append((key, points_text(shown.points), answer, mark))
     for key, mark in typed_by_key.items():
         if key not in used:  # a mark for a row no longer graded: kept, so nothing typed is lost
-            table.append([mark.get(column) or "" for column in WRITTEN_COLUMNS])
+            rows.append((key, mark["points"], mark["answer"], mark))
             problems.append(f"{' '.join(key)}: a typed score with no graded submission; kept in written.csv")
+    counts: dict[tuple[str, str], int] = {}
+    for key, _points, _answer, mark in rows:
+        own = (key[1], key[2])
+        counts[own] = max(counts.get(own, 0), len(_rubric(specs, *own)), *mark.get("criteria", {0: ""}))
+        for exercise, question, n in mark.get("stray", {}):
+            other = (exercise, question)
+            counts[other] = max(counts.get(other, 0), len(_rubric(specs, *other)), n)
+    prefixed = len({exercise for exercise, _ in counts}) > 1  # "w1 c1" is no one column in two exercises
+    columns = [
+        (exercise, question, n)
+        for exercise, question in sorted(counts, key=_question_order)
+        for n in range(1, counts[(exercise, question)] + 1)
+    ]
+    table: list[list[object]] = [
+        [
+            *WRITTEN_COLUMNS[:4],
+            *(criterion_name(e if prefixed else "", q, n, _rubric(specs, e, q)) for e, q, n in columns),
+            *WRITTEN_COLUMNS[4:],
+        ]
+    ]
+    for key, points, answer, mark in rows:
+        criteria, stray = mark.get("criteria", {}), mark.get("stray", {})
+        score = mark.get("score", "")
+        if key in manual:
+            total = points_text(manual[key].score)
+        else:  # a total typed with nothing to compute it from is kept as typed (and not counted)
+            total = "" if score or criteria else mark.get("total", "")
+        table.append(
+            [
+                *key,
+                points,
+                *(
+                    criteria.get(n, "") if (e, q) == key[1:] else stray.get((e, q, n), "")
+                    for e, q, n in columns
+                ),
+                score,
+                total,
+                mark.get("comment", ""),
+                answer,
+            ]
+        )
     return csv_text(table), problems
 
 
@@ -513,18 +730,24 @@ def graded_folder(out: Path) -> tuple[list[StudentResult], dict[str, ExerciseSpe
     return results, specs, manual, problems
 
 
-def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
+Edit = Callable[[list[dict]], list[str]]
+
+
+def write_outputs(results: list[StudentResult], out: Path, edit: Edit | None = None) -> list[str]:
     """Write results.json, written.csv, feedback/ and the gradebooks (gradebook.csv last); return problems.
 
-    Rows already in out/ for other students or exercises are kept, and so is every score typed
-    into out/written.csv.
+    Rows already in out/ for other students or exercises are kept, and so is every mark typed
+    into out/written.csv. edit, if given, changes the typed rows (read_typed) before they are
+    counted and written back, and returns what to tell the grader (a marking sheet's Save).
+    The caller holds the folder's lock.
     """
     results, problems = merged_results(results, out)
     specs = exercise_specs()
-    manual, typed, typed_problems = read_manual_scores(
-        out / "written.csv", {name: spec.written for name, spec in specs.items()}
-    )
-    written, written_problems = _written_rows(results, specs, typed)
+    typed = read_typed(out / "written.csv")
+    if edit is not None:
+        problems += edit(typed)
+    manual, typed_problems = valid_marks(typed, {name: spec.written for name, spec in specs.items()})
+    written, written_problems = _written_rows(results, specs, typed, manual)
     _write(out / "results.json", results_json(results) + "\n")
     _write(out / "written.csv", written)
     current = set()
@@ -553,6 +776,9 @@ def write_outputs(results: list[StudentResult], out: Path) -> list[str]:
     return problems + typed_problems + written_problems
 
 
-def merge_written(out: Path) -> list[str]:
-    """Fold the manual scores in out/written.csv into the gradebooks and feedback, without regrading."""
-    return write_outputs([], out)
+def merge_written(out: Path, edit: Edit | None = None) -> list[str]:
+    """Fold the marks typed in out/written.csv into the gradebooks and feedback, without regrading.
+
+    edit: as for write_outputs (a marking sheet saves its marks so, under the folder's lock).
+    """
+    return write_outputs([], out, edit)
