@@ -55,6 +55,9 @@ def grade_command(args: argparse.Namespace) -> int:
     from .grading.output_folder import OutputFolder, OutputProblem, check_output_folder
 
     try:
+        if args.merge_written and args.shard is not None:
+            print("--shard grades; --merge-written does not: give one of them")
+            return 2
         if args.merge_written:
             with OutputFolder(args.out):
                 problems = merge_written(args.out)
@@ -68,6 +71,14 @@ def grade_command(args: argparse.Namespace) -> int:
                 return 2
             check_output_folder(args.out, args.submissions)
             with OutputFolder(args.out) as folder:
+                if args.shard is not None:
+                    from .grading.shards import ShardProblem, prepare_shard_folder
+
+                    try:
+                        prepare_shard_folder(args.out, args.shard)
+                    except ShardProblem as problem:
+                        print(problem)
+                        return 2
                 code, problems = _grade_into(folder, args)
                 if code:
                     return code
@@ -96,6 +107,12 @@ def _grade_into(folder, args: argparse.Namespace) -> tuple[int, list[str]]:
         return 2, []
     for line in found.skipped + found.warnings:
         print(line)
+    if args.shard is not None:
+        from .grading.shards import select
+
+        everyone = len(found.submissions)
+        found = select(found, args.shard)
+        print(f"shard {args.shard}: {len(found.submissions)} of {everyone} submissions")
     recovered = folder.recovered()
     if recovered:
         print(f"{len(recovered)} results of an interrupted run recovered into {args.out}")
@@ -147,6 +164,16 @@ def _grade_into(folder, args: argparse.Namespace) -> tuple[int, list[str]]:
     return 0, problems
 
 
+def _shard(text: str):
+    """Return --shard I/N as a Shard; argparse shows the reason it is refused."""
+    from .grading.shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix(f"--shard {text}: ")) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     parser = argparse.ArgumentParser(prog="fourislands", description=__doc__)
@@ -178,10 +205,22 @@ def main(argv: list[str] | None = None) -> int:
         help="CSV with columns student and submission (a file or folder name) to name ids",
     )
     grading.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="grade only shard I of N (I from 1), into its own --out; join them with `fourislands merge`",
+    )
+    grading.add_argument(
         "--merge-written",
         action="store_true",
         help="only fold the scores typed into OUT/written.csv",
     )
+    joining = commands.add_parser(
+        "merge", help="merge the folders of `grade --shard I/N` into one graded folder, as one run writes it"
+    )
+    joining.add_argument("out", type=Path, help="the graded folder to write (its typed marks are kept)")
+    joining.add_argument("shards", nargs="+", type=Path, help="the shard folders (each one's --out)")
+    joining.add_argument("--partial", action="store_true", help="merge even if some shards are missing")
     mark = commands.add_parser(
         "mark", help="write the marking sheets (notebooks) of a graded folder's written questions"
     )
@@ -259,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         return export_command(args)
     if args.command == "grade":
         return grade_command(args)
+    if args.command == "merge":
+        from .grading.shards import merge_command
+
+        return merge_command(args)
     return build_exercises(args.names)
 
 
