@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
-from course_root import ROOT
+from course_root import ROOT, course_with_solutions
 from hypothesis import given
 from hypothesis import strategies as st
 from test_grader import LIMITS, RIGHT, answered
@@ -87,12 +86,7 @@ def read_table(path: Path) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def two_solutions(tmp_path_factory) -> Path:
     """Return a course folder holding two of the course's solution notebooks, copied once."""
-    home = tmp_path_factory.mktemp("two-solutions")
-    (home / "data").mkdir()
-    (home / "solutions").mkdir()
-    for name in ("01-history", "02-negotiations"):
-        shutil.copy(ROOT / "solutions" / f"{name}.ipynb", home / "solutions")
-    return home
+    return course_with_solutions(tmp_path_factory.mktemp("two-solutions"), "01-history", "02-negotiations")
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 import threading
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from course_root import ROOT
+from course_root import course_with_solutions
 from test_grader import RIGHT, answered
 
 from fourislands.cli import main
@@ -110,12 +109,7 @@ def book(out: Path, exercise: str) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def course_home(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("marking-course")
-    (home / "data").mkdir()
-    (home / "solutions").mkdir()
-    for name in ("01-history", "05-survey"):
-        shutil.copy(ROOT / "solutions" / f"{name}.ipynb", home / "solutions")
-    return home
+    return course_with_solutions(tmp_path_factory.mktemp("marking-course"), "01-history", "05-survey")
 
 
 @pytest.fixture

@@ -115,21 +115,16 @@ def _course_title() -> str:
     return str(document.get("title", "The course"))
 
 
-def _stem(lesson: Lesson) -> str:
-    """Return the lesson's page name without extension: its notebook's name, e.g. 02-negotiations."""
-    return Path(lesson.notebook).stem
-
-
 def _chosen(everything: list[Lesson], notebooks: Iterable[str | Path] | None) -> list[Lesson]:
     """Return the lessons to build, in course order: the ready ones, or those named by id or notebook."""
     ready = [lesson for lesson in everything if lesson.status == "ready"]
     if notebooks is None:
         return ready
     wanted = {Path(name).stem for name in notebooks}  # "02", "02-negotiations", "notebooks/02-....ipynb"
-    unknown = wanted - {name for lesson in ready for name in (lesson.id, _stem(lesson))}
+    unknown = wanted - {name for lesson in ready for name in (lesson.id, lesson.stem)}
     if unknown:
         raise DataError(COURSE_FILE, f"no ready lesson {sorted(unknown)}; ready: {[x.id for x in ready]}")
-    return [lesson for lesson in ready if {lesson.id, _stem(lesson)} & wanted]
+    return [lesson for lesson in ready if {lesson.id, lesson.stem} & wanted]
 
 
 async def _execute(
@@ -208,7 +203,7 @@ def _link(lesson: Lesson, rel: str) -> str:
     """Return a link to the previous or next lesson's page, named as the lesson headers name it."""
     words = f"lesson {lesson.id}, {lesson.title}"
     label = f"\u2190 Previous: {words}" if rel == "prev" else f"Next: {words} \u2192"
-    return f'<a rel="{rel}" href="{_stem(lesson)}.html">{html.escape(label)}</a>'
+    return f'<a rel="{rel}" href="{lesson.stem}.html">{html.escape(label)}</a>'
 
 
 def _navigation(course: str, before: Lesson | None, after: Lesson | None, where: str) -> str:
@@ -293,7 +288,7 @@ def _index(course: str, everything: list[Lesson], built: set[str], edition: str 
     for lesson in everything:
         title = html.escape(lesson.title)
         if lesson.id in built:
-            title = f'<a href="{_stem(lesson)}.html">{title}</a>'
+            title = f'<a href="{lesson.stem}.html">{title}</a>'
             if instructor:
                 title += book_instructor.index_links(lesson)
         elif lesson.status == "planned":
@@ -446,7 +441,7 @@ def build_editions(
         exclude_output_prompt=True,
         embed_images=True,
     )
-    stems = {_stem(lesson) for lesson in chosen}
+    stems = {lesson.stem for lesson in chosen}
     exported = []
     for lesson, notebook in zip(chosen, lesson_notebooks, strict=True):
         _static_outputs(notebook)
@@ -463,7 +458,7 @@ def build_editions(
             after = chosen[position + 1] if position + 1 < len(chosen) else None
             header = _lesson_header(edition, course, lesson, before, after, sections)
             footer = _navigation(course, before, after, "bottom")
-            path = out / f"{_stem(lesson)}.html"
+            path = out / f"{lesson.stem}.html"
             write_text_atomically(
                 path, page.replace(HEADER, header, 1).replace(FOOTER, footer, 1), mode=PAGE_MODE
             )

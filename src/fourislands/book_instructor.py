@@ -23,7 +23,8 @@ from .charts.seminar import ESSAY, KIND_LABELS
 from .course import Lesson
 from .data import load
 from .errors import DataError
-from .exercise_build import SOLUTION, course_meta, nbgrader_meta, questions
+from .exercise_build import SOLUTION, nbgrader_meta, questions, solution_path
+from .grading.gradebook import exercise_spec
 from .model.seminar import SCENARIOS, SIDES, opinion_rows
 from .palette import GREEN, JAPAN, PAGE_LINK, RUSSIA
 from .paths import project_root
@@ -149,24 +150,19 @@ class ExtraPage:
     banner: str = BANNER
 
 
-def _stem(lesson: Lesson) -> str:
-    """Return a lesson's page name without extension, as book.py names it: its notebook's name."""
-    return Path(lesson.notebook).stem
-
-
 def key_page(lesson: Lesson) -> str:
     """Return the file name of a lesson's answer key, e.g. 02-negotiations-key.html."""
-    return f"{_stem(lesson)}-key.html"
+    return f"{lesson.stem}-key.html"
 
 
 def role_cards_page(lesson: Lesson) -> str:
     """Return the file name of the seminar's role cards."""
-    return f"{_stem(lesson)}-role-cards.html"
+    return f"{lesson.stem}-role-cards.html"
 
 
 def rubric_page(lesson: Lesson) -> str:
     """Return the file name of the seminar's essay rubric."""
-    return f"{_stem(lesson)}-essay-rubric.html"
+    return f"{lesson.stem}-essay-rubric.html"
 
 
 def _extra_pages(lesson: Lesson) -> list[tuple[str, str]]:
@@ -199,7 +195,7 @@ def index_links(lesson: Lesson) -> str:
 
 def _bar(course: str, lesson: Lesson, here: str) -> str:
     """Return the bar at the top of an instructor page: the contents, the lesson, its other pages."""
-    pages = [(f"{_stem(lesson)}.html", f"Lesson {lesson.id}: {lesson.title}"), *_extra_pages(lesson)]
+    pages = [(f"{lesson.stem}.html", f"Lesson {lesson.id}: {lesson.title}"), *_extra_pages(lesson)]
     current = ' aria-current="page"'
     links = "".join(
         f'<a href="{name}"{current if name == here else ""}>{html.escape(words)}</a>' for name, words in pages
@@ -248,19 +244,6 @@ def _markdown(text: str) -> str:
     return re.sub(r"<(/?)h[1-6]\b", r"<\1h4", page)
 
 
-def _task(task: str, name: str, points: int) -> tuple[str, str]:
-    """Return an exercise task's title and its text as HTML.
-
-    The title is the task's heading ("## Q1. The two-island option in land (2 points)") or its bold
-    lead ("**Q1 (1 point). The year 1945.**"); a task with neither is named by its question.
-    """
-    text = task.strip()
-    lead = re.match(r"#+[ \t]+(.*)\n?|\*\*(.+?)\*\*[ \t]*", text)
-    if lead is None:
-        return f"{name.upper()} ({points} point{'s' * (points != 1)})", _markdown(text)
-    return (lead.group(1) or lead.group(2)).strip().rstrip("."), _markdown(text[lead.end() :])
-
-
 # ---------------------------------------------------------------------------- answer keys
 
 
@@ -299,65 +282,50 @@ def quiz_key(bank: Bank) -> str:
     )
 
 
-def solution_path(lesson: Lesson) -> Path:
-    """Return where a lesson's exercise solution would be (solutions/NN-slug.ipynb)."""
-    return project_root() / "solutions" / f"{_stem(lesson)}.ipynb"
-
-
 def exercise_key(solution: nbformat.NotebookNode, name: str) -> str:
     """Return an exercise's questions with their solution code, its written answers with rubric and model."""
-    graded, written = questions(solution)
-    title = solution.metadata.get("fourislands", {}).get("title", name)
+    spec = exercise_spec(name, solution)
+    graded, _ = questions(solution)
+    models = {
+        nbgrader_meta(cell).get("grade_id"): SOLUTION.search(cell.source) or cell.source
+        for cell in solution.cells
+        if cell.cell_type == "markdown" and nbgrader_meta(cell).get("solution")
+    }
     parts = [
-        f'<h2 id="exercise-solutions">Exercise solutions: {html.escape(title)}</h2>'
+        f'<h2 id="exercise-solutions">Exercise solutions: {html.escape(spec.title)}</h2>'
         f"<p>From <code>solutions/{html.escape(name)}.ipynb</code>. Students work in "
         f"<code>exercises/{html.escape(name)}-exercises.ipynb</code>; the grader marks the code "
         "questions and you mark the written answers with their rubric.</p>"
     ]
-    task = ""
-    for cell in solution.cells:
-        meta = nbgrader_meta(cell)
-        grade_id = str(meta.get("grade_id", ""))
-        if cell.cell_type == "markdown" and not meta.get("solution"):
-            task = cell.source  # the text of the question that follows
-        elif cell.cell_type == "code" and meta.get("solution"):
-            extra = course_meta(cell)
-            question = extra["question"]
-            points = graded[question]["points"]
-            code = SOLUTION.search(cell.source)
-            if code is None:
-                raise DataError(
-                    f"solutions/{name}.ipynb", "an answer cell needs ### BEGIN/END SOLUTION", column=grade_id
-                )
-            title, text = _task(task, question, points)
+    for question in spec.questions:
+        points = f"{question.points:g} point{'s' * (question.points != 1)}"
+        heading = (
+            f'<section class="fi-key-exercise" aria-labelledby="solution-{question.id}">'
+            f'<h3 id="solution-{question.id}">{html.escape(question.name)} ({points})</h3>'
+            f'<div class="fi-key-task">{_markdown(question.task)}</div>'
+        )
+        if not question.written:
+            code = graded[question.id]["solution"].rstrip()
             parts.append(
-                f'<section class="fi-key-exercise" aria-labelledby="solution-{question}">'
-                f'<h3 id="solution-{question}">{html.escape(title)}</h3>'
-                f'<div class="fi-key-task">{text}</div>'
-                f"<p><strong>Solution</strong>, stored in <code>{html.escape(extra['answer'])}</code>:</p>"
-                f'<pre class="fi-key-solution" data-question="{question}"><code>'
-                f"{html.escape(code.group(1).rstrip())}</code></pre></section>"
+                f"{heading}<p><strong>Solution</strong>, stored in "
+                f"<code>{html.escape(graded[question.id]['answer'])}</code>:</p>"
+                f'<pre class="fi-key-solution" data-question="{question.id}"><code>'
+                f"{html.escape(code)}</code></pre></section>"
             )
-        elif cell.cell_type == "markdown" and meta.get("solution") and grade_id in written:
-            points = written[grade_id]["points"]
-            criteria = "".join(
-                f'<tr><td class="fi-points">{int(c["points"])}</td>'
-                f"<td>{html.escape(c['criterion'])}</td></tr>"
-                for c in written[grade_id]["rubric"]
-            )
-            model = SOLUTION.search(cell.source)
-            title, text = _task(task, grade_id, points)
-            parts.append(
-                f'<section class="fi-key-exercise" aria-labelledby="solution-{grade_id}">'
-                f'<h3 id="solution-{grade_id}">{html.escape(title)}</h3>'
-                f'<div class="fi-key-task">{text}</div>'
-                f'<table class="fi-key-rubric" data-question="{grade_id}"><caption>Rubric</caption>'
-                f'<thead><tr><th scope="col">Points</th><th scope="col">Criterion</th></tr></thead>'
-                f"<tbody>{criteria}</tbody></table>"
-                "<p><strong>A model answer</strong> (one of many that earn full marks):</p>"
-                f'<div class="fi-key-model" data-question="{grade_id}">'
-                f"{_markdown(model.group(1) if model else cell.source)}</div></section>"
-            )
+            continue
+        criteria = "".join(
+            f'<tr><td class="fi-points">{int(c["points"])}</td><td>{html.escape(c["criterion"])}</td></tr>'
+            for c in question.rubric
+        )
+        model = models.get(question.id, "")
+        parts.append(
+            f'{heading}<table class="fi-key-rubric" data-question="{question.id}"><caption>Rubric</caption>'
+            f'<thead><tr><th scope="col">Points</th><th scope="col">Criterion</th></tr></thead>'
+            f"<tbody>{criteria}</tbody></table>"
+            "<p><strong>A model answer</strong> (one of many that earn full marks):</p>"
+            f'<div class="fi-key-model" data-question="{question.id}">'
+            f"{_markdown(model if isinstance(model, str) else model.group(1))}</div></section>"
+        )
     return "".join(parts)
 
 
@@ -369,7 +337,7 @@ def answer_key(lesson: Lesson) -> ExtraPage:
         quiz = '<h2 id="quiz-key">Quiz key</h2><p>This lesson has no quiz.</p>'
     else:
         quiz = quiz_key(load_bank(lesson.id))
-    solution = solution_path(lesson)
+    solution = solution_path(lesson.stem)
     if solution.is_file():
         exercise = exercise_key(nbformat.read(solution, as_version=4), solution.stem)
     elif lesson.id == SEMINAR:
@@ -383,7 +351,7 @@ def answer_key(lesson: Lesson) -> ExtraPage:
         exercise = '<h2 id="exercise-solutions">Exercise</h2><p>This lesson has no exercise.</p>'
     body = (
         f"<h1>Answer key: lesson {lesson.id}, {html.escape(lesson.title)}</h1>"
-        f'<p>The answers to <a href="{_stem(lesson)}.html">lesson {lesson.id}</a>: its quiz '
+        f'<p>The answers to <a href="{lesson.stem}.html">lesson {lesson.id}</a>: its quiz '
         "questions, each with the correct answer, the explanation a student sees once they answer it "
         "and its source, then its exercise.</p>"
         f"{quiz}{exercise}"
@@ -542,7 +510,7 @@ def role_cards(lesson: Lesson) -> ExtraPage:
         "pages of the setting your class plays and hand each student the card of their role. In a "
         "small group one person takes two roles. The red lines are those of "
         "<code>data/red_lines.csv</code>, by side and setting; the roles are those of section 7 of "
-        f'the lesson (<a href="{_stem(lesson)}.html">lesson {lesson.id}</a>).</p>'
+        f'the lesson (<a href="{lesson.stem}.html">lesson {lesson.id}</a>).</p>'
         f"<ul>{''.join(f'<li>{r}</li>' for r in ranges)}</ul></div>"
         f"{''.join(cards)}"
     )

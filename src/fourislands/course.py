@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import pandas as pd
 import yaml
@@ -36,6 +37,11 @@ class Lesson:
     notebook: str
     exercise: str | None
     status: str
+
+    @property
+    def stem(self) -> str:
+        """Return the notebook's name without extension (02-negotiations): its book page's name too."""
+        return PurePosixPath(self.notebook).stem
 
     @property
     def minutes(self) -> int:

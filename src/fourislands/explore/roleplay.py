@@ -234,6 +234,7 @@ class RoleplayExplorer(Explorer):
         self.chart = widgets.Output()
         self.last_score: PackageScore | None = None
         self._charted: PackageScore | None = None  # the score the chart in its note shows
+        choices = (self.territory, self.security, self.economy, self.access, self.weighting, self.draw_map)
         super().__init__(
             [
                 widgets.HTML(
@@ -244,12 +245,7 @@ class RoleplayExplorer(Explorer):
                 self.scenario,
                 widgets.HTML("<strong>Start from:</strong>", layout={"margin": "6px 0 0 0"}),
                 *self.presets,
-                self.territory,
-                self.security,
-                self.economy,
-                self.access,
-                self.weighting,
-                self.draw_map,
+                *choices,
             ],
             notes={DETAILS_NOTE: self.details, CHART_NOTE: self.chart},
             controls_width="340px",
@@ -258,15 +254,7 @@ class RoleplayExplorer(Explorer):
         self.add_class("fi-roleplay")
         # The chart costs as much as the map: it is drawn only while its note is open.
         self.notes.observe(lambda _change: self._draw_chart(), names="selected_index")
-        self.watch(
-            self.scenario,
-            self.territory,
-            self.security,
-            self.economy,
-            self.access,
-            self.weighting,
-            self.draw_map,
-        )
+        self.watch(self.scenario, *choices)
         self.refresh()
 
     @property
