@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; classroom VMs and containers often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab seminar test screenshots lint bench exercises book book-instructor coastlines clean
+.PHONY: install lab hub seminar test screenshots lint bench exercises book book-instructor coastlines clean
 
 install: $(INSTALLED)
 
@@ -44,6 +44,16 @@ lab: install
 		$(BIN)/fourislands workspace "$(WORKSPACE)" || exit 1; root="$(WORKSPACE)"; fi; \
 	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$$root" --config="$(CURDIR)/etc/jupyter_server_config.json" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb
+
+# JupyterHub for a class on this machine (docs/jupyterhub.md): members of the Unix group fourislands
+# log in with their passwords and each gets JupyterLab in ~/fourislands-work, running as them; the
+# course folder stays read-only and solutions/ (hidden tests) unreadable to them. Run as root.
+HUB_URL ?= http://127.0.0.1:8000
+
+hub: install $(NODE_TOOLS)
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make hub runs each student's server as that student: run it as root."; exit 1; fi
+	[ ! -d solutions ] || chmod o-rwx solutions
+	FOURISLANDS_HUB_URL="$(HUB_URL)" $(BIN)/jupyterhub -f etc/jupyterhub/jupyterhub_config.py
 
 # The explorers as apps for the projector, one per page and no code (apps/, docs/seminar-apps.md).
 # nbgrader's and Notebook's JupyterLab extensions cannot load inside Voila: left out, the console stays clean.
