@@ -74,7 +74,7 @@ def pytest_runtest_makereport(item, call):
 # `pytest -n`. Every other module (and each lesson under nbval) runs whole on one worker, so its
 # fixtures are made once and a lesson's cells run in order in one kernel.
 SPREAD = {
-    *(f"test_lesson_0{n}.py" for n in range(1, 7)),
+    *(f"test_lesson_0{n}.py" for n in range(1, 8)),
     "test_exercises.py",
     "test_judging.py",
     "test_judging_hostile.py",

@@ -21,7 +21,7 @@ EXPLORERS = {
     "02-split-calculator.ipynb": ("fourislands.explore.split", "split_explorer"),
     "03-range-map.ipynb": ("fourislands.explore.ranges", "range_explorer"),
     "05-survey-explorer.ipynb": ("fourislands.explore.survey", "survey_explorer"),
-    "06-roleplay-scorer.ipynb": ("fourislands.explore.roleplay", "roleplay_explorer"),
+    "07-roleplay-scorer.ipynb": ("fourislands.explore.roleplay", "roleplay_explorer"),
 }
 INDEX = "index.ipynb"  # the start page of `make seminar`: each app's title and what it is for
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

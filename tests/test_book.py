@@ -489,7 +489,7 @@ def test_an_edition_is_never_written_over_the_other(tmp_path):
     assert book.book_command(argparse.Namespace(out=keys, lessons=["00"], instructor=False)) == 1
 
 
-# ---------------------------------------------------------------------------- lesson 06's printouts
+# ---------------------------------------------------------------------------- lesson 07's printouts
 
 
 def seminar():
@@ -501,8 +501,8 @@ def test_role_cards_give_each_role_of_each_side_its_red_lines_in_each_setting():
     tree = soup(page.body)
     cards = tree.select("section.fi-card")
     notebook = nbformat.read(ROOT / seminar().notebook, as_version=4)
-    roles = [name for name, _ in book_instructor.delegation_roles(notebook, "06")]
-    _, observers = book_instructor.observer_roles(notebook, "06")
+    roles = [name for name, _ in book_instructor.delegation_roles(notebook, "07")]
+    _, observers = book_instructor.observer_roles(notebook, "07")
     assert len(roles) == 5 and len(observers) == 4
     assert len(cards) == len(SCENARIOS) * len(SIDES) * len(roles) + len(observers)
     lesson_text = " ".join(" ".join(cell.source.split()) for cell in notebook.cells)
@@ -553,16 +553,16 @@ def test_the_essay_rubric_is_a_page_of_its_criteria():
 
 def test_the_seminar_adds_its_printouts_to_the_instructor_pages(tmp_path):
     written = book._write_instructor_pages(
-        tmp_path, "Course", [seminar()], {"06-seminar"}, lambda _line: None
+        tmp_path, "Course", [seminar()], {"07-seminar"}, lambda _line: None
     )
     assert [p.name for p in written] == [
-        "06-seminar-key.html",
-        "06-seminar-role-cards.html",
-        "06-seminar-essay-rubric.html",
+        "07-seminar-key.html",
+        "07-seminar-role-cards.html",
+        "07-seminar-essay-rubric.html",
     ]
     key = soup(written[0].read_text())
     links = {a["href"] for a in key.find_all("a")}
-    assert {"06-seminar-role-cards.html", "06-seminar-essay-rubric.html", "06-seminar.html"} <= links
+    assert {"07-seminar-role-cards.html", "07-seminar-essay-rubric.html", "07-seminar.html"} <= links
     for path in written:
         tree = soup(path.read_text())
         assert not tree.select("script[src], link, iframe, object, embed, img"), path.name
@@ -571,4 +571,4 @@ def test_the_seminar_adds_its_printouts_to_the_instructor_pages(tmp_path):
         headings = [h["id"] for h in tree.find_all("h2")]
         nav = contents_of(tree)
         listed = [unquote(a["href"][1:]) for a in nav.find_all("a")] if nav else []
-        assert listed == headings and (nav is None) == (path.name == "06-seminar-essay-rubric.html")
+        assert listed == headings and (nav is None) == (path.name == "07-seminar-essay-rubric.html")

@@ -244,7 +244,7 @@ def test_settlement_options_name_real_islands():
 
 def test_issue_ids_resolve():
     known = set(load("reading_issues")["id"])
-    assert len(known) == 54
+    assert len(known) == 55
     for name in content_tables():
         table = load(name)
         if "issue_id" in table.columns:

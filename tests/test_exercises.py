@@ -45,7 +45,11 @@ def test_the_solution_passes_its_tests_and_the_committed_files_are_built_from_it
     # One run in grading mode, tests included: a failing check or hidden test raises here.
     executed = run(exercise_build.probed(name, solution, with_tests=True), FOURISLANDS_GRADING="1")
     graded, written = exercise_build.questions(solution)
-    assert len(graded) >= 5 and 1 <= len(written) <= 2
+    essays = [answer for answer in written.values() if "words" in answer]
+    if essays:  # the seminar's exercise is its essay alone, with the length the prompt asks
+        assert graded == {} and len(written) == 1 and essays[0]["words"][0] < essays[0]["words"][1]
+    else:
+        assert len(graded) >= 5 and 1 <= len(written) <= 2
     committed = nbformat.read(exercise_path(name), as_version=4)
     released = exercise_build.student_version(solution)
     assert [c.source for c in committed.cells] == [c.source for c in released.cells], "run `make exercises`"
@@ -59,9 +63,14 @@ def test_the_solution_passes_its_tests_and_the_committed_files_are_built_from_it
 def test_the_exercise_runs_untouched_and_every_check_says_not_attempted(name):
     exercise = run(nbformat.read(exercise_path(name), as_version=4))
     text = outputs_text(exercise)
-    graded, _ = exercise_build.questions(nbformat.read(exercise_build.solution_path(name), as_version=4))
+    graded, written = exercise_build.questions(
+        nbformat.read(exercise_build.solution_path(name), as_version=4)
+    )
     for question in graded:
         assert f"{question}: Not attempted" in text
+    for answer in written.values():
+        if "words" in answer:  # the word count says what it counts (run from its folder: test_essay.py)
+            assert "Word count." in text and "press Ctrl+S" in text
     assert "Passed" not in text and "Traceback" not in text
 
 

@@ -325,3 +325,37 @@ def test_a_writer_killed_again_and_again_loses_only_the_line_it_was_writing(stor
     assert sorted(p.name for p in store.parent.iterdir()) == ["progress.json", "progress.json.lock"]
     progress._stores.clear()
     assert progress.read_progress()[1] is None  # still a progress file, torn lines and all
+
+
+def test_seminar_progress_saved_as_lesson_06_is_read_as_lesson_07(store):
+    # Saved before the seminar moved from 06 to 07: its answers must follow it, not land in the new 06.
+    from fourislands.quizbank import load_bank
+
+    seminar = sorted(q.id for q in load_bank("07").questions)
+    assert frozenset(seminar) == progress.SEMINAR_QUESTIONS_SAVED_AS_06
+    assert progress.record_attempt("06", seminar[0], attempt()) is None
+    assert progress.record_event("06", seminar[1], "hint") is None
+    progress._stores.clear()
+    read, notice = progress.read_progress()
+    assert notice is None
+    assert read.of("07", seminar[0]).correct and read.of("07", seminar[1]).events == {"hint": 1}
+    assert not read.of("06", seminar[0]).attempts
+    assert {a["lesson"] for a in read.attempts} == {"07"}
+
+
+def test_the_new_lesson_06_reuses_no_id_the_seminar_saved_under_06():
+    from fourislands.quizbank import bank_files, read_bank
+
+    banks = {path.name[:2]: read_bank(path) for path in bank_files()}
+    if "06" in banks:  # the 2018-2026 lesson's bank
+        assert not {q.id for q in banks["06"].questions} & progress.SEMINAR_QUESTIONS_SAVED_AS_06
+    assert progress.lesson_now("06", ["red-lines-who-said-it", "patrushev-name"]) == "07"
+    assert progress.lesson_now("06", []) == "06"
+    assert progress.lesson_now("06", ["red-lines-who-said-it", "not-a-seminar-question"]) == "06"
+    assert progress.lesson_now("01", ["red-lines-who-said-it"]) == "01"
+
+
+def test_an_old_copy_of_the_seminar_still_gets_its_questions():
+    asked = quiz("06", "red-lines-who-said-it", "two-first-condition")
+    assert [q.id for q in asked.questions] == ["red-lines-who-said-it", "two-first-condition"]
+    assert {q.lesson for q in asked.questions} == {"07"}

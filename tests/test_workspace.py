@@ -41,3 +41,15 @@ def test_a_folder_that_cannot_be_written_is_said_plainly(tmp_path, capsys):
     (tmp_path / "a-file").write_text("x")
     assert main(["workspace", str(tmp_path / "a-file" / "work")]) == 2
     assert "cannot make a workspace" in capsys.readouterr().out
+
+
+def test_a_workspace_made_when_the_seminar_was_06_is_told_where_it_went(tmp_path, capsys):
+    folder = tmp_path / "work"
+    old = folder / "notebooks" / "06-seminar.ipynb"
+    old.parent.mkdir(parents=True)
+    old.write_text("my seminar notes")
+    assert main(["workspace", str(folder)]) == 0
+    said = capsys.readouterr().out
+    assert "06-seminar.ipynb is now 07-seminar.ipynb in the course: open 07-seminar.ipynb" in said
+    assert old.read_text() == "my seminar notes"
+    assert (folder / "notebooks" / "07-seminar.ipynb").exists()

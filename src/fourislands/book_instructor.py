@@ -4,7 +4,7 @@ book.build_editions writes them beside the lesson pages of the instructor editio
 run of the lessons as the student edition: this module says what they hold, book.py makes them
 pages (this module imports nothing from book.py, which imports it). Nothing here runs a notebook:
 the keys come from the quiz banks (data/quizzes/) and the solution notebooks (solutions/), the
-role cards from data/red_lines.csv and the polls of lesson 06, with the roles as the lesson's own
+role cards from data/red_lines.csv and the polls of lesson 07, with the roles as the lesson's own
 text names them, and the rubric from data/essay_rubric.csv. The student edition never holds any
 of these pages.
 """
@@ -32,7 +32,7 @@ from .quizbank import Bank, BankError, Question, bank_path, cite_html, load_bank
 from .quizwidget import answer_text
 
 # The seminar: the lesson whose role-play gets printed cards and whose essay gets a marking sheet.
-SEMINAR = "06"
+SEMINAR = "07"
 BANNER = (
     '<p class="fi-instructor-banner" role="note"><strong>Instructor edition: contains answers.</strong> '
     "Keep this page away from students.</p>"
@@ -40,7 +40,7 @@ BANNER = (
 INDEX_BANNER = (
     '<p class="fi-instructor-banner" role="note"><strong>Instructor edition: contains answers.</strong> '
     "Each lesson has an answer key: every quiz question with its correct answer, explanation and "
-    "source, and the exercise's solutions with the rubrics of its written answers. Lesson 06 adds "
+    "source, and the exercise's solutions with the rubrics of its written answers. Lesson 07 adds "
     "printable role cards and the essay rubric. Do not give this folder to students: their edition "
     "is built by <code>make book</code>.</p>"
 )
@@ -60,7 +60,7 @@ QUESTION_TYPES = {
     "text": "a word or name",
 }
 # Which of a side's red lines each delegation role watches (data/red_lines.csv, column kind), by
-# the role's name in lesson 06. The head of delegation watches them all; "law" stands for the
+# the role's name in lesson 07. The head of delegation watches them all; "law" stands for the
 # economy lines on the law joint activities would run under (the legal adviser's, by the lesson).
 ROLE_WATCHES = {
     "head of delegation": ("sovereignty", "territory", "sequence", "security", "economy", "access"),
@@ -70,7 +70,7 @@ ROLE_WATCHES = {
     "voice of the public": ("access", "polls"),
 }
 LAW = re.compile(r"\b(law|legal)\b", re.I)
-# Where lesson 06 names its roles and rules: the Markdown paragraphs that start with these.
+# Where lesson 07 names its roles and rules: the Markdown paragraphs that start with these.
 DELEGATIONS, OBSERVERS, GROUND_RULES = (
     "**Delegations.**",
     "**Observer roles (optional).**",
@@ -340,15 +340,15 @@ def answer_key(lesson: Lesson) -> ExtraPage:
     solution = solution_path(lesson.stem)
     if solution.is_file():
         exercise = exercise_key(nbformat.read(solution, as_version=4), solution.stem)
-    elif lesson.id == SEMINAR:
-        exercise = (
-            '<h2 id="exercise-solutions">The essay and the role-play</h2><p>Lesson 06 has no exercise '
-            "notebook: the essay is its exercise, marked by hand with "
-            f'<a href="{rubric_page(lesson)}">its rubric</a>. The role-play has no right answer; '
-            f'<a href="{role_cards_page(lesson)}">the role cards</a> give each student their brief.</p>'
-        )
     else:
         exercise = '<h2 id="exercise-solutions">Exercise</h2><p>This lesson has no exercise.</p>'
+    if lesson.id == SEMINAR:
+        exercise += (
+            '<h2 id="essay-and-role-play">The essay and the role-play</h2><p>The essay of the exercise '
+            f'is marked by hand with <a href="{rubric_page(lesson)}">its rubric</a>, on the marking '
+            "sheet (docs/grader-guide.md). The role-play has no right answer; "
+            f'<a href="{role_cards_page(lesson)}">the role cards</a> give each student their brief.</p>'
+        )
     body = (
         f"<h1>Answer key: lesson {lesson.id}, {html.escape(lesson.title)}</h1>"
         f'<p>The answers to <a href="{lesson.stem}.html">lesson {lesson.id}</a>: its quiz '
@@ -371,7 +371,7 @@ def _paragraph(notebook: nbformat.NotebookNode, label: str, where: str) -> str:
 
 
 def delegation_roles(notebook: nbformat.NotebookNode, where: str) -> list[tuple[str, str]]:
-    """Return the delegation roles of lesson 06 and what each does: ("legal adviser", "for ...")."""
+    """Return the delegation roles of lesson 07 and what each does: ("legal adviser", "for ...")."""
     text = " ".join(_paragraph(notebook, DELEGATIONS, where).split())
     roles = re.findall(r"\*([^*]+)\* ((?:who|for)\b[^;.]*)", text)
     unknown = [name for name, _ in roles if name not in ROLE_WATCHES]
@@ -383,7 +383,7 @@ def delegation_roles(notebook: nbformat.NotebookNode, where: str) -> list[tuple[
 
 
 def observer_roles(notebook: nbformat.NotebookNode, where: str) -> tuple[str, list[tuple[str, str]]]:
-    """Return lesson 06's note on observers and each observer role with its brief, as Markdown."""
+    """Return lesson 07's note on observers and each observer role with its brief, as Markdown."""
     cell = next(
         (c.source for c in notebook.cells if c.cell_type == "markdown" and OBSERVERS in c.source), None
     )

@@ -6,14 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import exercise_build
 from .errors import DataError
 from .paths import exercise_path, project_root
-from .quizbank import answer_from_data, bank_files, read_bank
+
+# Each command imports what it needs when it runs: `fourislands workspace` starts every student's
+# server on a hub, and must not load the authoring tools (nbformat, jsonschema) to copy notebooks.
 
 
 def check_banks(paths: list[Path]) -> int:
     """Check banks (schema, ids, sources, numeric answers against the data); return an exit code."""
+    from .quizbank import answer_from_data, bank_files, read_bank
+
     failed = False
     for path in paths or bank_files():
         try:
@@ -38,6 +41,8 @@ def check_banks(paths: list[Path]) -> int:
 
 def build_exercises(names: list[str]) -> int:
     """Build exercise notebooks and public checks from solutions/; return an exit code."""
+    from . import exercise_build
+
     for name in names or exercise_build.exercise_names():
         try:
             exercise_build.write(name)

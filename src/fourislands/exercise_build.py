@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from .data import load
 from .errors import DataError
 from .exercises import encoded
 from .kernels import notebook_client
@@ -23,6 +24,13 @@ HIDDEN = re.compile(
 WRITTEN_PLACEHOLDER = (
     "> **Your answer.** Double-click this box, replace these lines with your answer (a few "
     "sentences), then press Shift+Enter to show it."
+)
+
+
+# An essay's cell as it starts: the same box, with the length the prompt asks for.
+ESSAY_PLACEHOLDER = (
+    "> **Your essay.** Double-click this box, replace these lines with your essay ({min_words} to "
+    "{max_words} words, in paragraphs), then press Shift+Enter to show it."
 )
 
 
@@ -64,6 +72,9 @@ def student_version(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
             answer = course_meta(cell)["answer"]
             stub = f"# Your code here: store your answer in {answer}\n{answer} = ____\n"
             cell.source = SOLUTION.sub(lambda _m, s=stub: s, cell.source, count=1).rstrip("\n")
+        elif meta.get("solution") and course_meta(cell).get("essay"):
+            words = essay_words(course_meta(cell)["essay"])
+            cell.source = ESSAY_PLACEHOLDER.format(min_words=words[0], max_words=words[1])
         elif meta.get("solution"):
             cell.source = WRITTEN_PLACEHOLDER
         if meta.get("grade") and cell.cell_type == "code":
@@ -95,6 +106,8 @@ def questions(solution: nbformat.NotebookNode) -> tuple[dict, dict]:
         elif meta.get("grade") and cell.cell_type == "code":
             question = meta["grade_id"]
             graded[question] = {**answers[question], "points": meta["points"], "tests": question}
+        elif meta.get("grade") and meta.get("solution") and course_meta(cell).get("essay"):
+            written[meta["grade_id"]] = essay_answer(course_meta(cell)["essay"], meta)
         elif meta.get("grade") and meta.get("solution"):
             written[meta["grade_id"]] = {
                 "points": meta["points"],
@@ -103,13 +116,52 @@ def questions(solution: nbformat.NotebookNode) -> tuple[dict, dict]:
     return graded, written
 
 
+def essay_words(essay: str) -> tuple[int, int]:
+    """Return the fewest and most words data/essays.csv asks of an essay."""
+    row = _essay_row(essay)
+    return int(row["min_words"]), int(row["max_words"])
+
+
+def _essay_row(essay: str) -> dict:
+    """Return an essay's row of data/essays.csv; raise DataError naming the essays if there is none."""
+    essays = load("essays").set_index("id", drop=False)
+    if essay not in essays.index:
+        raise DataError("essays", f"no essay {essay!r}; the essays are {', '.join(essays.index)}")
+    return essays.loc[essay].to_dict()
+
+
+def essay_answer(essay: str, meta: dict) -> dict:
+    """Return an essay's written answer as the checks hold it: points, rubric and length from data/.
+
+    The rubric is data/essay_rubric.csv's, the one the instructor edition prints, so the marking
+    sheet and the printed page cannot differ; the cell's points must be the rubric's total.
+    """
+    words = essay_words(essay)
+    rows = load("essay_rubric")
+    rows = rows[rows["essay_id"] == essay].sort_values("position")
+    rubric = [
+        {"points": int(row.points), "criterion": f"{row.criterion}: {row.full_marks}"}
+        for row in rows.itertuples()
+    ]
+    total = sum(item["points"] for item in rubric)
+    if not rubric or total != meta["points"]:
+        raise DataError(
+            meta.get("grade_id", "?"),
+            f"essay {essay!r}: the cell gives {meta['points']} points, "
+            f"its rubric in essay_rubric adds to {total}",
+        )
+    return {"points": meta["points"], "rubric": rubric, "essay": essay, "words": list(words)}
+
+
 def probed(name: str, solution: nbformat.NotebookNode, with_tests: bool = False) -> nbformat.NotebookNode:
     """Return a copy of the solution with a last cell that prints the answers' fingerprints.
 
-    Without tests by default: the test cells need the very checks these fingerprints make.
+    Without tests by default: the test cells need the very checks these fingerprints make, as do
+    cells marked needs_checks (an essay's word count reads its length from them).
     """
     graded, _ = questions(solution)
     notebook = copy.deepcopy(solution)
+    notebook.cells = [c for c in notebook.cells if not course_meta(c).get("needs_checks")]
     if not with_tests:
         notebook.cells = [
             c for c in notebook.cells if not (nbgrader_meta(c).get("grade") and c.cell_type == "code")

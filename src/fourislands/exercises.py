@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from IPython import get_ipython
 
 from .errors import DataError
+from .essay_length import essay_length, length_verdict, saved_notebook
 from .fingerprint import Blank, ____, compare
 from .lesson import Block
 from .palette import BLUE, NEUTRAL, PURPLE, SKY, VERMILION
@@ -247,6 +248,27 @@ class Exercise:
         if self._marking() and outcome.status != "passed":
             raise AssertionError(f"{question}: {outcome.status}: {outcome.message}")
         return outcome
+
+    def word_count(self, answer: str = "w1") -> Block:
+        """Return how many words the essay holds in the saved notebook, against the length asked.
+
+        It counts the notebook file, so it says when that was saved and to save before counting.
+        """
+        essays = {name: spec for name, spec in self.spec.get("written", {}).items() if "words" in spec}
+        if answer not in essays:
+            listed = ", ".join(essays) or "none"
+            return CheckResult(
+                str(answer)[:40], "error", f"No essay {str(answer)[:40]!r}; the essays: {listed}."
+            )
+        fewest, most = essays[answer]["words"]
+        within, sentence = length_verdict(essay_length(saved_notebook(self.name), answer), fewest, most)
+        advice = " The count is of the saved notebook: after editing, press Ctrl+S and run this cell again."
+        colour = BLUE if within else NEUTRAL
+        page = (
+            f'<div role="status" class="fi-word-count" style="border-left: 4px solid {colour}; '
+            f'padding: 4px 10px;"><strong>Word count.</strong> {html.escape(sentence + advice)}</div>'
+        )
+        return Block(page, f"Word count. {sentence}{advice}")
 
     def hint(self, question: str) -> Block:
         """Return the next hint for question (hints come in levels, from a nudge to a method)."""

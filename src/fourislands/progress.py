@@ -17,7 +17,7 @@ import os
 import random
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +87,7 @@ class Progress:
 
     def add(self, record: dict) -> None:
         """Take one checked record into the lists and the summaries."""
+        record = renumbered(record)
         summary = self.questions.setdefault((record["lesson"], record["question"]), QuestionProgress())
         if record["t"] == "attempt":
             self.attempts.append(record)
@@ -96,6 +97,39 @@ class Progress:
         else:
             self.events.append(record)
             summary.events[record["kind"]] = summary.events.get(record["kind"], 0) + 1
+
+
+# The seminar was lesson 06 until the 2018-2026 lesson took its place (December 2026). Progress saved
+# before then files the seminar's questions under "06"; these ids are the seminar's alone, so such a
+# record is the seminar's and is read as lesson 07's. A test keeps the new lesson 06 from reusing them.
+SEMINAR_QUESTIONS_SAVED_AS_06 = frozenset(
+    {
+        "essay-both-sides-and-limits",
+        "essay-evidence-sentence",
+        "former-residents-best-solution",
+        "hirose-reason-to-hurry",
+        "mainichi-flexible-gap",
+        "order-russian-statements",
+        "patrushev-name",
+        "red-lines-who-said-it",
+        "russian-opposition-fall",
+        "russian-public-reception",
+        "russian-red-lines",
+        "two-first-condition",
+    }
+)
+
+
+def lesson_now(lesson: str, question_ids: Iterable[str]) -> str:
+    """Return the lesson that holds these questions now: "07" for the seminar's under its old "06"."""
+    ids = set(question_ids)
+    return "07" if lesson == "06" and ids and ids <= SEMINAR_QUESTIONS_SAVED_AS_06 else lesson
+
+
+def renumbered(record: dict) -> dict:
+    """Return a saved record with its lesson as the course numbers it now (the seminar moved to 07)."""
+    lesson = lesson_now(record["lesson"], [record["question"]])
+    return record if lesson == record["lesson"] else {**record, "lesson": lesson}
 
 
 def _checked(record: Any) -> dict | None:

@@ -13,7 +13,7 @@ from traitlets import TraitError
 from .judging import Result, judge
 from .keyboard import SCOPE_CLASS, keyboard_scope
 from .palette import BLUE, GREEN, SKY, VERMILION
-from .progress import Progress, QuestionProgress, read_progress, record_attempt, record_event
+from .progress import Progress, QuestionProgress, lesson_now, read_progress, record_attempt, record_event
 from .quizbank import Bank, Question, cite_html, load_bank
 from .scores import QuizScore, quiz_score
 from .shared_models import plain_widget
@@ -491,4 +491,6 @@ class Quiz:
 
 def quiz(lesson: str, *question_ids: str, one_at_a_time: bool = False) -> Quiz:
     """Return a lesson's quiz to show in a notebook: all questions, or the ones named."""
+    # A student's copy of the seminar made while it was lesson 06 still asks for its questions there.
+    lesson = lesson_now(lesson, question_ids)
     return Quiz(load_bank(lesson), list(question_ids) or None, one_at_a_time=one_at_a_time)

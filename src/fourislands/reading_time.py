@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import nbformat
@@ -11,22 +10,22 @@ from .course import Lesson
 from .exercise_build import questions, solution_path
 from .paths import exercise_name, project_root
 from .quizbank import load_bank
+from .words import markdown_words
 
 WORDS_PER_MINUTE = 200  # reading prose to understand it, not skimming
 # Minutes for each thing a student does besides reading the prose. A figure, table or box is read
 # and compared with the text; an explorer is tried with a few settings; a question is answered and
 # its feedback read (once: the final quiz puts those already right away); a "Stop and think" is a
 # pause to answer in one's head or on paper. A code question of an exercise is written and
-# checked; a written answer is three to five sentences.
+# checked; a written answer is three to five sentences. An essay is drafted and revised with the
+# sources open, at about 15 words a minute of finished text: 60 minutes for 900 words.
 SHOWN_OUTPUT_MINUTES = 0.5
 EXPLORER_MINUTES = 4
 QUESTION_MINUTES = 1
 PAUSE_MINUTES = 2
 CODE_QUESTION_MINUTES = 3
 WRITTEN_ANSWER_MINUTES = 5
-DISCLOSURE = re.compile(r"<details\b.*?</details>", re.DOTALL)
-MARKUP = re.compile(r"\]\([^)]*\)|<[^>]+>")  # link targets and HTML tags: no words of their own
-MARKS = re.compile(r"[#*`|\[]")  # Markdown marks, which stick to the words they mark
+ESSAY_WORDS_PER_MINUTE = 15
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class Estimate:
     exercise_words: int = 0
     code_questions: int = 0
     written_answers: int = 0
+    essay_words: int = 0  # the longest each essay may be, summed
 
     @property
     def reading_minutes(self) -> float:
@@ -58,13 +58,13 @@ class Estimate:
             self.exercise_words / WORDS_PER_MINUTE
             + self.code_questions * CODE_QUESTION_MINUTES
             + self.written_answers * WRITTEN_ANSWER_MINUTES
+            + self.essay_words / ESSAY_WORDS_PER_MINUTE
         )
 
 
 def prose_words(notebook: nbformat.NotebookNode) -> int:
     """Return the words a student reads in a notebook's Markdown (disclosures folded, markup out)."""
-    text = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    return len(MARKS.sub("", MARKUP.sub(" ", DISCLOSURE.sub(" ", text))).split())
+    return markdown_words(" ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown"))
 
 
 def estimate(lesson: Lesson) -> Estimate:
@@ -90,6 +90,7 @@ def estimate(lesson: Lesson) -> Estimate:
         parts |= {
             "exercise_words": prose_words(exercise),
             "code_questions": len(graded),
-            "written_answers": len(written),
+            "written_answers": sum("words" not in answer for answer in written.values()),
+            "essay_words": sum(answer["words"][1] for answer in written.values() if "words" in answer),
         }
     return Estimate(**parts)

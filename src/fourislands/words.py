@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
+
+DISCLOSURE = re.compile(r"<details\b.*?</details>", re.DOTALL)  # folded sources: not read as prose
+MARKUP = re.compile(r"\]\([^)]*\)|<[^>]+>")  # link targets and HTML tags: no words of their own
+MARKS = re.compile(r"[#*`|\[>]")  # Markdown marks, which stick to the words they mark
 
 
 def and_list(items: Iterable[object], quoted: bool = False, none: str = "") -> str:
@@ -25,3 +30,8 @@ def wrapped(text: object, width: int = 96, indent: int = 0) -> str:
     that begins with a label. A hyphenated name (Habomai-Shikotan) is never split at its hyphen.
     """
     return textwrap.fill(str(text), width=width, subsequent_indent=" " * indent, break_on_hyphens=False)
+
+
+def markdown_words(text: str) -> int:
+    """Return the words a reader reads in Markdown: folded disclosures, link targets and marks left out."""
+    return len(MARKS.sub("", MARKUP.sub(" ", DISCLOSURE.sub(" ", text))).split())

@@ -35,6 +35,16 @@ def make_workspace(folder: Path) -> tuple[list[Path], list[Path]]:
     return copied, kept
 
 
+# Notebooks the course has renamed since a workspace may have been made: (old name, new name).
+# The seminar became lesson 07 when the 2018-2026 lesson took the number 06 (December 2026).
+RENAMED = (("notebooks/06-seminar.ipynb", "notebooks/07-seminar.ipynb"),)
+
+
+def renamed_notebooks(folder: Path) -> list[tuple[Path, Path]]:
+    """Return (old copy, new notebook) for each copy in folder that a renamed course notebook left."""
+    return [(folder / old, folder / new) for old, new in RENAMED if (folder / old).exists()]
+
+
 def workspace_command(folder: Path | None) -> int:
     """Make or top up a workspace and say how to open it; return an exit code."""
     target = (folder or DEFAULT).expanduser()
@@ -46,5 +56,9 @@ def workspace_command(folder: Path | None) -> int:
         )
         return 2
     print(f"{target}: {len(copied)} notebooks copied, {len(kept)} of yours kept as they were.")
+    for old, new in renamed_notebooks(target):
+        print(
+            f"{old.name} is now {new.name} in the course: open {new.name}; {old.name} stays as you left it."
+        )
     print(f"Open it with: jupyter lab {target / 'notebooks' / '00-start-here.ipynb'}")
     return 0

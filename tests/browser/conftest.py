@@ -197,6 +197,13 @@ def browser() -> Iterator[Browser]:
     reason = missing_browser_tools()
     if reason:
         pytest.skip(f"BROWSER TESTS SKIPPED: {reason}")
+    with headless_chromium() as chromium:
+        yield chromium
+
+
+@contextmanager
+def headless_chromium() -> Iterator[Browser]:
+    """Yield one headless Debian Chromium driven by Playwright, offline and quiet; close it after."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -262,6 +269,10 @@ ALL_CELLS_RAN = """([panel, count]) => {
     const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
     return prompts.length === count && prompts.every((p) => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
 }"""
+# What the course's cells put on a page (outputs and rendered Markdown), which axe audits as ours,
+# and the impacts of a violation that fail a test there.
+COURSE_CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
+SERIOUS = ("serious", "critical")
 # Tracebacks and warnings: JupyterLab shows both with this MIME type, on a red background.
 STDERR = "[data-mime-type='application/vnd.jupyter.stderr']"
 # The notebook's height down to its last cell; the panel's own scroll height adds a blank

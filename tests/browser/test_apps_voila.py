@@ -16,6 +16,7 @@ from fourislands.model.negotiations import island_areas, split_by_islands
 
 from .conftest import (
     BIN,
+    COURSE_CONTENT,
     FIRST_SCREEN,
     IPC,
     ROOT,
@@ -31,7 +32,6 @@ from .conftest import (
 )
 
 APP = "02-split-calculator.ipynb"
-COURSE_CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"  # what the app's cells put on the page
 # What `make seminar` runs, less its fixed port: nbgrader's and Notebook's JupyterLab extensions
 # cannot load inside Voila and would log errors in the console.
 VOILA_OPTIONS = [

@@ -14,7 +14,7 @@ from .conftest import BIN, ROOT, accessibility_violations
 
 BUILT = ["00", "02"]  # the start page, and a lesson with charts, explorers and quizzes of every kind
 # The instructor edition of a lesson with an exercise and of the seminar (role cards, essay rubric).
-INSTRUCTOR = ["02", "06"]
+INSTRUCTOR = ["02", "07"]
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def test_role_cards_print_one_per_page_and_the_rubric_on_one(instructor_book, br
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     try:
-        page.goto((instructor_book / "06-seminar-role-cards.html").as_uri())
+        page.goto((instructor_book / "07-seminar-role-cards.html").as_uri())
         cards = page.locator(".fi-card")
         assert cards.count() == 24  # 5 roles x 2 sides x 2 settings, and 4 observers
         page.emulate_media(media="print")
@@ -118,7 +118,7 @@ def test_role_cards_print_one_per_page_and_the_rubric_on_one(instructor_book, br
         assert breaks == ["page"] * (len(breaks) - 1) + ["auto"]
         assert not page.locator(".fi-book-nav, .fi-book-toc, .fi-instructor-banner").first.is_visible()
         assert printed_pages(page) == cards.count()  # no card runs over onto a second sheet
-        page.goto((instructor_book / "06-seminar-essay-rubric.html").as_uri())
+        page.goto((instructor_book / "07-seminar-essay-rubric.html").as_uri())
         assert printed_pages(page) == 1
         assert page.locator(".fi-essay-rubric tbody tr").count() == 4
     finally:

@@ -13,8 +13,10 @@ import yaml
 from fourislands.figures import LEAST_TEXT_PX
 
 from .conftest import (
+    COURSE_CONTENT,
     FIRST_SCREEN,
     ROOT,
+    SERIOUS,
     SMALL_TEXT,
     STDERR,
     accessibility_violations,
@@ -240,8 +242,6 @@ def test_every_question_fits_one_screen_with_its_check(lesson):
 
 
 # The course's own content in a notebook: what its cells put on the page.
-COURSE_CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
-SERIOUS = ("serious", "critical")
 
 
 def test_no_serious_accessibility_violation_in_the_course_content(lesson):

@@ -240,11 +240,11 @@ def timeline_chart(
     finish(ax, title, _wrapped(ax, source), _timeline_alt(frame, end))
     # Last, once the title and source line have taken their room: labels are placed in points
     # from their marks, so rows that moved closer afterwards would push them onto other rows.
-    _place_labels(ax, frame, texts)
+    place_timeline_labels(ax, frame, texts)
     return ax
 
 
-def _place_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
+def place_timeline_labels(ax: Axes, frame: pd.DataFrame, texts: dict) -> None:
     """Write texts (row index -> text) by their events, clear of the other labels, leaders and marks."""
     keys = frame.loc[list(texts)].sort_values("x", kind="stable")
     renderer = ax.figure.canvas.get_renderer()

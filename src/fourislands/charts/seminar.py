@@ -1,4 +1,4 @@
-"""Lesson 06 figures and cards: the two positions, the publics, a package's scores and its map.
+"""Lesson 07 figures and cards: the two positions, the publics, a package's scores and its map.
 
 The cards and the opinion chart read data tables directly. The package figures draw what
 `fourislands.model.seminar.score_package` computed (a score object with the package, its

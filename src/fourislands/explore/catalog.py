@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .bargaining import bargaining_explorer
 from .explorer import Explorer
 from .ranges import range_explorer
+from .recent import recent_explorer
 from .roleplay import roleplay_explorer
 from .sequencing import sequencing_explorer
 from .split import split_explorer
@@ -21,5 +22,6 @@ EXPLORERS: dict[str, Callable[..., Explorer]] = {
     "ranges": range_explorer,
     "sequencing": sequencing_explorer,
     "survey": survey_explorer,
+    "recent": recent_explorer,
     "roleplay": roleplay_explorer,
 }

@@ -88,6 +88,11 @@ def plain_text(fragment: str) -> str:
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|tr|td|th|table|h[1-6]|details|summary|figure)\b[^>]*>", re.I)
 
 
+def group_heading(text: str) -> widgets.HTML:
+    """Return the name of a group of controls, shown above it in the column."""
+    return widgets.HTML(f"<strong>{html.escape(text)}</strong>")
+
+
 def problem_html(message: str) -> str:
     """Return what an explorer shows for input it cannot use: the message, marked and announced."""
     return (

@@ -1,4 +1,4 @@
-"""Lesson 06 role-play scorer: the widget and its HTML, over the scoring of model/seminar.py.
+"""Lesson 07 role-play scorer: the widget and its HTML, over the scoring of model/seminar.py.
 
 `roleplay_explorer()` is the thin ipywidgets view (an Explorer): a toggle row for the scenario
 (the red lines of 2026, the default, or of 2018), radio buttons for the four parts and buttons for

@@ -28,12 +28,7 @@ from ..model.history import (
     layer_choice,
     themes,
 )
-from .explorer import Explorer, View
-
-
-def _heading(text: str) -> widgets.HTML:
-    """Return the name of a group of controls, shown above it in the column."""
-    return widgets.HTML(f"<strong>{html.escape(text)}</strong>")
+from .explorer import Explorer, View, group_heading
 
 
 def _toggles(options: list[str], value: str, tooltips: list[str]) -> widgets.ToggleButtons:
@@ -65,11 +60,11 @@ class TimelineExplorer(Explorer):
         theme_row = widgets.HBox(list(self.theme_boxes.values()), layout={"flex_flow": "row wrap"})
         super().__init__(
             [
-                _heading("Era"),
+                group_heading("Era"),
                 self.era,
-                _heading("Themes"),
+                group_heading("Themes"),
                 theme_row,
-                _heading("Sources"),
+                group_heading("Sources"),
                 self.origin,
             ]
         )
@@ -95,17 +90,29 @@ class TimelineExplorer(Explorer):
             full=self.timeline,
             numbered=numbered,
         )
-        # The list is the key to the chart's numbers, needed at every change: under the chart.
-        lines = event_lines(chosen)
-        more = lines.pop() if len(chosen.events) > LIST_LIMIT else ""
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        heading = "The events, earliest first" + (" (numbered as on the chart)" if numbered else "")
-        summary = (
-            f'<p role="status">{html.escape(chosen.message)}</p>'
-            f"<p><strong>{heading}</strong></p><ol>{items}</ol>"
-            + (f"<p>{html.escape(more)}</p>" if more else "")
-        )
+        summary = event_list(chosen.message, event_lines(chosen), len(chosen.events), numbered)
         return View(summary=summary, figures=(self.show(ax),))
+
+
+def event_list(message: str, lines: list[str], count: int, numbered: bool) -> str:
+    """Return the HTML under a chart of count events: the message, then the lines, earliest first.
+
+    Past LIST_LIMIT events the last line says how many more there are. The list is the key to the
+    chart's numbers (numbered: the chart numbers its marks), needed at every change, so it sits
+    under the chart. An event may name an amount in dollars: MathJax must not read two of them as
+    LaTeX.
+    """
+    lines = list(lines)
+    more = lines.pop() if count > LIST_LIMIT else ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    heading = "The events, earliest first" + (" (numbered as on the chart)" if numbered else "")
+    return (
+        '<div class="mathjax_ignore tex2jax_ignore">'
+        f'<p role="status">{html.escape(message)}</p>'
+        f"<p><strong>{heading}</strong></p><ol>{items}</ol>"
+        + (f"<p>{html.escape(more)}</p>" if more else "")
+        + "</div>"
+    )
 
 
 def timeline_explorer(timeline: pd.DataFrame | None = None, era: str = ALL_ERAS) -> TimelineExplorer:
@@ -131,7 +138,7 @@ class BorderExplorer(Explorer):
             )
             for row in lines.itertuples()
         }
-        super().__init__([_heading("Border lines"), *self.boxes.values()])
+        super().__init__([group_heading("Border lines"), *self.boxes.values()])
         self.layers: list[str] = []  # the lines last drawn
         self.watch(*self.boxes.values())
         self.refresh()

@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from ..atomic import write_text_atomically
+from ..words import markdown_words
 from .gradebook import (
     ExerciseSpec,
     Question,
@@ -521,7 +522,8 @@ class SheetView:
             answer = self.sheet.answers.get(self.current, "")
             self.answer.value = shown_text(answer)
             self.heading.value = (
-                f"<b>{html.escape(self.current)}</b> ({len(answer):,} characters)"
+                f"<b>{html.escape(self.current)}</b> ({markdown_words(answer):,} words, "
+                f"{len(answer):,} characters)"
                 if self.current
                 else "No graded answer to this question yet."
             )

@@ -1,4 +1,4 @@
-"""Lesson 06 logic: scoring a role-play package against each side's red lines and each side's public.
+"""Lesson 07 logic: scoring a role-play package against each side's red lines and each side's public.
 
 The seminar is set in a scenario: 2026 (the default: the red lines that bind now) or 2018 (the red
 lines as the readings report them). Each row of data/red_lines.csv says in which scenarios it binds.
