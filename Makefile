@@ -85,6 +85,7 @@ bench: install
 	$(BIN)/python bench/lessons.py
 	$(BIN)/python bench/explorers.py
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/class_of_200.py
 
 book: install
 	$(BIN)/fourislands build-book --out build/book
