@@ -95,13 +95,18 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 @pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs the tests one by one, as before
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Hand `pytest -n` whole modules, or single tests of the modules in SPREAD."""
+    """Hand `pytest -n` whole modules, single tests of the modules in SPREAD, and the browser tests of
+    the lessons in two shares (browser/conftest.py, lesson_share), each with its own JupyterLab."""
     # pytest-xdist's own `--dist loadgroup` cannot be used: it renames tests in a way pytest 9.2 ignores.
+    from browser.conftest import LESSONS, lesson_share
     from xdist.scheduler import LoadScopeScheduling
 
     class ModuleScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
+            if module.endswith("browser/test_lessons.py"):  # one share of the lessons a worker
+                stem = next((s for s in LESSONS if f"[{s}" in nodeid or f"-{s}]" in nodeid), LESSONS[0])
+                return f"{module}::share-{lesson_share(stem)}"
             return nodeid if Path(module).name in SPREAD else module
 
     return ModuleScheduling(config, log)

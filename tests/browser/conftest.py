@@ -56,6 +56,14 @@ OPEN_TRIES, OPEN_MS = 3, 10_000
 RUN_ALL_MS = 120_000  # generous for a loaded machine, still finite
 # Lessons run ahead of the one under test: their kernels work while the browser clicks and draws.
 RUN_AHEAD = 2
+# The lesson tests are the longest module: conftest.py's scheduler gives each half of the lessons a
+# worker of its own, with its own JupyterLab, and each half runs only its own lessons.
+LESSON_SHARES = 2
+
+
+def lesson_share(stem: str) -> int:
+    """Return which share of the lessons (0 the first half, 1 the second) a lesson's tests run in."""
+    return LESSONS.index(stem) * LESSON_SHARES // len(LESSONS)
 
 
 def missing_browser_tools() -> str | None:
@@ -303,7 +311,7 @@ class Course:
     """The lessons open in one JupyterLab tab, each run with its own kernel, a few ahead of the tests.
 
     One JupyterLab page, not one per lesson: loading the page costs more than running a lesson.
-    While the tests click through one lesson, the next ones run in their kernels.
+    While the tests click through one lesson, the next ones of its share run in their kernels.
     """
 
     def __init__(self, lab: Lab, browser: Browser) -> None:
@@ -313,14 +321,15 @@ class Course:
         self.panel_ids: dict[str, str] = {}
         self.opened: dict[str, dict] = {}
         self.ran: set[str] = set()
-        self.page.goto(lab.notebook_url(LESSONS[0]))
 
     def start(self, stem: str) -> None:
-        """Open a lesson from the file browser (the first one is open already) and run all its cells."""
+        """Open a lesson (the first with the page, the others from the file browser) and run all its cells."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         tab = self.tab(stem)
-        if stem != LESSONS[0]:
+        if not self.panel_ids:  # the first lesson opens with the page
+            self.page.goto(self.lab.notebook_url(stem))
+        else:
             item = self.page.locator(".jp-DirListing-item", has_text=f"{stem}.ipynb")
             # The listing redraws whenever a running lesson saves: a double-click can land on an
             # item being replaced and open nothing, so try again.
@@ -372,8 +381,8 @@ class Course:
         """Bring a lesson's tab to the front once every code cell has run; fail with the errors if not."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        for ahead in LESSONS[: LESSONS.index(stem) + RUN_AHEAD + 1]:
-            if ahead not in self.panel_ids:
+        for ahead in LESSONS[LESSONS.index(stem) : LESSONS.index(stem) + RUN_AHEAD + 1]:
+            if ahead not in self.panel_ids and lesson_share(ahead) == lesson_share(stem):
                 self.start(ahead)
         self.tab(stem).click()
         panel = self.panel(stem)
