@@ -171,33 +171,30 @@ def test_the_start_script_makes_the_students_copies_keeps_their_work_then_starts
     env = dict(os.environ, HOME=str(home), PATH=f"{BIN}:{os.environ['PATH']}")
     env.pop("FOURISLANDS_WORKSPACE", None)
     server = ["sh", "-c", 'echo "server started in $(pwd)"']
-    first = subprocess.run(
-        ["bash", str(BINDER / "fourislands-start"), *server],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-    )
+
+    def start() -> subprocess.CompletedProcess:
+        """Run the start script in the student's home as the hub would, the server a stand-in."""
+        return subprocess.run(
+            ["bash", str(BINDER / "fourislands-start"), *server],
+            env=env,
+            cwd=home,
+            capture_output=True,
+            text=True,
+        )
+
+    first = start()
     assert first.returncode == 0, first.stderr
     assert f"server started in {home}" in first.stdout, "start runs the command it is given, last"
     lesson = home / "fourislands-work" / "notebooks" / "01-history.ipynb"
     assert lesson.read_bytes() == (ROOT / "notebooks" / "01-history.ipynb").read_bytes()
     assert stat.S_IMODE(lesson.stat().st_mode) & 0o077 == 0, "a student's copies are theirs alone"
     lesson.write_text("the student's own work")
-    again = subprocess.run(
-        ["bash", str(BINDER / "fourislands-start"), *server],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-    )
+    again = start()
     assert again.returncode == 0 and lesson.read_text() == "the student's own work"
     # A home the student cannot write stops the server from starting, saying why.
     env["FOURISLANDS_WORKSPACE"] = str(tmp_path / "missing" / "file-not-folder")
     (tmp_path / "missing").write_text("")
-    refused = subprocess.run(
-        ["bash", str(BINDER / "fourislands-start"), *server], env=env, capture_output=True, text=True
-    )
+    refused = start()
     assert refused.returncode != 0 and "server started" not in refused.stdout
     assert "cannot make a workspace" in refused.stdout
 

@@ -55,11 +55,12 @@ def _source(cell: dict) -> str | None:
 def essay_length(path: Path, cell_id: str) -> EssayLength:
     """Return the words of the essay cell (nbgrader grade_id cell_id) of the notebook file at path."""
     try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        status = path.stat()
+        if status.st_size > MAX_NOTEBOOK_BYTES:
             return EssayLength(
                 None, problem=f"{path.name} is over 50 MB, too large to be an exercise notebook."
             )
-        saved = datetime.fromtimestamp(path.stat().st_mtime)
+        saved = datetime.fromtimestamp(status.st_mtime)
         notebook = json.loads(path.read_bytes())
     except FileNotFoundError:
         return EssayLength(None, problem=f"{path.name} is not saved in this folder yet: press Ctrl+S first.")
