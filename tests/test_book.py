@@ -17,6 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from course_root import ROOT
 from nbclient.exceptions import CellExecutionError
+from shared_book import LESSONS as BUILT
+from shared_book import shared_book
 from test_quiz_leak import occurs_as_a_whole, public_text
 
 from fourislands import book, book_instructor
@@ -28,9 +30,8 @@ from fourislands.model.seminar import SCENARIOS, SIDES
 from fourislands.quizbank import load_bank
 from fourislands.quizwidget import answer_text
 
-# Two lessons executed for real (the slow part): the start page, and a lesson with figures,
-# explorers and quizzes of every kind. The rest of the course is tested without a kernel.
-BUILT = ["00", "02"]
+# shared_book.LESSONS are executed for real (the slow part), once a test session for every test
+# process. The rest of the course is tested without a kernel.
 
 
 def soup(page: str) -> BeautifulSoup:
@@ -44,13 +45,10 @@ def text_of(fragment: str) -> str:
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> tuple[dict[str, Path], dict[str, list[Path]], Path]:
-    """Return both editions' folders and files, written from one run of the lessons."""
-    outs = {"student": tmp_path_factory.mktemp("book"), "instructor": tmp_path_factory.mktemp("instructor")}
-    student = tmp_path_factory.mktemp("student") / "progress.json"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FOURISLANDS_PROGRESS", str(student))  # a student's file, which must stay untouched
-        written = book.build_editions(outs, BUILT)
-    return outs, written, student
+    """Return both editions' folders and files, written from one run of the lessons, and the progress
+    file of a student set while they were built."""
+    book_built = shared_book(tmp_path_factory)
+    return book_built.outs, book_built.written, book_built.progress
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +70,13 @@ def trees(pages) -> dict[str, BeautifulSoup]:
 
 def chosen():
     return [lesson for lesson in lessons() if lesson.id in BUILT]
+
+
+def instructor_pages(lesson) -> list[str]:
+    """Return a lesson's own pages in the instructor edition: its key, and the seminar's printouts."""
+    stem = Path(lesson.notebook).stem
+    printouts = [f"{stem}-role-cards.html", f"{stem}-essay-rubric.html"]
+    return [f"{stem}-key.html", *(printouts if lesson.id == book_instructor.SEMINAR else [])]
 
 
 def test_the_book_is_written_page_by_page_then_the_index(built):
@@ -265,11 +270,15 @@ def contents_of(tree: BeautifulSoup):
 def test_every_page_lists_its_sections_at_the_top(editions):
     _, written, _ = editions
     pages = [path for path in written["student"] + written["instructor"] if path.name != "index.html"]
-    assert len(pages) == 2 * len(BUILT) + len(BUILT)  # the lessons twice, and a key per lesson
+    # The lessons twice, and each one's instructor pages.
+    assert len(pages) == 2 * len(BUILT) + sum(len(instructor_pages(lesson)) for lesson in chosen())
     for path in pages:
         tree = soup(path.read_text())
         headings = tree.find_all("h2")
         nav = contents_of(tree)
+        if path.name.endswith("-essay-rubric.html"):  # one printed sheet, one table: nothing to list
+            assert headings == [] and nav is None, path.name
+            continue
         assert headings and nav is not None, path.name
         assert nav.find_next("main") is not None and not nav.find_parent("main"), path.name  # above the text
         links = nav.find_all("a")
@@ -319,13 +328,13 @@ def instructor_trees(editions) -> dict[str, BeautifulSoup]:
     return {path.name: soup(path.read_text()) for path in outs["instructor"].glob("*.html")}
 
 
-def test_the_instructor_edition_adds_a_key_per_lesson_then_the_index(editions):
+def test_the_instructor_edition_adds_each_lessons_key_and_printouts_then_the_index(editions):
     outs, written, _ = editions
     stems = [Path(lesson.notebook).stem for lesson in chosen()]
     out = outs["instructor"]
     assert written["instructor"] == (
         [out / f"{stem}.html" for stem in stems]
-        + [out / f"{stem}-key.html" for stem in stems]
+        + [out / name for lesson in chosen() for name in instructor_pages(lesson)]
         + [out / "index.html"]
     )
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written["instructor"])
@@ -340,7 +349,7 @@ def test_both_editions_show_the_same_lessons(editions):
         assert str(student.find("main")) == str(instructor.find("main")), name
         note = instructor.select_one(".fi-book-instructor")
         assert "instructor edition: contains answers" in text_of(str(note))
-        assert [a["href"] for a in note.find_all("a")] == [f"{Path(lesson.notebook).stem}-key.html"]
+        assert [a["href"] for a in note.find_all("a")] == instructor_pages(lesson)
         assert not student.select(".fi-book-instructor")
 
 
@@ -353,7 +362,7 @@ def test_the_instructor_index_says_it_contains_answers_and_links_each_key(editio
         row = index.select_one(f"#lesson-{lesson.id}")
         stem = Path(lesson.notebook).stem
         links = [a["href"] for a in row.find_all("a")]
-        assert links == ([f"{stem}.html", f"{stem}-key.html"] if lesson.id in BUILT else [])
+        assert links == ([f"{stem}.html", *instructor_pages(lesson)] if lesson.id in BUILT else [])
         assert all((outs["instructor"] / link).is_file() for link in links)
     student = (outs["student"] / "index.html").read_text()
     assert "instructor" not in student.lower() and "-key.html" not in student
@@ -487,6 +496,10 @@ def test_an_edition_is_never_written_over_the_other(tmp_path):
         book.build_editions({"student": tmp_path / "one", "instructor": tmp_path / "one"}, ["00"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keys", "students"]
     assert book.book_command(argparse.Namespace(out=keys, lessons=["00"], instructor=False)) == 1
+    # Both editions at once, asked for two ways at the same time: which folder gets which is unclear.
+    both = {"out": tmp_path / "a", "instructor_out": tmp_path / "b"}
+    assert book.book_command(argparse.Namespace(lessons=["00"], instructor=True, **both)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys", "students"]
 
 
 # ---------------------------------------------------------------------------- lesson 07's printouts

@@ -155,6 +155,19 @@ def test_postbuild_installs_into_the_image_what_make_install_installs_into_the_v
     assert filecmp.cmp(BINDER / "fourislands-start", start, shallow=False) and start.stat().st_mode & 0o111
 
 
+def test_the_course_environments_jupyter_servers_load_none_of_nbgraders_extensions():
+    """nbgrader (a test tool) turns its four server extensions on when installed; `make install` turns
+    them off again for every server of .venv/ (make lab, each student's on make hub), as jupyter_server
+    itself reads its config folders, and leaves the course's own extensions on."""
+    from jupyter_core.paths import jupyter_config_path
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    extensions = ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()
+    nbgrader = {name: on for name, on in extensions.items() if name.startswith("nbgrader.")}
+    assert len(nbgrader) == 4 and not any(nbgrader.values()), nbgrader
+    assert extensions["jupyterlab"] and extensions["voila.server_extension"]
+
+
 def test_postbuild_leaves_a_read_only_course_without_its_hidden_tests(built_image_prefix):
     repository, prefix, _ = built_image_prefix
     course = prefix / "share" / "fourislands"

@@ -99,12 +99,8 @@ c.Spawner.args = [
     # Students cannot install into the course's Python, and the class may be offline: JupyterLab's
     # extension manager only lists what is installed, instead of offering installs from PyPI.
     "--LabApp.extension_manager=readonly",
-    # nbgrader is in .venv/ for the course's tests, not for students (page_config.json already hides
-    # its menus): its server extensions cost each server 0.8 s of CPU and memory at every start.
-    *(
-        f"--ServerApp.jpserver_extensions=nbgrader.server_extensions.{name}=False"
-        for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")
-    ),
+    # nbgrader, in .venv/ for the course's tests, stays out of each student's server: `make install`
+    # turns its server extensions off (etc/jupyter_server_config.d/nbgrader.off.json) and its menus.
 ]
 c.Spawner.notebook_dir = f"~/{WORKSPACE}"
 c.Spawner.default_url = START_PAGE

@@ -493,23 +493,31 @@ def build_book(
 def book_command(args: argparse.Namespace) -> int:
     """Build the static edition into args.out (the lessons in args.lessons, or all); return an exit code.
 
-    With args.instructor, the instructor edition (default folder build/book-instructor).
+    With args.instructor, the instructor edition (default folder build/book-instructor). With
+    args.instructor_out, both editions from one run of the lessons: the student's into args.out, the
+    instructor's into args.instructor_out.
     """
     started = time.monotonic()
     instructor = getattr(args, "instructor", False)
+    instructor_out = getattr(args, "instructor_out", None)
+    if instructor and instructor_out:
+        print("--instructor-out writes the instructor edition beside the student's: leave out --instructor")
+        return 2
     out = args.out or Path("build/book-instructor" if instructor else "build/book")
+    outs = {"instructor" if instructor else "student": out}
+    if instructor_out:
+        outs["instructor"] = instructor_out
     try:
-        written = build_book(
-            out, args.lessons or None, say=lambda line: print(line, flush=True), instructor=instructor
-        )
+        written = build_editions(outs, args.lessons or None, say=lambda line: print(line, flush=True))
     except (DataError, CellExecutionError, CellTimeoutError, DeadKernelError) as error:
         print(error)
         for note in getattr(error, "__notes__", []):
             print(note)
         return 1
-    extra = sum(any(path.match(pattern) for pattern in INSTRUCTOR_PAGES) for path in written)
-    pages = len(written) - 1 - extra
     seconds = time.monotonic() - started
-    also = f" and {extra} instructor pages (answers)" if instructor else ""
-    print(f"{written[-1]}, {pages} lesson page{'s' * (pages != 1)}{also} written in {seconds:.0f} s")
+    for edition, files in written.items():
+        extra = sum(any(path.match(pattern) for pattern in INSTRUCTOR_PAGES) for path in files)
+        pages = len(files) - 1 - extra
+        also = f" and {extra} instructor pages (answers)" if edition == "instructor" else ""
+        print(f"{files[-1]}, {pages} lesson page{'s' * (pages != 1)}{also} written in {seconds:.0f} s")
     return 0

@@ -266,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the instructor edition: adds answer keys, exercise solutions, role cards and the essay rubric",
     )
+    static.add_argument(
+        "--instructor-out",
+        type=Path,
+        help="also write the instructor edition, into this folder, from the same run of the lessons",
+    )
     report = commands.add_parser("report", help="write a class report (one HTML page) from a graded folder")
     report.add_argument("graded", type=Path, help="the folder the grader wrote (its --out)")
     report.add_argument("--progress", type=Path, help="a folder of students' progress.json files, any layout")

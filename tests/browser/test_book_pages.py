@@ -4,45 +4,29 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import warnings
 from pathlib import Path
 
 import pytest
+from shared_book import LESSONS, shared_book
 
-from .conftest import BIN, ROOT, accessibility_violations
-
-BUILT = ["00", "02"]  # the start page, and a lesson with charts, explorers and quizzes of every kind
-# The instructor edition of a lesson with an exercise and of the seminar (role cards, essay rubric).
-INSTRUCTOR = ["02", "07"]
+from .conftest import accessibility_violations
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a folder holding the book of two lessons, built by the course's own command.
+    """Return the folder of the student edition of shared_book.LESSONS, built by the course's own command.
 
-    In a process of its own: nbclient cannot run notebooks in this one while Playwright's event loop
-    is open (see the browser fixture).
+    In a process of its own (shared_book.py): nbclient cannot run notebooks in this one while
+    Playwright's event loop is open (see the browser fixture).
     """
-    out = tmp_path_factory.mktemp("book")
-    done = subprocess.run(
-        [str(BIN / "fourislands"), "build-book", "--out", str(out), *BUILT],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
+    return shared_book(tmp_path_factory).outs["student"]
 
 
 @pytest.fixture(scope="module")
 def instructor_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a folder holding the instructor edition of INSTRUCTOR, built by the course's command."""
-    out = tmp_path_factory.mktemp("instructor")
-    done = subprocess.run(
-        [str(BIN / "fourislands"), "build-book", "--instructor", "--out", str(out), *INSTRUCTOR],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
+    """Return the folder of the instructor edition, written from the same run of the lessons."""
+    return shared_book(tmp_path_factory).outs["instructor"]
 
 
 def audit(browser, pages: list[Path]) -> None:
@@ -69,14 +53,14 @@ def audit(browser, pages: list[Path]) -> None:
 
 def test_every_book_page_has_no_serious_accessibility_violation(book, browser):
     pages = sorted(book.glob("*.html"))
-    assert len(pages) == len(BUILT) + 1  # the lessons and the contents page
+    assert len(pages) == len(LESSONS) + 1  # the lessons and the contents page
     audit(browser, pages)
 
 
 def test_every_instructor_page_has_no_serious_accessibility_violation(instructor_book, browser):
     pages = sorted(instructor_book.glob("*.html"))
     # The lessons, their keys, the role cards, the essay rubric and the contents page.
-    assert len(pages) == 2 * len(INSTRUCTOR) + 3
+    assert len(pages) == 2 * len(LESSONS) + 3
     audit(browser, pages)
 
 
