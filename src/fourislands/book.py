@@ -26,6 +26,7 @@ from . import yaml_fast
 from .atomic import write_text_atomically
 from .course import COURSE_FILE, Lesson, lessons
 from .errors import DataError
+from .html_page import page_start
 from .kernels import notebook_client
 from .palette import PAGE_LINK, SKY
 from .paths import project_root
@@ -301,14 +302,7 @@ def _index(course: str, everything: list[Lesson], built: set[str], edition: str 
             f"<td><strong>{title}</strong><ul>{objectives}</ul></td>"
             f"<td>{lesson.reading_minutes} reading<br>{lesson.exercise_minutes} exercises</td></tr>"
         )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="fourislands-edition" content="{edition}">
-<title>{html.escape(course)}: contents{" (instructor edition)" if instructor else ""}</title>
-<style>
+    style = f"""
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0; }}
 main {{ max-width: 60rem; margin: 0 auto; padding: 1rem; }}
 table {{ border-collapse: collapse; width: 100%; }}
@@ -316,9 +310,11 @@ th, td {{ border-bottom: 1px solid #ccc; padding: 0.5rem; text-align: left; vert
 td:last-child {{ white-space: nowrap; }}
 td ul {{ margin: 0.3rem 0 0; padding-left: 1.2rem; font-size: 0.95em; }}
 a {{ color: {PAGE_LINK}; }}
-{book_instructor.INDEX_STYLE if instructor else ""}</style>
-</head>
-<body>
+{book_instructor.INDEX_STYLE if instructor else ""}"""
+    title = f"{course}: contents{' (instructor edition)' if instructor else ''}"
+    return (
+        page_start(title, style, edition)
+        + f"""<body>
 <main>
 <h1>{html.escape(course)}</h1>
 {book_instructor.INDEX_BANNER if instructor else ""}
@@ -336,6 +332,7 @@ course in JupyterLab: <code>make lab</code> in the course folder.</p>
 </body>
 </html>
 """
+    )
 
 
 def edition_in(out: Path) -> str | None:

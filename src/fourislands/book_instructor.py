@@ -25,6 +25,7 @@ from .data import load
 from .errors import DataError
 from .exercise_build import SOLUTION, nbgrader_meta, questions, solution_path
 from .grading.gradebook import exercise_spec
+from .html_page import page_start
 from .model.seminar import SCENARIOS, SIDES, opinion_rows
 from .palette import GREEN, JAPAN, PAGE_LINK, RUSSIA
 from .paths import project_root
@@ -212,16 +213,10 @@ def whole_page(
 ) -> str:
     """Return a whole instructor page: the bar, the banner and the page's contents (book.contents),
     then body (the page's body with its section ids) in main."""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="fourislands-edition" content="instructor">
-<title>{html.escape(page.title)} \u00b7 {html.escape(course)}</title>
-<style>{book_style}{PAGE_STYLE}{page.style}</style>
-</head>
-<body>
+    title = f"{page.title} \u00b7 {course}"
+    return (
+        page_start(title, book_style + PAGE_STYLE + page.style, "instructor")
+        + f"""<body>
 <header>
 {_bar(course, lesson, page.name)}
 {page.banner}
@@ -233,6 +228,7 @@ def whole_page(
 </body>
 </html>
 """
+    )
 
 
 def _markdown(text: str) -> str:

@@ -23,6 +23,7 @@ from .. import palette
 from ..atomic import write_text_atomically
 from ..errors import DataError
 from ..exercise_build import exercise_names, questions, solution_path
+from ..html_page import page_start
 
 # The kernel's own checks, so that a file reads here as it reads for its student; not its Store,
 # which moves a damaged file aside and converts an old one, and these files are not ours to change.
@@ -906,16 +907,8 @@ def report_html(report: ClassReport) -> str:
         body.append(_quiz_html(report))
     body.append(_not_graded_html(report))
     body += [_tag("h2", "How these numbers are made", id="method"), _tag("p", METHOD)]
-    head = _join(
-        [
-            Html('<meta charset="utf-8">'),
-            Html('<meta name="viewport" content="width=device-width, initial-scale=1">'),
-            _tag("title", f"Class report: {report.graded_dir.name}"),
-            _tag("style", Html(STYLE)),
-        ]
-    )
-    page = f'<!DOCTYPE html>\n<html lang="en">\n<head>{head}</head>\n<body><main>{_join(body)}</main></body>'
-    return page + "\n</html>\n"
+    start = page_start(f"Class report: {report.graded_dir.name}", STYLE)
+    return f"{start}<body><main>{_join(body)}</main></body>\n</html>\n"
 
 
 def write_report(graded_dir: Path, progress_dir: Path | None = None, out: Path | None = None) -> Path:
