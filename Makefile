@@ -90,6 +90,7 @@ bench: install
 	$(BIN)/python bench/explorers.py
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/class_of_200.py
+	$(BIN)/python bench/book.py
 
 book: install
 	$(BIN)/fourislands build-book --out build/book
