@@ -24,7 +24,7 @@ $(INSTALLED): pyproject.toml etc/jupyterlab-overrides.json etc/labconfig/page_co
 	mkdir -p $(VENV)/etc/jupyter/labconfig
 	cp etc/labconfig/page_config.json $(VENV)/etc/jupyter/labconfig/page_config.json
 	# ... and its server extensions, which cost every Jupyter server of .venv/ (make lab, each student's on
-	# make hub) 0.5 s of CPU at start. Read after nbgrader's own nbgrader.json, which turns them on.
+	# make hub) about 0.3 s of CPU at start. Read after nbgrader's own nbgrader.json, which turns them on.
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp etc/jupyter_server_config.d/nbgrader.off.json $(VENV)/etc/jupyter/jupyter_server_config.d/nbgrader.off.json
 	# The seminar apps' Voila page, which asks no outside host for anything (apps/README.md).

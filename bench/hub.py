@@ -16,25 +16,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # ahead of bench/, which holds hub.py
-from browser.conftest import headless_chromium  # noqa: E402
-from hub.classroom import (  # noqa: E402
-    PROXY,
-    course_open_to_students,
-    figures_text,
-    missing_hub_tools,
-    running_hub,
-    seat_students,
-    throwaway_students,
-    usage_of_hub,
-    usage_of_user,
-    work_lesson_together,
-)
+from hub.classroom import PROXY, class_at_work, missing_hub_tools  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -46,22 +32,11 @@ class ClassRun:
     cpu: float  # seconds
 
 
-def class_at_work(count: int) -> ClassRun:
+def class_run(count: int) -> ClassRun:
     """Return the figures of count students logging in at once and working lesson 01 on a fresh hub."""
-    with tempfile.TemporaryDirectory() as folder, ExitStack() as undo:
-        group, students = undo.enter_context(throwaway_students(count))
-        undo.enter_context(course_open_to_students())
-        hub = undo.enter_context(running_hub(Path(folder), group))
-        desks = seat_students(undo.enter_context(headless_chromium()), students)
-        started = time.monotonic()
-        try:
-            work_lesson_together(hub, desks)
-        except Exception:
-            print(hub.log_tail())
-            raise
-        seconds = time.monotonic() - started
-        usage = [usage_of_user(desk.student.uid) for desk in desks]
-        text = figures_text(desks, usage, usage_of_hub(hub), seconds)
+    # A class that does not get through raises with the hub's log (classroom.class_at_work).
+    with tempfile.TemporaryDirectory() as folder, class_at_work(count, Path(folder)) as worked:
+        usage, text = worked.usage, worked.figures()
     return ClassRun(text, sum(u.pss for u in usage) / count, sum(u.cpu for u in usage) / count)
 
 
@@ -73,8 +48,8 @@ def main() -> int:
     if reason:
         print(f"bench/hub.py cannot run here: {reason}")
         return 2
-    alone = class_at_work(1)
-    together = class_at_work(args.students)
+    alone = class_run(1)
+    together = class_run(args.students)
     print(f"baseline, one student alone:\n{alone.text}\n\n{args.students} students at once:\n{together.text}")
     print(
         f"per student, {args.students} at once against one alone: memory x{together.pss / alone.pss:.2f}, "

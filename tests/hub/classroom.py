@@ -16,7 +16,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from browser.conftest import (
     KERNEL_READY_OR_DIALOG,
     WINDOW,
     free_port,
+    headless_chromium,
     missing_browser_tools,
 )
 
@@ -468,26 +469,66 @@ def work_lesson_together(hub: Hub, desks: list[Desk]) -> None:
 MIB = 1024 * 1024
 
 
-def figures_text(desks: list[Desk], students: list[Usage], hub: Usage, seconds: float) -> str:
-    """Return the measured figures as lines to print: each student's, their mean and largest, the hub's."""
-    lines = [f"{len(students)} students, lesson 01 run and one answer each, in {seconds:.0f} s"]
-    for number, (desk, usage) in enumerate(zip(desks, students, strict=True)):
-        steps = desk.timings
+@dataclass
+class WorkedClass:
+    """A class that has worked on a hub still running: each student's desk, what each student's
+    processes and the hub's own hold and have spent, how long the work took, and where each
+    student's kernels run."""
+
+    hub: Hub
+    desks: list[Desk]
+    usage: list[Usage]
+    hub_usage: Usage
+    seconds: float
+    kernel_folders: dict[str, list[Path]]  # student's name -> the working folder of each kernel
+
+    def figures(self) -> str:
+        """Return the measured figures as lines: each student's, their mean and largest, the hub's."""
+        lines = [f"{len(self.usage)} students, lesson 01 run and one answer each, in {self.seconds:.0f} s"]
+        for number, (desk, usage) in enumerate(zip(self.desks, self.usage, strict=True)):
+            step = desk.timings
+            lines.append(
+                f"  student {number}: {usage.pss / MIB:.0f} MiB PSS (kernel {usage.kernel_pss / MIB:.0f}), "
+                f"{usage.rss / MIB:.0f} MiB RSS, {usage.processes} processes; {usage.cpu:.1f} s of CPU "
+                f"(kernel {usage.kernel_cpu:.1f}); login to JupyterLab {step['lab'] - step['start']:.0f} s, "
+                f"Run All {step['ran'] - step['run']:.0f} s, answer {step['answered'] - step['ran']:.1f} s"
+            )
+        pss = [u.pss / MIB for u in self.usage]
+        rss = [u.rss / MIB for u in self.usage]
+        cpu = [u.cpu for u in self.usage]
         lines.append(
-            f"  student {number}: {usage.pss / MIB:.0f} MiB PSS (kernel {usage.kernel_pss / MIB:.0f}), "
-            f"{usage.rss / MIB:.0f} MiB RSS, {usage.processes} processes; {usage.cpu:.1f} s of CPU "
-            f"(kernel {usage.kernel_cpu:.1f}); login to JupyterLab {steps['lab'] - steps['start']:.0f} s, "
-            f"Run All {steps['ran'] - steps['run']:.0f} s, answer {steps['answered'] - steps['ran']:.1f} s"
+            f"per student: {sum(pss) / len(pss):.0f} MiB PSS (largest {max(pss):.0f}), "
+            f"{sum(rss) / len(rss):.0f} MiB RSS (largest {max(rss):.0f}); "
+            f"{sum(cpu) / len(cpu):.1f} s of CPU (largest {max(cpu):.1f})"
         )
-    pss = [u.pss / MIB for u in students]
-    rss = [u.rss / MIB for u in students]
-    cpu = [u.cpu for u in students]
-    lines.append(
-        f"per student: {sum(pss) / len(pss):.0f} MiB PSS (largest {max(pss):.0f}), "
-        f"{sum(rss) / len(rss):.0f} MiB RSS (largest {max(rss):.0f}); "
-        f"{sum(cpu) / len(cpu):.1f} s of CPU (largest {max(cpu):.1f})"
-    )
-    lines.append(
-        f"hub and proxy: {hub.pss / MIB:.0f} MiB PSS ({hub.rss / MIB:.0f} MiB RSS), {hub.cpu:.1f} s of CPU"
-    )
-    return "\n".join(lines)
+        hub = self.hub_usage
+        lines.append(
+            f"hub and proxy: {hub.pss / MIB:.0f} MiB PSS ({hub.rss / MIB:.0f} MiB RSS), "
+            f"{hub.cpu:.1f} s of CPU"
+        )
+        return "\n".join(lines)
+
+
+@contextmanager
+def class_at_work(count: int, folder: Path) -> Iterator[WorkedClass]:
+    """Make count throwaway students, open the course to them and start the hub (its state and log in
+    folder); log them all in at once in Chromium to run lesson 01 and answer a question each; yield
+    what that cost while the hub and their servers still run. Everything it made goes when the block
+    ends, failed or not: the browser, the hub, the servers, the students and their homes, the modes.
+    """
+    with ExitStack() as undo:
+        group, students = undo.enter_context(throwaway_students(count))
+        undo.enter_context(course_open_to_students())
+        hub = undo.enter_context(running_hub(folder, group))
+        desks = seat_students(undo.enter_context(headless_chromium()), students)
+        started = time.monotonic()
+        try:
+            work_lesson_together(hub, desks)
+        except Exception as error:
+            raise RuntimeError(
+                f"the class did not get through lesson {LESSON}: {error}\nhub log:\n{hub.log_tail()}"
+            ) from error
+        seconds = time.monotonic() - started
+        usage = [usage_of_user(desk.student.uid) for desk in desks]
+        folders = {desk.student.name: kernel_folders(desk.student.uid) for desk in desks}
+        yield WorkedClass(hub, desks, usage, usage_of_hub(hub), seconds, folders)

@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 import urllib.parse
 import warnings
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from browser.conftest import headless_chromium
 from test_hub_image import quantity  # Kubernetes quantities, as the image's test reads them
 
-from .classroom import (
-    LESSON,
-    PROXY,
-    ROOT,
-    SOLUTIONS,
-    Desk,
-    Hub,
-    Usage,
-    course_open_to_students,
-    figures_text,
-    kernel_folders,
-    missing_hub_tools,
-    running_hub,
-    seat_students,
-    throwaway_students,
-    usage_of_hub,
-    usage_of_user,
-    work_lesson_together,
-)
+from .classroom import LESSON, PROXY, ROOT, SOLUTIONS, WorkedClass, class_at_work, missing_hub_tools
 
 STUDENTS = 5
 START_PAGE = "/lab/tree/notebooks/00-start-here.ipynb"
@@ -43,24 +21,11 @@ Z2JH_CONFIG = ROOT / "etc" / "jupyterhub" / "z2jh-config.yaml"
 FIGURES = ROOT / "build" / "hub" / "figures.txt"
 
 
-@dataclass
-class Class:
-    """A class that has worked: the hub, each student's desk and what each student's processes cost."""
-
-    hub: Hub
-    desks: list[Desk]
-    usage: list[Usage]
-    hub_usage: Usage
-    seconds: float
-    kernel_folders: dict[str, list[Path]]  # student's name -> where each of their kernels runs
-
-
 @pytest.fixture(scope="module")
-def worked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Class]:
+def worked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkedClass]:
     """Yield a class of five that logged in together, ran lesson 01 and answered a question each.
 
-    Everything it made goes when the module ends, failed or not: the browser, the hub, the students'
-    servers, the students and their homes, and the modes it changed.
+    Everything it made goes when the module ends, failed or not (classroom.class_at_work).
     """
     reason = missing_hub_tools()
     if reason:
@@ -69,22 +34,8 @@ def worked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Class]:
         pytest.fail(
             f"configurable-http-proxy is not installed ({PROXY}): `make test` installs it with npm ci"
         )
-    with ExitStack() as undo:
-        group, students = undo.enter_context(throwaway_students(STUDENTS))
-        undo.enter_context(course_open_to_students())
-        hub = undo.enter_context(running_hub(tmp_path_factory.mktemp("hub"), group))
-        browser = undo.enter_context(headless_chromium())
-        desks = seat_students(browser, students)
-        started = time.monotonic()
-        try:
-            work_lesson_together(hub, desks)
-        except Exception as error:
-            pytest.fail(f"the class did not get through lesson {LESSON}: {error}\nhub log:\n{hub.log_tail()}")
-        seconds = time.monotonic() - started
-        usage = [usage_of_user(desk.student.uid) for desk in desks]
-        folders = {desk.student.name: kernel_folders(desk.student.uid) for desk in desks}
-        done = Class(hub, desks, usage, usage_of_hub(hub), seconds, folders)
-        report = figures_text(desks, usage, done.hub_usage, seconds)
+    with class_at_work(STUDENTS, tmp_path_factory.mktemp("hub")) as done:
+        report = done.figures()
         print(report)
         FIGURES.parent.mkdir(parents=True, exist_ok=True)
         FIGURES.write_text(report + "\n")
